@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "archbook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "archbook", targets: ["archbook"]),
+        .library(name: "ArchbookCore", targets: ["ArchbookCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(
+            name: "ArchbookCore",
+            dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "ArchbookCLI",
+            dependencies: [
+                "ArchbookCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "archbook", dependencies: ["ArchbookCLI"]),
+        .testTarget(name: "ArchbookCoreTests", dependencies: ["ArchbookCore"]),
+        .testTarget(
+            name: "ArchbookCLITests",
+            dependencies: ["ArchbookCLI", "ArchbookCore"],
+            resources: [.copy("Golden")]
+        ),
+    ]
+)

@@ -1,0 +1,128 @@
+// `archbook check`: validate every document of a docs tree and report all problems at once.
+
+import ArchbookCore
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ReportFormat: ExpressibleByArgument {}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate every document and report problems with file, line and column.",
+        discussion: """
+        DIR defaults to ./content when it exists, else the current directory. The configuration is \
+        DIR/archbook.yml unless --config names another file.
+        Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), 2 usage or configuration error.
+        """
+    )
+
+    @Argument(help: "The docs tree to check.", completion: .directory)
+    var directory: String?
+
+    @Option(help: "Configuration file (default: DIR/archbook.yml if present).", completion: .file())
+    var config: String?
+
+    @Option(help: "Output format: text, json, github or sarif.")
+    var format: ReportFormat = .text
+
+    @Flag(help: "Treat warnings as errors for the exit code.")
+    var strict = false
+
+    @Flag(help: "Text format: one line per problem, no source excerpts or hints.")
+    var quiet = false
+
+    func run() throws {
+        let setup = try Workspace.open(directory: directory, config: config)
+        let result: CheckResult
+        do {
+            result = try Checker.check(setup.tree, config: setup.config)
+        } catch {
+            throw RunFailure(message: "cannot read \(setup.root): \(error.message)")
+        }
+        let lines: @Sendable (String, Int) -> String?
+        if format == .text && !quiet {
+            lines = SourceLines.loader(setup.tree, result.diagnostics)
+        } else {
+            lines = { _, _ in nil }
+        }
+        let input = ReportInput(diagnostics: result.diagnostics, documentCount: result.documents.count,
+                                toolVersion: archbookVersion, sourceLine: lines, pathPrefix: setup.displayPrefix)
+        let color = format == .text && Terminal.wantsColor(fd: STDOUT_FILENO)
+        let output = Report.render(input, format: format, color: color, quiet: quiet)
+        Output.out(output)
+        let summary = result.summary
+        if summary.errors > 0 || (strict && summary.warnings > 0) {
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// A docs tree opened for a command: its root, configuration and how to show its paths.
+struct Workspace {
+    var root: String
+    var tree: DiskFileTree
+    var config: Config
+    /// Prefix that turns a docs-relative path into one relative to the current directory.
+    var displayPrefix: String
+
+    static func open(directory: String?, config configPath: String?) throws -> Workspace {
+        let root: String
+        if let directory {
+            root = directory
+        } else {
+            root = DiskFileTree.isDirectory("content") ? "content" : "."
+        }
+        guard DiskFileTree.isDirectory(root) else {
+            throw RunFailure(message: "'\(root)' is not a directory; pass the folder that holds your documents")
+        }
+        var config = Config.default
+        let explicit = configPath != nil
+        let path = configPath ?? (root == "." ? Config.fileName : root + "/" + Config.fileName)
+        if explicit || DiskFileTree.isFile(path) {
+            let bytes: [UInt8]
+            do {
+                bytes = try DiskFileTree.readFile(path)
+            } catch {
+                throw RunFailure(message: "cannot read configuration \(path): \(error.message)")
+            }
+            do {
+                config = try Config.parse(String(decoding: bytes, as: UTF8.self), file: path)
+            } catch {
+                throw RunFailure(message: error.description)
+            }
+        }
+        var prefix = root
+        while prefix.hasPrefix("./") { prefix.removeFirst(2) }
+        if prefix == "." || prefix.isEmpty { prefix = "" } else if !prefix.hasSuffix("/") { prefix += "/" }
+        return Workspace(root: root, tree: DiskFileTree(root: root), config: config, displayPrefix: prefix)
+    }
+}
+
+enum SourceLines {
+    /// Reads each file that has a diagnostic once, so the text report can show source lines.
+    static func loader(_ tree: some FileTree, _ diagnostics: [Diagnostic]) -> @Sendable (String, Int) -> String? {
+        var lines: [String: [String]] = [:]
+        for file in Set(diagnostics.map(\.file)) {
+            if let bytes = try? tree.read(file) {
+                lines[file] = sourceLines(of: SourceText(decoding: bytes).string).map(String.init)
+            }
+        }
+        let snapshot = lines
+        return { file, line in
+            guard let l = snapshot[file], line >= 1, line <= l.count else { return nil }
+            return l[line - 1]
+        }
+    }
+}
+
+enum Terminal {
+    /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    static func wantsColor(fd: Int32) -> Bool {
+        if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
+        if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+        return isatty(fd) != 0
+    }
+}

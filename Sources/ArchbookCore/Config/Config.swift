@@ -1,0 +1,244 @@
+// archbook.yml: the optional configuration of a docs tree, read with positions so errors name line and key.
+
+public struct Config: Sendable, Equatable {
+    public var kinds: [KindSchema]
+    /// Global severity overrides; `nil` turns a rule off.
+    public var ruleSeverities: [String: Severity?]
+    /// Per-kind severity overrides, taking precedence over the global ones.
+    public var kindRuleSeverities: [String: [String: Severity?]]
+    /// Globs of files to skip, relative to the docs root.
+    public var exclude: [String]
+
+    public init(kinds: [KindSchema] = KindSchema.builtIn, ruleSeverities: [String: Severity?] = [:],
+                kindRuleSeverities: [String: [String: Severity?]] = [:], exclude: [String] = []) {
+        self.kinds = kinds
+        self.ruleSeverities = ruleSeverities
+        self.kindRuleSeverities = kindRuleSeverities
+        self.exclude = exclude
+    }
+
+    public static let `default` = Config()
+
+    public static let fileName = "archbook.yml"
+
+    public func kind(named name: String) -> KindSchema? {
+        kinds.first { $0.name == name }
+    }
+
+    /// The severity a rule has for a document of `kind`, or nil when the rule is off.
+    public func severity(of rule: Rule, kind: String?) -> Severity? {
+        if let kind, let perKind = kindRuleSeverities[kind], let s = perKind[rule.id] { return s }
+        if let s = ruleSeverities[rule.id] { return s }
+        return rule.defaultSeverity
+    }
+}
+
+/// A configuration file that cannot be used. This is a failure of the run (exit code 2), not a diagnostic.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var position: SourcePosition
+    public var key: String?
+    public var message: String
+
+    public var description: String {
+        let keyPart = key.map { " (key '\($0)')" } ?? ""
+        return "\(file):\(position.line):\(position.column): \(message)\(keyPart)"
+    }
+}
+
+extension Config {
+    /// Reads archbook.yml text. Unknown keys are errors: a typo must not silently disable a check.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> Config {
+        let root: YAMLValue?
+        switch YAMLReader.read(text) {
+        case .success(let v): root = v
+        case .failure(let e):
+            throw ConfigError(file: file, position: e.position, key: nil, message: "invalid YAML: \(e.message)")
+        }
+        var config = Config.default
+        guard let root else { return config }
+        guard case .mapping(let entries, _) = root else {
+            throw ConfigError(file: file, position: root.position, key: nil, message: "expected a mapping at the top level")
+        }
+        let reader = ConfigReader(file: file)
+        for entry in entries {
+            switch entry.key {
+            case "kinds":
+                guard case .mapping(let kinds, _) = entry.value else {
+                    throw reader.error(entry, "expected a mapping of kind names to kind settings")
+                }
+                for kindEntry in kinds {
+                    let base = config.kind(named: kindEntry.key) ?? KindSchema(
+                        name: kindEntry.key, paths: ["**/\(kindEntry.key)s/**"],
+                        idPrefix: kindEntry.key.uppercased(), sectionSets: [[]], statuses: [], requireStatus: false)
+                    let (schema, rules) = try reader.kind(kindEntry, base: base)
+                    if let i = config.kinds.firstIndex(where: { $0.name == schema.name }) {
+                        config.kinds[i] = schema
+                    } else {
+                        config.kinds.append(schema)
+                    }
+                    if !rules.isEmpty { config.kindRuleSeverities[schema.name] = rules }
+                }
+            case "rules":
+                config.ruleSeverities = try reader.rules(entry)
+            case "exclude":
+                config.exclude = try reader.strings(entry)
+            default:
+                throw reader.error(entry, "unknown setting '\(entry.key)' (expected kinds, rules or exclude)")
+            }
+        }
+        return config
+    }
+}
+
+private struct ConfigReader {
+    let file: String
+
+    func error(_ entry: YAMLEntry, _ message: String) -> ConfigError {
+        ConfigError(file: file, position: entry.keyPosition, key: entry.key, message: message)
+    }
+
+    func strings(_ entry: YAMLEntry) throws(ConfigError) -> [String] {
+        guard let list = entry.value.stringList else {
+            throw error(entry, "expected a string or a list of strings, found \(entry.value.typeName)")
+        }
+        return list
+    }
+
+    func string(_ entry: YAMLEntry) throws(ConfigError) -> String {
+        guard let s = entry.value.scalar else {
+            throw error(entry, "expected a string, found \(entry.value.typeName)")
+        }
+        return s
+    }
+
+    func bool(_ entry: YAMLEntry) throws(ConfigError) -> Bool {
+        switch entry.value.scalar?.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error(entry, "expected true or false")
+        }
+    }
+
+    func severity(_ entry: YAMLEntry) throws(ConfigError) -> Severity? {
+        switch entry.value.scalar?.lowercased() {
+        case "error": return .error
+        case "warning", "warn": return .warning
+        case "note", "info": return .note
+        case "off", "false", "none", "ignore": return nil
+        default: throw error(entry, "expected error, warning, note or off")
+        }
+    }
+
+    func rules(_ entry: YAMLEntry) throws(ConfigError) -> [String: Severity?] {
+        guard case .mapping(let items, _) = entry.value else {
+            throw error(entry, "expected a mapping of rule IDs to error, warning, note or off")
+        }
+        var out: [String: Severity?] = [:]
+        for item in items {
+            guard Rules.rule(withID: item.key) != nil else {
+                throw error(item, "unknown rule '\(item.key)'; known rules: \(Rules.all.map(\.id).joined(separator: ", "))")
+            }
+            out[item.key] = .some(try severity(item))
+        }
+        return out
+    }
+
+    func section(_ value: YAMLValue, in entry: YAMLEntry) throws(ConfigError) -> SectionRequirement {
+        switch value {
+        case .scalar(let name, _):
+            return SectionRequirement(name, satisfiedBy: SectionKey.normalize(name) == "status" ? "status" : nil)
+        case .mapping(let items, _):
+            var name: String?
+            var aliases: [String] = []
+            for item in items {
+                switch item.key {
+                case "name": name = try string(item)
+                case "aliases": aliases = try strings(item)
+                default: throw error(item, "unknown section setting '\(item.key)' (expected name or aliases)")
+                }
+            }
+            guard let name else { throw error(entry, "a section needs a name") }
+            return SectionRequirement(name, aliases: aliases, satisfiedBy: SectionKey.normalize(name) == "status" ? "status" : nil)
+        case .sequence:
+            throw error(entry, "expected a section name or a mapping with name and aliases")
+        }
+    }
+
+    func sections(_ entry: YAMLEntry) throws(ConfigError) -> [SectionRequirement] {
+        guard case .sequence(let items, _) = entry.value else {
+            throw error(entry, "expected a list of sections")
+        }
+        var out: [SectionRequirement] = []
+        for item in items { out.append(try section(item, in: entry)) }
+        return out
+    }
+
+    func statuses(_ entry: YAMLEntry) throws(ConfigError) -> [StatusDefinition] {
+        guard case .sequence(let items, _) = entry.value else {
+            throw error(entry, "expected a list of statuses")
+        }
+        var out: [StatusDefinition] = []
+        for item in items {
+            switch item {
+            case .scalar(let name, _):
+                out.append(StatusDefinition(name.lowercased()))
+            case .mapping(let fields, _):
+                var def = StatusDefinition("")
+                for field in fields {
+                    switch field.key {
+                    case "name": def.name = try string(field).lowercased()
+                    case "aliases": def.aliases = try strings(field).map { $0.lowercased() }
+                    case "terminal": def.terminal = try bool(field)
+                    default: throw error(field, "unknown status setting '\(field.key)' (expected name, aliases or terminal)")
+                    }
+                }
+                if def.name.isEmpty { throw error(entry, "a status needs a name") }
+                out.append(def)
+            case .sequence:
+                throw error(entry, "expected a status name or a mapping with name, aliases and terminal")
+            }
+        }
+        return out
+    }
+
+    func kind(_ entry: YAMLEntry, base: KindSchema) throws(ConfigError) -> (KindSchema, [String: Severity?]) {
+        guard case .mapping(let fields, _) = entry.value else {
+            throw error(entry, "expected a mapping of settings for kind '\(entry.key)'")
+        }
+        var schema = base
+        var rules: [String: Severity?] = [:]
+        for field in fields {
+            switch field.key {
+            case "paths": schema.paths = try strings(field)
+            case "id-prefix": schema.idPrefix = try string(field)
+            case "id-digits":
+                guard let n = Int(try string(field)), (1...12).contains(n) else {
+                    throw error(field, "expected a number of digits between 1 and 12")
+                }
+                schema.idDigits = n
+            case "required-sections": schema.sectionSets = [try sections(field)]
+            case "section-sets":
+                guard case .sequence(let sets, _) = field.value else {
+                    throw error(field, "expected a list of section lists")
+                }
+                var out: [[SectionRequirement]] = []
+                for set in sets {
+                    out.append(try sections(YAMLEntry(key: field.key, keyPosition: set.position, value: set)))
+                }
+                schema.sectionSets = out
+            case "optional-sections": schema.optionalSections = try strings(field)
+            case "statuses": schema.statuses = try statuses(field)
+            case "require-status": schema.requireStatus = try bool(field)
+            case "required-fields": schema.requiredFields = try strings(field)
+            case "rules": rules = try self.rules(field)
+            default:
+                throw error(field, "unknown kind setting '\(field.key)' (expected paths, id-prefix, id-digits, required-sections, section-sets, optional-sections, statuses, require-status, required-fields or rules)")
+            }
+        }
+        if base.statuses.isEmpty && !schema.statuses.isEmpty && !fields.contains(where: { $0.key == "require-status" }) {
+            schema.requireStatus = true
+        }
+        return (schema, rules)
+    }
+}

@@ -1,0 +1,194 @@
+// Per-kind schemas (folders, IDs, sections, statuses) and the built-in defaults that follow the seed templates.
+
+import Foundation
+
+public struct SectionRequirement: Sendable, Equatable {
+    public var name: String
+    public var aliases: [String]
+    /// A metadata field that satisfies the requirement without a section (`Status` is met by any status).
+    public var satisfiedBy: String?
+
+    public init(_ name: String, aliases: [String] = [], satisfiedBy: String? = nil) {
+        self.name = name
+        self.aliases = aliases
+        self.satisfiedBy = satisfiedBy
+    }
+
+    public var keys: [String] { ([name] + aliases).map(SectionKey.normalize) }
+}
+
+public struct StatusDefinition: Sendable, Equatable {
+    public var name: String
+    public var aliases: [String]
+    /// A terminal status ends a document's life (rejected, superseded, deprecated).
+    public var terminal: Bool
+
+    public init(_ name: String, aliases: [String] = [], terminal: Bool = false) {
+        self.name = name
+        self.aliases = aliases
+        self.terminal = terminal
+    }
+}
+
+public struct KindSchema: Sendable, Equatable {
+    public var name: String
+    /// Globs relative to the docs root, e.g. `**/decisions/**`.
+    public var paths: [String]
+    public var idPrefix: String
+    /// Digits the number in a canonical ID is padded to (`ADR-0007`).
+    public var idDigits: Int
+    /// Alternative sets of required sections; a document must satisfy one of them.
+    public var sectionSets: [[SectionRequirement]]
+    public var optionalSections: [String]
+    /// Empty means any status is allowed.
+    public var statuses: [StatusDefinition]
+    public var requireStatus: Bool
+    public var requiredFields: [String]
+
+    public init(name: String, paths: [String], idPrefix: String, idDigits: Int = 4,
+                sectionSets: [[SectionRequirement]], optionalSections: [String] = [],
+                statuses: [StatusDefinition], requireStatus: Bool = true, requiredFields: [String] = []) {
+        self.name = name
+        self.paths = paths
+        self.idPrefix = idPrefix
+        self.idDigits = idDigits
+        self.sectionSets = sectionSets
+        self.optionalSections = optionalSections
+        self.statuses = statuses
+        self.requireStatus = requireStatus
+        self.requiredFields = requiredFields
+    }
+
+    /// Maps a normalised status through names and aliases.
+    public func canonicalStatus(_ normalized: String) -> StatusDefinition? {
+        statuses.first { $0.name.lowercased() == normalized || $0.aliases.contains { $0.lowercased() == normalized } }
+    }
+
+    public func isTerminal(_ status: String) -> Bool {
+        statuses.first { $0.name == status }?.terminal ?? false
+    }
+
+    /// `ADR-0007` for 7.
+    public func canonicalID(number: Int) -> String {
+        let s = String(number)
+        return idPrefix + "-" + String(repeating: "0", count: max(0, idDigits - s.count)) + s
+    }
+}
+
+extension KindSchema {
+    public static let decision = KindSchema(
+        name: "decision",
+        paths: ["**/decisions/**", "**/adr/**", "**/adrs/**"],
+        idPrefix: "ADR",
+        sectionSets: [
+            [SectionRequirement("Status", satisfiedBy: "status"),
+             SectionRequirement("Context", aliases: ["Context and Problem Statement", "Background"]),
+             SectionRequirement("Decision"),
+             SectionRequirement("Consequences")],
+            [SectionRequirement("Status", satisfiedBy: "status"),
+             SectionRequirement("Context and Problem Statement", aliases: ["Context"]),
+             SectionRequirement("Considered Options"),
+             SectionRequirement("Decision Outcome")],
+        ],
+        optionalSections: ["Decision Drivers", "Alternatives Considered", "Pros and Cons of the Options",
+                           "Confirmation", "More Information", "References", "Risks", "Links"],
+        statuses: [
+            StatusDefinition("proposed", aliases: ["draft", "pending", "open", "under review", "in review"]),
+            StatusDefinition("accepted", aliases: ["approved", "agreed", "adopted", "done", "decided"]),
+            StatusDefinition("rejected", aliases: ["declined"], terminal: true),
+            StatusDefinition("deprecated", aliases: ["obsolete"], terminal: true),
+            StatusDefinition("superseded", terminal: true),
+        ])
+
+    public static let requirement = KindSchema(
+        name: "requirement",
+        paths: ["**/requirements/**"],
+        idPrefix: "REQ",
+        sectionSets: [[
+            SectionRequirement("Status", satisfiedBy: "status"),
+            SectionRequirement("Functional Requirements"),
+            SectionRequirement("Non-Functional Requirements", aliases: ["Nonfunctional Requirements", "Quality Requirements"]),
+            SectionRequirement("Constraints"),
+        ]],
+        optionalSections: ["Success Metrics", "Scope", "Assumptions", "Open Questions"],
+        statuses: [
+            StatusDefinition("draft", aliases: ["proposed"]),
+            StatusDefinition("review", aliases: ["in review", "in-review"]),
+            StatusDefinition("approved", aliases: ["accepted"]),
+            StatusDefinition("implemented", aliases: ["done"]),
+            StatusDefinition("obsolete", aliases: ["deprecated", "superseded"], terminal: true),
+        ])
+
+    public static let runbook = KindSchema(
+        name: "runbook",
+        paths: ["**/runbooks/**"],
+        idPrefix: "RB",
+        sectionSets: [[
+            SectionRequirement("Overview", aliases: ["Summary", "Purpose", "Meaning", "Description"]),
+            SectionRequirement("Diagnosis", aliases: ["Investigation", "Triage"]),
+            SectionRequirement("Mitigation", aliases: ["Resolution", "Remediation", "Recovery"]),
+        ]],
+        optionalSections: ["Impact", "Escalation", "Prerequisites", "Verification"],
+        statuses: [
+            StatusDefinition("draft"),
+            StatusDefinition("active", aliases: ["published", "current"]),
+            StatusDefinition("deprecated", aliases: ["obsolete", "retired"], terminal: true),
+        ],
+        requireStatus: false)
+
+    public static let postmortem = KindSchema(
+        name: "postmortem",
+        paths: ["**/postmortems/**", "**/post-mortems/**", "**/incidents/**"],
+        idPrefix: "INC",
+        sectionSets: [[
+            SectionRequirement("Summary", aliases: ["Executive Summary", "Overview"]),
+            SectionRequirement("Impact"),
+            SectionRequirement("Timeline"),
+            SectionRequirement("Root Cause", aliases: ["Root Causes", "Root Cause Analysis", "Causes"]),
+            SectionRequirement("Action Items", aliases: ["Follow-up Actions", "Action Plan", "Corrective Actions"]),
+            SectionRequirement("Lessons Learned", aliases: ["Lessons Learnt"]),
+        ]],
+        optionalSections: ["Detection", "Resolution", "Trigger", "Supporting Information"],
+        statuses: [
+            StatusDefinition("draft"),
+            StatusDefinition("in-review", aliases: ["review", "in review"]),
+            StatusDefinition("published", aliases: ["final", "complete", "completed", "closed", "done"]),
+        ],
+        requireStatus: false)
+
+    public static let builtIn: [KindSchema] = [decision, requirement, runbook, postmortem]
+}
+
+/// Section-name normalisation shared by schemas and documents.
+public enum SectionKey {
+    /// Lower case, no numbering (`3.`, `3.1`, `A.`), no trailing colon, no `(Optional)`, single spaces.
+    public static func normalize(_ title: String) -> String {
+        var s = title.lowercased()
+        s = s.replacingOccurrences(of: "(optional)", with: "")
+        var scalars = Array(s.unicodeScalars)
+        // Leading numbering such as "3.", "3.1.", "3)", "iv." is dropped.
+        var i = 0
+        while i < scalars.count, scalars[i] == " " { i += 1 }
+        var j = i
+        while j < scalars.count, (("0"..."9").contains(scalars[j]) || scalars[j] == ".") { j += 1 }
+        if j > i, j < scalars.count, scalars[j] == " " || scalars[j] == ")" || scalars[j - 1] == "." {
+            if scalars[j] == ")" { j += 1 }
+            scalars.removeFirst(j)
+        }
+        s = String(String.UnicodeScalarView(scalars))
+        var out = ""
+        var lastSpace = true
+        for ch in s {
+            if ch == "*" || ch == "_" || ch == "`" { continue }
+            if ch == " " || ch == "\t" {
+                if !lastSpace { out.append(" ") }
+                lastSpace = true
+                continue
+            }
+            out.append(ch)
+            lastSpace = false
+        }
+        while out.hasSuffix(" ") || out.hasSuffix(":") { out.removeLast() }
+        return out
+    }
+}

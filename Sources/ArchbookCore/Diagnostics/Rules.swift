@@ -1,0 +1,82 @@
+// The catalogue of validation rules: stable IDs, default severities and the text reports show for them.
+
+public struct Rule: Hashable, Sendable {
+    public let id: String
+    public let defaultSeverity: Severity
+    /// One sentence, shown as SARIF's shortDescription and in `--format json` rule metadata.
+    public let summary: String
+    /// How to fix it in general; a diagnostic's own hint is more specific.
+    public let help: String
+}
+
+public enum Rules {
+    public static let missingSection = Rule(id: "missing-section", defaultSeverity: .error,
+        summary: "A section the document's kind requires is missing.",
+        help: "Add a heading with the section's name (any level; numbering, case and a trailing colon are ignored).")
+    public static let emptySection = Rule(id: "empty-section", defaultSeverity: .warning,
+        summary: "A required section has a heading but no content.",
+        help: "Write the section's content, or remove the heading if the kind does not require it.")
+    public static let missingStatus = Rule(id: "missing-status", defaultSeverity: .error,
+        summary: "The document has no status.",
+        help: "Add `status:` to the front matter, a `## Status` section, or a `* Status:` bullet under the title.")
+    public static let unknownStatus = Rule(id: "unknown-status", defaultSeverity: .warning,
+        summary: "The status is not one the document's kind allows.",
+        help: "Use one of the kind's statuses, or declare the value (or an alias for it) in archbook.yml.")
+    public static let missingTitle = Rule(id: "missing-title", defaultSeverity: .warning,
+        summary: "The document has no title.",
+        help: "Start the document with a `# Title` heading or set `title:` in the front matter.")
+    public static let missingMetadata = Rule(id: "missing-metadata", defaultSeverity: .error,
+        summary: "A metadata field the kind requires is missing.",
+        help: "Add the field to the front matter or as a `* Field: value` bullet under the title.")
+    public static let duplicateID = Rule(id: "duplicate-id", defaultSeverity: .error,
+        summary: "Two documents claim the same ID.",
+        help: "Renumber one of them to the next free number (this usually happens when two pull requests add a document at once).")
+    public static let idMismatch = Rule(id: "id-mismatch", defaultSeverity: .warning,
+        summary: "The ID in the title disagrees with the ID from the file name or front matter.",
+        help: "Make the title's number match the file name, or rename the file.")
+    public static let brokenLink = Rule(id: "broken-link", defaultSeverity: .error,
+        summary: "A relative link points to a file that does not exist.",
+        help: "Fix the link's path (it is resolved relative to the linking document).")
+    public static let brokenAnchor = Rule(id: "broken-anchor", defaultSeverity: .error,
+        summary: "A link points to a heading anchor that does not exist.",
+        help: "Use the anchor GitHub derives from the heading: lower case, spaces as hyphens, punctuation removed.")
+    public static let relationTargetMissing = Rule(id: "relation-target-missing", defaultSeverity: .error,
+        summary: "A relation names a document that does not exist.",
+        help: "Point the relation at an existing document's ID or file.")
+    public static let relationNotReciprocated = Rule(id: "relation-not-reciprocated", defaultSeverity: .error,
+        summary: "A supersedes or amends relation is not recorded on the other document.",
+        help: "Record the inverse relation on the other document, so both ends of the chain agree.")
+    public static let relationCycle = Rule(id: "relation-cycle", defaultSeverity: .error,
+        summary: "Supersedes or amends relations form a cycle.",
+        help: "A decision cannot (indirectly) supersede or amend itself; remove one relation of the cycle.")
+    public static let supersededWithoutSuccessor = Rule(id: "superseded-without-successor", defaultSeverity: .warning,
+        summary: "The document is superseded but does not say by what.",
+        help: "Add `superseded-by:` with the successor's ID, or a `Superseded by [...](...)` line in the Status section.")
+    public static let invalidFrontMatter = Rule(id: "invalid-front-matter", defaultSeverity: .error,
+        summary: "The YAML front matter cannot be read.",
+        help: "Fix the YAML syntax; the front matter must be a mapping between two `---` lines.")
+    public static let invalidDate = Rule(id: "invalid-date", defaultSeverity: .error,
+        summary: "A date is not a valid calendar date.",
+        help: "Write dates as YYYY-MM-DD.")
+    public static let unfilledPlaceholder = Rule(id: "unfilled-placeholder", defaultSeverity: .warning,
+        summary: "Template placeholder text was left in the document.",
+        help: "Replace the placeholder with the real value.")
+    public static let decisionMatrix = Rule(id: "decision-matrix", defaultSeverity: .error,
+        summary: "A weighted decision matrix does not add up.",
+        help: "Weights must sum to 100% and each weighted score must equal the sum of weight times score.")
+    public static let invalidUTF8 = Rule(id: "invalid-utf8", defaultSeverity: .warning,
+        summary: "The file is not valid UTF-8.",
+        help: "Re-save the file as UTF-8; invalid bytes were read as U+FFFD.")
+    public static let unreadableFile = Rule(id: "unreadable-file", defaultSeverity: .error,
+        summary: "The file could not be read.",
+        help: "Check the file's permissions.")
+
+    public static let all: [Rule] = [
+        missingSection, emptySection, missingStatus, unknownStatus, missingTitle, missingMetadata,
+        duplicateID, idMismatch, brokenLink, brokenAnchor, relationTargetMissing,
+        relationNotReciprocated, relationCycle, supersededWithoutSuccessor, invalidFrontMatter,
+        invalidDate, unfilledPlaceholder, decisionMatrix, invalidUTF8, unreadableFile,
+    ]
+
+    public static func rule(withID id: String) -> Rule? { all.first { $0.id == id } }
+}

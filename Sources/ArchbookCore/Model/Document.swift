@@ -1,0 +1,164 @@
+// The document model: everything archbook knows about one Markdown file, independent of how it was written.
+
+public enum RelationType: String, Sendable, Codable, CaseIterable {
+    case supersedes
+    case supersededBy = "superseded-by"
+    case amends
+    case amendedBy = "amended-by"
+    case relatesTo = "relates-to"
+
+    /// The relation the target must record for the chain to be consistent.
+    public var inverse: RelationType? {
+        switch self {
+        case .supersedes: return .supersededBy
+        case .supersededBy: return .supersedes
+        case .amends: return .amendedBy
+        case .amendedBy: return .amends
+        case .relatesTo: return nil
+        }
+    }
+
+    /// "A supersedes B" / "A is superseded by B": the relation as a sentence.
+    public func sentence(_ a: String, _ b: String) -> String {
+        switch self {
+        case .supersedes, .amends: return "\(a) \(rawValue) \(b)"
+        case .supersededBy, .amendedBy, .relatesTo: return "\(a) is \(phrase) \(b)"
+        }
+    }
+
+    /// Human wording, as in "Superseded by".
+    public var phrase: String {
+        switch self {
+        case .supersedes: return "supersedes"
+        case .supersededBy: return "superseded by"
+        case .amends: return "amends"
+        case .amendedBy: return "amended by"
+        case .relatesTo: return "related to"
+        }
+    }
+}
+
+public struct Relation: Sendable, Equatable, Codable {
+    public var type: RelationType
+    /// As written: an ID (`ADR-0002`), a relative path (`0002-use-x.md`) or a slug.
+    public var target: String
+    public var position: SourcePosition
+
+    public init(type: RelationType, target: String, position: SourcePosition) {
+        self.type = type
+        self.target = target
+        self.position = position
+    }
+}
+
+/// Where a piece of metadata was found; used to explain and to point diagnostics at the right line.
+public enum MetadataSource: String, Sendable, Codable {
+    case frontMatter = "front-matter"
+    case statusSection = "status-section"
+    case headerBullet = "header-bullet"
+    case dateLine = "date-line"
+    case tableRow = "table-row"
+    case heading
+    case fileName = "file-name"
+    case sidecar
+}
+
+public struct Status: Sendable, Equatable, Codable {
+    /// The text as written, e.g. `**Accepted** ✅`.
+    public var raw: String
+    /// Normalised and mapped through the kind's aliases, e.g. `accepted`.
+    public var value: String
+    /// A qualifier that followed the status, e.g. `Swift 5.5` in `Implemented (Swift 5.5)`.
+    public var note: String?
+    public var source: MetadataSource
+    public var position: SourcePosition
+}
+
+public struct DateValue: Sendable, Equatable, Codable {
+    public var raw: String
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    public var position: SourcePosition
+
+    /// `YYYY-MM-DD`.
+    public var iso: String {
+        func pad(_ n: Int, _ w: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+}
+
+public struct Section: Sendable, Equatable {
+    public var title: String
+    /// Title normalised for matching against schema section names.
+    public var key: String
+    public var level: Int
+    /// The heading's range.
+    public var range: SourceRange
+    /// GitHub-style anchor, unique within the document.
+    public var anchor: String
+    /// Index of the enclosing section in `Document.sections`, if any.
+    public var parent: Int?
+    /// Whether any block other than headings sits under it (including in subsections).
+    public var hasContent: Bool
+    /// Whether any block sits directly under it, before its first subsection.
+    public var hasOwnContent: Bool
+    /// Index in `MarkdownTree.nodes` of the heading node.
+    public var node: Int
+}
+
+public struct TaskItem: Sendable, Equatable {
+    public var checked: Bool
+    public var text: String
+    /// Index in `Document.sections` of the section the task is in.
+    public var section: Int?
+    public var position: SourcePosition
+}
+
+public struct Link: Sendable, Equatable {
+    public var destination: String
+    public var text: String
+    public var isImage: Bool
+    public var position: SourcePosition
+}
+
+public struct People: Sendable, Equatable, Codable {
+    public var authors: [String] = []
+    public var deciders: [String] = []
+    public var owners: [String] = []
+    public var consulted: [String] = []
+    public var informed: [String] = []
+
+    public init() {}
+}
+
+public struct Document: Sendable {
+    /// Path relative to the docs root, `/`-separated.
+    public var path: String
+    public var kind: String?
+    public var id: String?
+    public var idSource: MetadataSource?
+    public var title: String
+    public var titleSource: MetadataSource
+    public var titlePosition: SourcePosition
+    public var status: Status?
+    /// Named dates: `date`, `created`, `updated`, ... (front matter keys, or `date` from other conventions).
+    public var dates: [String: DateValue]
+    public var people: People
+    public var tags: [String]
+    public var relations: [Relation]
+    public var sections: [Section]
+    public var tasks: [TaskItem]
+    public var links: [Link]
+    public var frontMatter: FrontMatter?
+    public var markdown: MarkdownTree
+
+    /// The main date: `date`, else `created`, else `updated`.
+    public var date: DateValue? { dates["date"] ?? dates["created"] ?? dates["updated"] }
+
+    /// Anchors of all headings, for link checking.
+    public var anchors: Set<String> { Set(sections.map(\.anchor)) }
+}

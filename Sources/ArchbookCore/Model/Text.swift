@@ -1,0 +1,225 @@
+// Small, pure text routines shared by extraction and validation: status normalisation, dates, slugs, globs, IDs.
+
+import Foundation
+
+public enum StatusText {
+    /// The result of reading a status as people write it.
+    public struct Parsed: Equatable, Sendable {
+        /// Lower-cased status words, e.g. `accepted`, `superseded by adr-0005`.
+        public var value: String
+        public var note: String?
+        /// Relation phrases that followed the status (`accepted; supersedes ADR-0045`).
+        public var trailing: [String]
+    }
+
+    /// Drops emoji, markup, a parenthesised qualifier and trailing punctuation; keeps only the first sentence.
+    public static func parse(_ raw: String) -> Parsed {
+        var s = String(String.UnicodeScalarView(raw.unicodeScalars.filter { !isDecoration($0) }))
+        s = s.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+        var parts = s.split(separator: ";", omittingEmptySubsequences: true).map { String($0) }
+        if parts.isEmpty { parts = [""] }
+        var head = parts.removeFirst()
+        // Only the first sentence is the status: "proposed. This ADR did not reach consensus..."
+        if let r = head.range(of: ". ") { head = String(head[..<r.lowerBound]) }
+        var note: String?
+        if let open = head.firstIndex(of: "("), let close = head[open...].firstIndex(of: ")") {
+            let inner = head[head.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            if !inner.isEmpty { note = inner }
+            head = String(head[..<open]) + String(head[head.index(after: close)...])
+        }
+        var value = collapse(head.lowercased())
+        value = trim(value, " *_`.!:,-–—")
+        return Parsed(value: value, note: note,
+                      trailing: parts.map { collapse($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+
+    private static func isDecoration(_ u: Unicode.Scalar) -> Bool {
+        if u.value == 0xFE0F || u.value == 0x200D || u.value == 0x20E3 { return true }
+        if u.value < 0x80 { return false }
+        let p = u.properties
+        return p.isEmojiPresentation || p.isEmoji || p.generalCategory == .otherSymbol
+    }
+
+    static func collapse(_ s: String) -> String {
+        s.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
+    }
+
+    static func trim(_ s: String, _ chars: String) -> String {
+        var sub = Substring(s)
+        while let f = sub.first, chars.contains(f) { sub.removeFirst() }
+        while let l = sub.last, chars.contains(l) { sub.removeLast() }
+        return String(sub)
+    }
+
+    /// Levenshtein distance, for "did you mean" hints.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+}
+
+public enum DateText {
+    public enum Outcome: Equatable, Sendable {
+        case valid(year: Int, month: Int, day: Int)
+        /// Not in `YYYY-MM-DD` form.
+        case malformed
+        /// In the right form but not on the calendar (2023-14-05, 2023-02-30).
+        case impossible(String)
+    }
+
+    /// Reads `YYYY-MM-DD`, optionally followed by a time (`T10:00:00Z` or ` 10:00`).
+    public static func parse(_ raw: String) -> Outcome {
+        let s = raw.trimmingCharacters(in: .whitespaces)
+        let u = Array(s.utf8)
+        guard u.count >= 10, u[4] == 0x2D, u[7] == 0x2D,
+              let y = digits(u[0..<4]), let m = digits(u[5..<7]), let d = digits(u[8..<10])
+        else { return .malformed }
+        if u.count > 10, u[10] != 0x54, u[10] != 0x20, u[10] != 0x74 { return .malformed }
+        guard (1...12).contains(m) else { return .impossible("month \(m) does not exist") }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        guard (1...days).contains(d) else {
+            return .impossible("day \(d) does not exist in \(monthNames[m - 1]) \(y)")
+        }
+        return .valid(year: y, month: m, day: d)
+    }
+
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July",
+                             "August", "September", "October", "November", "December"]
+
+    private static func digits(_ s: ArraySlice<UInt8>) -> Int? {
+        var n = 0
+        for c in s {
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            n = n * 10 + Int(c - 0x30)
+        }
+        return n
+    }
+}
+
+public enum Slug {
+    /// GitHub's heading anchor: lower case, letters/digits/spaces/hyphens/underscores kept, spaces to hyphens.
+    public static func anchor(_ heading: String) -> String {
+        var out = ""
+        for ch in heading.lowercased() {
+            if ch == " " { out.append("-") }
+            else if ch == "-" || ch == "_" || ch.isLetter || ch.isNumber { out.append(ch) }
+        }
+        return out
+    }
+}
+
+public enum Glob {
+    /// Matches a `/`-separated relative path against a glob: `*` and `?` stay within a segment,
+    /// `**` spans any number of segments (including none).
+    public static func matches(_ pattern: String, _ path: String) -> Bool {
+        var pattern = pattern
+        if pattern.hasSuffix("/") { pattern += "**" }
+        let p = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let s = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        return match(p[...], s[...])
+    }
+
+    private static func match(_ p: ArraySlice<String>, _ s: ArraySlice<String>) -> Bool {
+        guard let first = p.first else { return s.isEmpty }
+        if first == "**" {
+            var rest = s
+            while true {
+                if match(p.dropFirst(), rest) { return true }
+                if rest.isEmpty { return false }
+                rest = rest.dropFirst()
+            }
+        }
+        guard let seg = s.first, segment(Array(first.unicodeScalars)[...], Array(seg.unicodeScalars)[...]) else { return false }
+        return match(p.dropFirst(), s.dropFirst())
+    }
+
+    private static func segment(_ p: ArraySlice<Unicode.Scalar>, _ s: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard let c = p.first else { return s.isEmpty }
+        switch c {
+        case "*":
+            var rest = s
+            while true {
+                if segment(p.dropFirst(), rest) { return true }
+                if rest.isEmpty { return false }
+                rest = rest.dropFirst()
+            }
+        case "?":
+            return !s.isEmpty && segment(p.dropFirst(), s.dropFirst())
+        default:
+            return s.first == c && segment(p.dropFirst(), s.dropFirst())
+        }
+    }
+}
+
+/// IDs such as `ADR-0007`, `adr 7`, `INC-12`.
+public struct IDText: Equatable, Sendable {
+    public var prefix: String?
+    public var number: Int
+
+    /// Reads `PREFIX-0007`, `PREFIX 7`, `PREFIX0007` or a bare number.
+    public static func parse(_ s: String) -> IDText? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        let scalars = Array(t.unicodeScalars)
+        var i = 0
+        while i < scalars.count, scalars[i].properties.isAlphabetic, scalars[i].isASCII { i += 1 }
+        let prefix = i > 0 ? String(String.UnicodeScalarView(scalars[0..<i])).uppercased() : nil
+        if i < scalars.count, scalars[i] == "-" || scalars[i] == " " || scalars[i] == "_" , prefix != nil { i += 1 }
+        var j = i
+        while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
+        guard j > i, j == scalars.count, j - i <= 12, let n = Int(String(String.UnicodeScalarView(scalars[i..<j]))) else { return nil }
+        return IDText(prefix: prefix, number: n)
+    }
+
+    /// A number at the start of a file name: `0007-use-kafka.md` gives 7.
+    public static func fileNumber(_ fileName: String) -> Int? {
+        var digits = ""
+        for ch in fileName {
+            if ch.isASCII && ch.isNumber { digits.append(ch) } else {
+                guard !digits.isEmpty, ch == "-" || ch == "_" || ch == " " || ch == "." else { return nil }
+                break
+            }
+        }
+        guard !digits.isEmpty, digits.count <= 12 else { return nil }
+        return Int(digits)
+    }
+
+    /// An ID at the start of a title: `ADR-007: Use X`, `7. Use X`, `ADR 12 - Use X`.
+    /// Returns the ID and the title without it.
+    public static func fromTitle(_ title: String) -> (id: IDText, rest: String)? {
+        let scalars = Array(title.unicodeScalars)
+        var i = 0
+        while i < scalars.count, scalars[i].isASCII, scalars[i].properties.isAlphabetic { i += 1 }
+        let prefix = i > 0 ? String(String.UnicodeScalarView(scalars[0..<i])).uppercased() : nil
+        if prefix != nil {
+            guard i < scalars.count, i <= 10, scalars[i] == "-" || scalars[i] == " " || scalars[i] == "_" ||
+                ("0"..."9").contains(scalars[i]) else { return nil }
+            if !("0"..."9").contains(scalars[i]) { i += 1 }
+        }
+        var j = i
+        while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
+        guard j > i, j - i <= 12, let n = Int(String(String.UnicodeScalarView(scalars[i..<j]))) else { return nil }
+        // A separator must follow: "7. X", "7: X", "7) X", "ADR-7 - X", or (with a prefix) just a space.
+        var k = j
+        var separated = false
+        while k < scalars.count, [".", ":", ")", " ", "-", "–", "—"].contains(scalars[k]) {
+            if scalars[k] != " " || prefix != nil { separated = true }
+            k += 1
+        }
+        if k == scalars.count, prefix != nil { separated = true }
+        guard separated else { return nil }
+        let rest = String(String.UnicodeScalarView(scalars[k...])).trimmingCharacters(in: .whitespaces)
+        return (IDText(prefix: prefix, number: n), rest)
+    }
+}

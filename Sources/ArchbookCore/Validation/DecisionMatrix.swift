@@ -1,0 +1,79 @@
+// Checks weighted decision matrices: weights must sum to 100% and weighted scores must equal weights × scores.
+
+import Foundation
+
+enum DecisionMatrix {
+    struct Number {
+        var value: Double
+        var decimals: Int
+        var percent: Bool
+    }
+
+    /// Reads `30%`, `0.3`, `**7.1**`, `7`, `1,5`; nil for anything else.
+    static func number(_ text: String) -> Number? {
+        var s = text.trimmingCharacters(in: CharacterSet(charactersIn: " *_`~"))
+        var percent = false
+        if s.hasSuffix("%") { percent = true; s.removeLast(); s = s.trimmingCharacters(in: .whitespaces) }
+        s = s.replacingOccurrences(of: ",", with: ".")
+        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              s.filter({ $0 == "." }).count <= 1, let v = Double(s) else { return nil }
+        let decimals = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
+        return Number(value: v, decimals: decimals, percent: percent)
+    }
+
+    static func check(_ tree: MarkdownTree, report: (SourcePosition, String, String?) -> Void) {
+        for table in tree.all {
+            guard case .table = table.kind else { continue }
+            let rows = table.children.map { $0.children }
+            guard let header = rows.first else { continue }
+            let names = header.map { $0.plainText.trimmingCharacters(in: .whitespaces) }
+            guard let w = names.firstIndex(where: { SectionKey.normalize($0).hasPrefix("weight") }) else { continue }
+            let optionColumns = Array((w + 1)..<names.count)
+            guard !optionColumns.isEmpty else { continue }
+            var weights: [(Double, [Number?])] = []
+            var weightNumbers: [Number] = []
+            var totalRow: [MarkdownNode]?
+            for row in rows.dropFirst() {
+                let first = SectionKey.normalize(row.first?.plainText ?? "")
+                if first.contains("weighted") || first == "total" || first == "score" || first == "total score" {
+                    totalRow = row
+                    continue
+                }
+                guard row.count > w, let weight = number(row[w].plainText) else { continue }
+                weightNumbers.append(weight)
+                weights.append((weight.value, optionColumns.map { $0 < row.count ? number(row[$0].plainText) : nil }))
+            }
+            guard !weights.isEmpty, totalRow != nil || weightNumbers.contains(where: \.percent) else { continue }
+            // Weights are percentages when marked so or when they do not look like fractions.
+            let asPercent = weightNumbers.contains(where: \.percent) || weights.map(\.0).reduce(0, +) > 1.5
+            let fractions = weights.map { asPercent ? $0.0 / 100 : $0.0 }
+            let sum = fractions.reduce(0, +)
+            if abs(sum - 1) > 1e-6 {
+                let shown = asPercent ? format(sum * 100, 2) + "%" : format(sum, 3)
+                report(table.range.start, "decision matrix weights sum to \(shown), not \(asPercent ? "100%" : "1")",
+                       "Adjust the weights so that they add up to 100%.")
+            }
+            guard let totalRow else { continue }
+            for (k, col) in optionColumns.enumerated() where col < totalRow.count {
+                guard let written = number(totalRow[col].plainText) else { continue }
+                var expected = 0.0
+                var complete = true
+                for (i, (_, scores)) in weights.enumerated() {
+                    guard let s = scores[k] else { complete = false; break }
+                    expected += fractions[i] * s.value
+                }
+                guard complete else { continue }
+                let tolerance = 0.5 * pow(10, -Double(written.decimals)) + 1e-9
+                if abs(written.value - expected) > tolerance {
+                    report(totalRow[col].range.start,
+                           "weighted score for '\(names[col])' is \(format(written.value, written.decimals)) but weights × scores give \(format(expected, max(2, written.decimals)))",
+                           "Recompute the weighted score: the sum over criteria of weight × score.")
+                }
+            }
+        }
+    }
+
+    static func format(_ v: Double, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", v)
+    }
+}

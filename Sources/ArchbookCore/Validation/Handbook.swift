@@ -1,0 +1,351 @@
+// The check pipeline: discover, read and parse (in parallel), then the rules that need every document at once.
+
+import Dispatch
+import Foundation
+
+public struct CheckResult: Sendable {
+    /// Documents sorted by path.
+    public var documents: [Document]
+    /// Sorted in report order.
+    public var diagnostics: [Diagnostic]
+    public var summary: DiagnosticSummary { DiagnosticSummary(diagnostics: diagnostics, documents: documents.count) }
+}
+
+public enum Checker {
+    public static let markdownExtensions: Set<String> = ["md", "markdown"]
+
+    /// Checks a whole docs tree. Throws only when the tree itself cannot be listed.
+    public static func check(_ tree: some FileTree, config: Config) throws(FileTreeError) -> CheckResult {
+        let listing = try tree.listing()
+        let paths = listing.files.filter { path in
+            guard let ext = path.split(separator: ".").last, markdownExtensions.contains(ext.lowercased()),
+                  path.contains(".") else { return false }
+            return !config.exclude.contains { Glob.matches($0, path) }
+        }
+        let context = ExtractionContext(config: config)
+        let results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
+            do throws(FileTreeError) {
+                let bytes = try tree.read(path)
+                let (doc, diags) = Extractor.extract(path: path, bytes: bytes, context: context)
+                return (doc, diags)
+            } catch {
+                let d = Diagnostic(rule: Rules.unreadableFile.id, severity: .error, file: path, position: .start,
+                                   message: "cannot read file: \(error.message)", hint: Rules.unreadableFile.help)
+                return (nil, [d])
+            }
+        }
+        let documents = results.compactMap { $0.0 }
+        var diagnostics = results.flatMap { $0.1 }
+        var validator = HandbookValidator(documents: documents, listing: listing, config: config)
+        diagnostics += validator.run()
+        diagnostics.sort(by: Diagnostic.reportOrder)
+        return CheckResult(documents: documents, diagnostics: diagnostics)
+    }
+
+    /// Maps in parallel over all cores, keeping input order so output stays deterministic.
+    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        guard items.count > 1 else { return items.map(transform) }
+        let buffer = ResultBuffer<R>(count: items.count)
+        let chunk = max(1, min(16, items.count / (ProcessInfo.processInfo.activeProcessorCount * 8)))
+        let chunks = (items.count + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = c * chunk, hi = min(items.count, lo + chunk)
+            for i in lo..<hi { buffer.set(i, transform(items[i])) }
+        }
+        return buffer.values()
+    }
+}
+
+/// Slots written by exactly one worker each; read after all workers finish.
+private final class ResultBuffer<R>: @unchecked Sendable {
+    private var storage: [R?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: R) { storage.withUnsafeMutableBufferPointer { $0[i] = value } }
+    func values() -> [R] { storage.map { $0! } }
+}
+
+/// Rules that look across documents: IDs, links, anchors and relations.
+struct HandbookValidator {
+    let documents: [Document]
+    let listing: FileListing
+    let config: Config
+    let files: Set<String>
+    let directories: Set<String>
+    let byPath: [String: Int]
+    let byID: [String: [Int]]
+    let bySlug: [String: [Int]]
+    var findings: [(Int, Finding)] = []
+
+    init(documents: [Document], listing: FileListing, config: Config) {
+        self.documents = documents
+        self.listing = listing
+        self.config = config
+        files = Set(listing.files)
+        directories = Set(listing.directories)
+        var byPath: [String: Int] = [:]
+        var byID: [String: [Int]] = [:]
+        var bySlug: [String: [Int]] = [:]
+        for (i, d) in documents.enumerated() {
+            byPath[d.path] = i
+            if let id = d.id { byID[id.uppercased(), default: []].append(i) }
+            let name = String(d.path.split(separator: "/").last ?? "")
+            let slug = name.split(separator: ".").dropLast().joined(separator: ".")
+            bySlug[slug.lowercased(), default: []].append(i)
+        }
+        self.byPath = byPath
+        self.byID = byID
+        self.bySlug = bySlug
+    }
+
+    mutating func report(_ doc: Int, _ rule: Rule, _ position: SourcePosition, _ message: String, hint: String? = nil) {
+        findings.append((doc, Finding(rule: rule, position: position, message: message, hint: hint)))
+    }
+
+    mutating func run() -> [Diagnostic] {
+        checkDuplicateIDs()
+        checkLinks()
+        let resolved = checkRelationTargets()
+        checkReciprocity(resolved)
+        checkCycles(resolved)
+        return findings.compactMap { (doc, f) in
+            let d = documents[doc]
+            guard let sev = config.severity(of: f.rule, kind: d.kind) else { return nil }
+            return Diagnostic(rule: f.rule.id, severity: sev, file: d.path, position: f.position, message: f.message, hint: f.hint)
+        }
+    }
+
+    func label(_ i: Int) -> String { documents[i].id ?? documents[i].path }
+
+    // MARK: IDs
+
+    mutating func checkDuplicateIDs() {
+        for (id, docs) in byID.sorted(by: { $0.key < $1.key }) where docs.count > 1 {
+            for i in docs {
+                let others = docs.filter { $0 != i }.map { documents[$0].path }
+                let d = documents[i]
+                let pos = d.idSource == .frontMatter ? (d.frontMatter?.value("id")?.value.position ?? .start) : d.titlePosition
+                report(i, Rules.duplicateID, pos, "ID \(id) is also used by \(others.joined(separator: ", "))",
+                       hint: "Give one of them the next free number (two pull requests probably added a document at once).")
+            }
+        }
+    }
+
+    // MARK: Links
+
+    /// Resolves a relative reference against a document's folder; nil if it leaves the docs root.
+    static func resolve(_ target: String, from docPath: String) -> String? {
+        var parts = target.hasPrefix("/") ? [] : docPath.split(separator: "/").dropLast().map(String.init)
+        for seg in target.split(separator: "/", omittingEmptySubsequences: true) {
+            if seg == "." { continue }
+            if seg == ".." {
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(String(seg))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    static func isExternal(_ dest: String) -> Bool {
+        if dest.hasPrefix("//") { return true }
+        // A scheme: letters, digits, +, -, . then a colon before any slash.
+        guard let colon = dest.firstIndex(of: ":") else { return false }
+        let scheme = dest[..<colon]
+        return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+            && scheme.first!.isLetter
+    }
+
+    mutating func checkLinks() {
+        for (i, doc) in documents.enumerated() {
+            for link in doc.links {
+                let dest = link.destination
+                if dest.isEmpty || Self.isExternal(dest) { continue }
+                var pathPart = dest
+                var fragment: String?
+                if let hash = dest.firstIndex(of: "#") {
+                    fragment = String(dest[dest.index(after: hash)...])
+                    pathPart = String(dest[..<hash])
+                }
+                if let q = pathPart.firstIndex(of: "?") { pathPart = String(pathPart[..<q]) }
+                let decoded = pathPart.removingPercentEncoding ?? pathPart
+                var targetDoc: Int? = i
+                if !decoded.isEmpty {
+                    guard let resolved = Self.resolve(decoded, from: doc.path) else { continue }
+                    let trimmed = resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
+                    if !files.contains(trimmed) && !directories.contains(trimmed) && !trimmed.isEmpty {
+                        let what = link.isImage ? "image" : "link"
+                        report(i, Rules.brokenLink, link.position, "\(what) target '\(pathPart)' does not exist",
+                               hint: suggestion(for: trimmed).map { "Did you mean '\($0)'?" } ?? "Fix the path; it is resolved relative to \(doc.path).")
+                        continue
+                    }
+                    targetDoc = byPath[trimmed]
+                }
+                guard let fragment, !fragment.isEmpty, let t = targetDoc else { continue }
+                let anchor = (fragment.removingPercentEncoding ?? fragment).lowercased()
+                let anchors = documents[t].anchors
+                if !anchors.contains(anchor) && !anchors.contains(where: { $0.lowercased() == anchor }) && !isFootnoteOrLine(anchor) {
+                    let near = anchors.min { StatusText.distance($0, anchor) < StatusText.distance($1, anchor) }
+                    let where_ = t == i ? "this document" : documents[t].path
+                    report(i, Rules.brokenAnchor, link.position, "anchor '#\(fragment)' does not exist in \(where_)",
+                           hint: near.map { "Did you mean '#\($0)'?" } ?? "The target has no headings.")
+                }
+            }
+        }
+    }
+
+    func isFootnoteOrLine(_ anchor: String) -> Bool {
+        anchor.hasPrefix("fn") || anchor.hasPrefix("user-content-") ||
+            (anchor.hasPrefix("l") && anchor.dropFirst().allSatisfy(\.isNumber) && anchor.count > 1)
+    }
+
+    /// The most similar existing file, for "did you mean".
+    func suggestion(for path: String) -> String? {
+        let dir = path.split(separator: "/").dropLast().joined(separator: "/")
+        let candidates = listing.files.filter { $0.split(separator: "/").dropLast().joined(separator: "/") == dir }
+        guard let best = candidates.min(by: { StatusText.distance($0, path) < StatusText.distance($1, path) }),
+              StatusText.distance(best, path) <= max(3, path.count / 4) else { return nil }
+        return best
+    }
+
+    // MARK: Relations
+
+    struct ResolvedRelation {
+        var from: Int
+        var relation: Relation
+        var to: Int
+    }
+
+    /// Finds the document a relation target names: a path, an ID (`ADR-2` = `ADR-0002`) or a file slug.
+    func target(_ raw: String, from doc: Int) -> Int? {
+        var t = raw.trimmingCharacters(in: .whitespaces)
+        if let hash = t.firstIndex(of: "#") { t = String(t[..<hash]) }
+        if t.isEmpty { return nil }
+        if t.contains("/") || t.lowercased().hasSuffix(".md") || t.lowercased().hasSuffix(".markdown") {
+            let decoded = t.removingPercentEncoding ?? t
+            if let p = Self.resolve(decoded, from: documents[doc].path), let i = byPath[p] { return i }
+            return nil
+        }
+        if let hit = byID[t.uppercased()], hit.count == 1 { return hit[0] }
+        if let id = IDText.parse(t) {
+            let kinds = config.kinds.filter { id.prefix == nil ? $0.name == documents[doc].kind : $0.idPrefix.uppercased() == id.prefix }
+            for k in kinds {
+                if let hit = byID[k.canonicalID(number: id.number).uppercased()], hit.count == 1 { return hit[0] }
+            }
+        }
+        if let hit = bySlug[t.lowercased()], hit.count == 1 { return hit[0] }
+        // A title-like target such as "20. Use X" names its number.
+        if let (id, _) = IDText.fromTitle(t), let k = config.kind(named: documents[doc].kind ?? "") {
+            if let hit = byID[k.canonicalID(number: id.number).uppercased()], hit.count == 1 { return hit[0] }
+        }
+        return nil
+    }
+
+    mutating func checkRelationTargets() -> [ResolvedRelation] {
+        var out: [ResolvedRelation] = []
+        for (i, doc) in documents.enumerated() {
+            for rel in doc.relations {
+                if let t = target(rel.target, from: i) {
+                    out.append(ResolvedRelation(from: i, relation: rel, to: t))
+                } else {
+                    report(i, Rules.relationTargetMissing, rel.position,
+                           "\(rel.type.phrase) '\(rel.target)', which is not a document in this handbook",
+                           hint: "Point the relation at an existing document's ID (e.g. \(config.kind(named: doc.kind ?? "")?.canonicalID(number: 1) ?? "ADR-0001")) or relative path.")
+                }
+            }
+        }
+        return out
+    }
+
+    mutating func checkReciprocity(_ resolved: [ResolvedRelation]) {
+        var has = Set<String>()
+        for r in resolved { has.insert("\(r.from)|\(r.relation.type.rawValue)|\(r.to)") }
+        for r in resolved {
+            guard let inverse = r.relation.type.inverse, r.from != r.to else { continue }
+            if !has.contains("\(r.to)|\(inverse.rawValue)|\(r.from)") {
+                let other = documents[r.to]
+                let line = inverse.phrase.prefix(1).uppercased() + inverse.phrase.dropFirst()
+                let fix = "Add `\(inverse.rawValue): \(label(r.from))` to \(other.path)'s front matter, or a `\(line) [...](...)` line to its Status section."
+                report(r.from, Rules.relationNotReciprocated, r.relation.position,
+                       "\(r.relation.type.sentence(label(r.from), label(r.to))), but \(other.path) does not record that \(inverse.sentence(label(r.to), label(r.from)))",
+                       hint: fix)
+            }
+        }
+    }
+
+    /// Cycles in supersede chains and in amend chains (each normalised to one direction).
+    mutating func checkCycles(_ resolved: [ResolvedRelation]) {
+        for family in [[RelationType.supersedes, .supersededBy], [.amends, .amendedBy]] {
+            var edges: [Int: Set<Int>] = [:]
+            var where_: [String: SourcePosition] = [:]
+            for r in resolved where family.contains(r.relation.type) {
+                let (a, b) = r.relation.type == family[0] ? (r.from, r.to) : (r.to, r.from)
+                edges[a, default: []].insert(b)
+                if r.relation.type == family[0] || where_["\(a)"] == nil { where_["\(a)"] = r.from == a ? r.relation.position : nil }
+            }
+            for cycle in Self.cycles(edges) {
+                let first = cycle.min { documents[$0].path < documents[$1].path }!
+                let start = cycle.firstIndex(of: first)!
+                let ordered = Array(cycle[start...] + cycle[..<start])
+                let chain = (ordered + [first]).map(label).joined(separator: " → ")
+                let pos = where_["\(first)"] ?? documents[first].titlePosition
+                report(first, Rules.relationCycle, pos, "\(family[0].rawValue) relations form a cycle: \(chain)",
+                       hint: "A document cannot (even indirectly) \(family[0] == .supersedes ? "supersede" : "amend") itself; remove one relation of the cycle.")
+            }
+        }
+    }
+
+    /// One cycle per strongly connected component that has one (Tarjan, iterative to stay stack-safe).
+    static func cycles(_ edges: [Int: Set<Int>]) -> [[Int]] {
+        var index = 0
+        var indices: [Int: Int] = [:], low: [Int: Int] = [:]
+        var onStack = Set<Int>(), stack: [Int] = []
+        var result: [[Int]] = []
+        for start in edges.keys.sorted() where indices[start] == nil {
+            var work: [(Int, [Int], Int)] = [(start, (edges[start] ?? []).sorted(), 0)]
+            indices[start] = index; low[start] = index; index += 1
+            stack.append(start); onStack.insert(start)
+            while !work.isEmpty {
+                let (v, succ, k) = work[work.count - 1]
+                if k < succ.count {
+                    work[work.count - 1].2 += 1
+                    let w = succ[k]
+                    if indices[w] == nil {
+                        indices[w] = index; low[w] = index; index += 1
+                        stack.append(w); onStack.insert(w)
+                        work.append((w, (edges[w] ?? []).sorted(), 0))
+                    } else if onStack.contains(w) {
+                        low[v] = min(low[v]!, indices[w]!)
+                    }
+                } else {
+                    work.removeLast()
+                    if let parent = work.last?.0 { low[parent] = min(low[parent]!, low[v]!) }
+                    if low[v] == indices[v] {
+                        var component: [Int] = []
+                        while let w = stack.popLast() {
+                            onStack.remove(w)
+                            component.append(w)
+                            if w == v { break }
+                        }
+                        if component.count > 1 || (edges[v]?.contains(v) ?? false) {
+                            result.append(orderAlongEdges(component, edges))
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Orders a component's members along its edges so the message reads as a chain.
+    static func orderAlongEdges(_ component: [Int], _ edges: [Int: Set<Int>]) -> [Int] {
+        let members = Set(component)
+        var order = [component.min()!]
+        var seen: Set<Int> = [order[0]]
+        while let last = order.last, let next = (edges[last] ?? []).filter({ members.contains($0) && !seen.contains($0) }).min() {
+            order.append(next)
+            seen.insert(next)
+        }
+        return order + component.filter { !seen.contains($0) }.sorted()
+    }
+}

@@ -1,0 +1,4 @@
+// The archbook executable: all behaviour lives in ArchbookCLI.
+import ArchbookCLI
+
+ArchbookCommand.runMain()
