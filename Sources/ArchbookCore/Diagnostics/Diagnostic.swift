@@ -1,7 +1,7 @@
 // Problems found in the user's documents: the single currency every phase reports in.
 
-/// A position in a source file. Lines and columns are 1-based; column counts UTF-8 bytes,
-/// as cmark-gfm, GitHub annotations and SARIF do.
+/// A position in a source file. Lines and columns are 1-based; column counts UTF-8 bytes
+/// as cmark-gfm does (the SARIF report converts to code points).
 public struct SourcePosition: Hashable, Comparable, Sendable, Codable {
     public var line: Int
     public var column: Int
