@@ -102,6 +102,7 @@ private struct ExtractionState {
     // MARK: - Building the document
 
     mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?, bodyStartLine: Int) -> Document {
+        let parseFindings = findings.count
         let sections = collectSections(tree)
         let (tasks, links) = collectTasksAndLinks(tree, sections: sections)
         let h1 = tree.root.children.first { if case .heading(1, _) = $0.kind { return true } else { return false } }
@@ -118,7 +119,12 @@ private struct ExtractionState {
                        hint: "Use one of: \(names), or declare the kind in archbook.yml.")
             }
         }
-        if kind == nil { kind = context.kindForPath(path) }
+        // Folder indexes and templates live beside documents of a kind but are not documents of it.
+        let lowerBase = baseName.lowercased()
+        let isTemplate = lowerBase.contains("template")
+        if kind == nil, !isTemplate, !["readme", "index", "_index"].contains(lowerBase) {
+            kind = context.kindForPath(path)
+        }
 
         // Title
         var title = baseName
@@ -264,11 +270,14 @@ private struct ExtractionState {
             path: path, kind: kind?.name, id: id, idSource: idSource, title: title, titleSource: titleSource,
             titlePosition: titlePosition, status: status, dates: dates, people: people, tags: tags,
             relations: relations, sections: sections, tasks: tasks, links: links, frontMatter: fm, markdown: tree)
+        _ = bodyStartLine
         if let kind { validate(doc, kind: kind) }
         checkPlaceholders(tree)
         DecisionMatrix.check(tree) { position, message, hint in
             report(Rules.decisionMatrix, position, message, hint: hint)
         }
+        // A template is full of placeholders by design: only problems reading it are worth reporting.
+        if isTemplate { findings.removeSubrange(parseFindings...) }
         return doc
     }
 

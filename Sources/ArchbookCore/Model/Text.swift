@@ -192,6 +192,9 @@ public struct IDText: Equatable, Sendable {
             }
         }
         guard !digits.isEmpty, digits.count <= 12 else { return nil }
+        // log4brains names files by date (20201016-slug.md): a date is not a sequence number.
+        if digits.count == 8, case .valid = DateText.parse(
+            "\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.suffix(2))") { return nil }
         return Int(digits)
     }
 
