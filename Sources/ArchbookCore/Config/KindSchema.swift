@@ -164,7 +164,7 @@ public enum SectionKey {
     /// Lower case, no numbering (`3.`, `3.1`, `A.`), no trailing colon, no `(Optional)`, single spaces.
     public static func normalize(_ title: String) -> String {
         var s = title.lowercased()
-        s = s.replacingOccurrences(of: "(optional)", with: "")
+        if s.utf8.contains(UInt8(ascii: "(")) { s = s.replacingOccurrences(of: "(optional)", with: "") }
         var scalars = Array(s.unicodeScalars)
         // Leading numbering such as "3.", "3.1.", "3)", "iv." is dropped.
         var i = 0

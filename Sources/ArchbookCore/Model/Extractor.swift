@@ -132,7 +132,7 @@ private struct ExtractionState {
         var titlePosition = SourcePosition.start
         var titleID: IDText?
         if let h1 {
-            let text = h1.plainText.trimmingCharacters(in: .whitespaces)
+            let text = h1.plainText.trimmed
             titlePosition = h1.range.start
             if let (id, rest) = IDText.fromTitle(text), !rest.isEmpty,
                id.prefix == nil || id.prefix == kind?.idPrefix.uppercased() {
@@ -351,7 +351,7 @@ private struct ExtractionState {
         var value = parsed.value
         // "Superseded by [20. X](0020-x.md)" is a status and a relation at once.
         for (phrase, type) in relationPhrases where value.hasPrefix(phrase) {
-            let rest = String(value.dropFirst(phrase.count)).trimmingCharacters(in: .whitespaces)
+            let rest = String(value.dropFirst(phrase.count)).trimmed
             if !links.isEmpty {
                 for l in links { relations.append(Relation(type: type, target: l, position: position)) }
             } else if !rest.isEmpty {
@@ -364,7 +364,7 @@ private struct ExtractionState {
             addRelationLine(part, links: [], position: position, into: &relations)
         }
         let mapped = kind?.canonicalStatus(value)?.name ?? value
-        return Status(raw: raw.trimmingCharacters(in: .whitespaces), value: mapped, note: parsed.note, source: source, position: position)
+        return Status(raw: raw.trimmed, value: mapped, note: parsed.note, source: source, position: position)
     }
 
     /// Recovers the original spelling of a relation target from the raw text (status parsing lower-cased it).
@@ -393,14 +393,14 @@ private struct ExtractionState {
     }
 
     mutating func addRelationLine(_ text: String, links: [String], position: SourcePosition, into relations: inout [Relation]) {
-        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
+        let lower = text.lowercased().trimmed
         for (phrase, type) in relationPhrases where lower.hasPrefix(phrase) {
             if !links.isEmpty {
                 for l in links { relations.append(Relation(type: type, target: l, position: position)) }
             } else {
                 let rest = targetText(lower, original: text, phrase: phrase)
                 for t in rest.split(separator: ",") {
-                    let target = t.trimmingCharacters(in: .whitespaces)
+                    let target = t.trimmed
                     if !target.isEmpty { relations.append(Relation(type: type, target: target, position: position)) }
                 }
             }
@@ -412,7 +412,7 @@ private struct ExtractionState {
     mutating func scalarField(_ entry: YAMLEntry) -> String? {
         switch entry.value {
         case .scalar(let s, _):
-            return s.trimmingCharacters(in: .whitespaces)
+            return s.trimmed
         case .mapping(let items, let pos) where items.count == 1 && items[0].value.scalar == "":
             report(Rules.unfilledPlaceholder, pos, "front matter '\(entry.key)' is the template placeholder {\(items[0].key)}",
                    hint: "Replace the placeholder with the real value.")
@@ -431,7 +431,7 @@ private struct ExtractionState {
                    "front matter '\(entry.key)' should be a list of names, not \(entry.value.typeName)")
             return []
         }
-        return list.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return list.map { $0.trimmed }.filter { !$0.isEmpty }
     }
 
     mutating func relationTargets(_ entry: YAMLEntry) -> [(String, SourcePosition)] {
@@ -439,7 +439,7 @@ private struct ExtractionState {
         func add(_ v: YAMLValue) {
             if case .scalar(let s, let p) = v {
                 for part in s.split(separator: ",") {
-                    var t = part.trimmingCharacters(in: .whitespaces)
+                    var t = part.trimmed
                     // A Markdown link as value: take its destination.
                     if let open = t.range(of: "]("), t.hasSuffix(")") {
                         t = String(t[open.upperBound..<t.index(before: t.endIndex)])
@@ -459,7 +459,7 @@ private struct ExtractionState {
     }
 
     func splitList(_ s: String) -> [String] {
-        s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        s.split(separator: ",").map { $0.trimmed }.filter { !$0.isEmpty }
     }
 
     mutating func readDate(_ raw: String, position: SourcePosition, field: String) -> DateValue? {
@@ -491,7 +491,7 @@ private struct ExtractionState {
         for child in tree.root.children {
             if case .heading(let level, _) = child.kind {
                 while let last = stack.last, sections[last].level >= level { stack.removeLast() }
-                let title = child.plainText.trimmingCharacters(in: .whitespaces)
+                let title = child.plainText.trimmed
                 let base = Slug.anchor(title)
                 let n = anchorCounts[base, default: 0]
                 anchorCounts[base] = n + 1
@@ -529,7 +529,7 @@ private struct ExtractionState {
             switch node.kind {
             case .item(let task?):
                 let para = node.children.first { $0.kind == .paragraph }
-                let text = (para?.plainText ?? "").trimmingCharacters(in: .whitespaces)
+                let text = (para?.plainText ?? "").trimmed
                 tasks.append(TaskItem(checked: task == .checked, text: text,
                                       section: sectionIndex(of: node.index, sections: sections), position: node.range.start))
             case .link(let dest, _):
@@ -568,7 +568,7 @@ private struct ExtractionState {
             }
         }
         out.append((text, links, pos))
-        return out.filter { !$0.0.trimmingCharacters(in: .whitespaces).isEmpty || !$0.1.isEmpty }
+        return out.filter { !$0.0.trimmed.isEmpty || !$0.1.isEmpty }
     }
 
     static let bulletKeys: Set<String> = [
@@ -599,7 +599,7 @@ private struct ExtractionState {
                     for line in lines(of: para).prefix(1) {
                         if let (k, v) = keyValue(line.text) {
                             fields.append(BodyField(key: k, value: v, links: line.links, position: line.position, source: .headerBullet))
-                        } else if relationPhrases.contains(where: { line.text.lowercased().trimmingCharacters(in: .whitespaces).hasPrefix($0.0) }) {
+                        } else if relationPhrases.contains(where: { line.text.lowercased().trimmed.hasPrefix($0.0) }) {
                             fields.append(BodyField(key: "relation", value: line.text, links: line.links, position: line.position, source: .headerBullet))
                         }
                     }
@@ -623,7 +623,7 @@ private struct ExtractionState {
                 if case .heading(let level, _) = n.kind, level <= s.level { break }
                 if n.kind == .paragraph {
                     for line in lines(of: n) {
-                        let lower = line.text.lowercased().trimmingCharacters(in: .whitespaces)
+                        let lower = line.text.lowercased().trimmed
                         let isRelation = relationPhrases.contains { lower.hasPrefix($0.0) }
                         if !sawStatus && !(isRelation && !lower.hasPrefix("superseded by") && !lower.hasPrefix("superceded by")) {
                             fields.append(BodyField(key: "status", value: line.text, links: line.links, position: line.position, source: .statusSection))
@@ -650,7 +650,7 @@ private struct ExtractionState {
             guard cells.count >= 2 else { continue }
             let key = SectionKey.normalize(cells[0].plainText)
             guard key == "status" || key == "date" || key == "owner" || key == "deciders" || key == "authors" else { continue }
-            let value = cells[1].plainText.trimmingCharacters(in: .whitespaces)
+            let value = cells[1].plainText.trimmed
             guard !value.isEmpty else { continue }
             let linkDests: [String] = cells[1].subtree.compactMap { c -> String? in
                 if case .link(let d, _) = c.kind { return d } else { return nil }
@@ -671,6 +671,16 @@ private struct ExtractionState {
                 continue
             }
             // Concatenate this block's own text runs, skipping code spans and nested blocks.
+            // Most blocks hold neither brace nor pipe: look before building anything.
+            var candidate = false
+            var k = node.index + 1
+            while k < node.tree.nodes[node.index].end, !candidate {
+                if case .text(let s) = node.tree.nodes[k].kind {
+                    for b in s.utf8 where b == UInt8(ascii: "{") || b == UInt8(ascii: "|") { candidate = true; break }
+                }
+                k += 1
+            }
+            guard candidate else { continue }
             var text = ""
             var starts: [(offset: Int, position: SourcePosition)] = []
             var j = node.index + 1
@@ -691,7 +701,6 @@ private struct ExtractionState {
                 }
                 j += 1
             }
-            guard text.contains("{") || text.contains("|") else { continue }
             for match in Self.placeholderMatches(text) {
                 let pos = starts.last { $0.offset <= match.offset }.map {
                     SourcePosition(line: $0.position.line, column: $0.position.column + (match.offset - $0.offset))

@@ -23,14 +23,14 @@ public enum StatusText {
         if let r = head.range(of: ". ") { head = String(head[..<r.lowerBound]) }
         var note: String?
         if let open = head.firstIndex(of: "("), let close = head[open...].firstIndex(of: ")") {
-            let inner = head[head.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            let inner = head[head.index(after: open)..<close].trimmed
             if !inner.isEmpty { note = inner }
             head = String(head[..<open]) + String(head[head.index(after: close)...])
         }
         var value = collapse(head.lowercased())
         value = trim(value, " *_`.!:,-–—")
         return Parsed(value: value, note: note,
-                      trailing: parts.map { collapse($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+                      trailing: parts.map { collapse($0).trimmed }.filter { !$0.isEmpty })
     }
 
     private static func isDecoration(_ u: Unicode.Scalar) -> Bool {
@@ -80,7 +80,7 @@ public enum DateText {
 
     /// Reads `YYYY-MM-DD`, optionally followed by a time (`T10:00:00Z` or ` 10:00`).
     public static func parse(_ raw: String) -> Outcome {
-        let s = raw.trimmingCharacters(in: .whitespaces)
+        let s = raw.trimmed
         let u = Array(s.utf8)
         guard u.count >= 10, u[4] == 0x2D, u[7] == 0x2D,
               let y = digits(u[0..<4]), let m = digits(u[5..<7]), let d = digits(u[8..<10])
@@ -170,7 +170,7 @@ public struct IDText: Equatable, Sendable {
 
     /// Reads `PREFIX-0007`, `PREFIX 7`, `PREFIX0007` or a bare number.
     public static func parse(_ s: String) -> IDText? {
-        let t = s.trimmingCharacters(in: .whitespaces)
+        let t = s.trimmed
         let scalars = Array(t.unicodeScalars)
         var i = 0
         while i < scalars.count, scalars[i].properties.isAlphabetic, scalars[i].isASCII { i += 1 }
@@ -222,7 +222,19 @@ public struct IDText: Equatable, Sendable {
         }
         if k == scalars.count, prefix != nil { separated = true }
         guard separated else { return nil }
-        let rest = String(String.UnicodeScalarView(scalars[k...])).trimmingCharacters(in: .whitespaces)
+        let rest = String(String.UnicodeScalarView(scalars[k...])).trimmed
         return (IDText(prefix: prefix, number: n), rest)
     }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces, tabs and line breaks; cheaper than Foundation's trimming,
+    /// which matters because extraction trims every heading, cell and list item.
+    public var trimmed: String {
+        func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+
+    func containsByte(_ b: UInt8) -> Bool { utf8.contains(b) }
 }

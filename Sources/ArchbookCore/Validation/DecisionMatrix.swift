@@ -13,7 +13,7 @@ enum DecisionMatrix {
     static func number(_ text: String) -> Number? {
         var s = text.trimmingCharacters(in: CharacterSet(charactersIn: " *_`~"))
         var percent = false
-        if s.hasSuffix("%") { percent = true; s.removeLast(); s = s.trimmingCharacters(in: .whitespaces) }
+        if s.hasSuffix("%") { percent = true; s.removeLast(); s = s.trimmed }
         s = s.replacingOccurrences(of: ",", with: ".")
         guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               s.filter({ $0 == "." }).count <= 1, let v = Double(s) else { return nil }
@@ -26,7 +26,7 @@ enum DecisionMatrix {
             guard case .table = table.kind else { continue }
             let rows = table.children.map { $0.children }
             guard let header = rows.first else { continue }
-            let names = header.map { $0.plainText.trimmingCharacters(in: .whitespaces) }
+            let names = header.map { $0.plainText.trimmed }
             guard let w = names.firstIndex(where: { SectionKey.normalize($0).hasPrefix("weight") }) else { continue }
             let optionColumns = Array((w + 1)..<names.count)
             guard !optionColumns.isEmpty else { continue }

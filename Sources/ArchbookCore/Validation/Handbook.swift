@@ -19,7 +19,7 @@ public enum Checker {
         let listing = try tree.listing()
         let paths = listing.files.filter { path in
             guard let ext = path.split(separator: ".").last, markdownExtensions.contains(ext.lowercased()),
-                  path.contains(".") else { return false }
+                  path.utf8.contains(UInt8(ascii: ".")) else { return false }
             return !config.exclude.contains { Glob.matches($0, path) }
         }
         let context = ExtractionContext(config: config)
@@ -201,11 +201,18 @@ struct HandbookValidator {
 
     /// The most similar existing file, for "did you mean".
     func suggestion(for path: String) -> String? {
+        let limit = max(3, path.count / 4)
         let dir = path.split(separator: "/").dropLast().joined(separator: "/")
-        let candidates = listing.files.filter { $0.split(separator: "/").dropLast().joined(separator: "/") == dir }
-        guard let best = candidates.min(by: { StatusText.distance($0, path) < StatusText.distance($1, path) }),
-              StatusText.distance(best, path) <= max(3, path.count / 4) else { return nil }
-        return best
+        // Only names of similar length can be within the limit; skip computing the rest.
+        let candidates = listing.files.filter {
+            abs($0.count - path.count) <= limit && $0.split(separator: "/").dropLast().joined(separator: "/") == dir
+        }
+        var best: (String, Int)?
+        for c in candidates {
+            let d = StatusText.distance(c, path)
+            if d <= limit, d < (best?.1 ?? Int.max) { best = (c, d) }
+        }
+        return best?.0
     }
 
     // MARK: Relations
@@ -218,7 +225,7 @@ struct HandbookValidator {
 
     /// Finds the document a relation target names: a path, an ID (`ADR-2` = `ADR-0002`) or a file slug.
     func target(_ raw: String, from doc: Int) -> Int? {
-        var t = raw.trimmingCharacters(in: .whitespaces)
+        var t = raw.trimmed
         if let hash = t.firstIndex(of: "#") { t = String(t[..<hash]) }
         if t.isEmpty { return nil }
         if t.contains("/") || t.lowercased().hasSuffix(".md") || t.lowercased().hasSuffix(".markdown") {
