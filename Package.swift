@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(
             name: "ArchbookCLITests",
             dependencies: ["ArchbookCLI", "ArchbookCore"],
-            resources: [.copy("Golden")]
+            exclude: ["Golden"]
         ),
     ]
 )
