@@ -34,7 +34,6 @@ public struct ArchbookCommand: ParsableCommand {
             let code = exitCode(for: error)
             if code == .validationFailure {
                 Output.err(fullMessage(for: error) + "\n")
-                Output.err("Run 'archbook --help' for usage.\n")
                 Glibc.exit(2)
             }
             exit(withError: error)

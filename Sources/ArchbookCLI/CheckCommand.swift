@@ -38,17 +38,18 @@ struct CheckCommand: ParsableCommand {
         let setup = try Workspace.open(directory: directory, config: config)
         let result: CheckResult
         do {
-            result = try Checker.check(setup.tree, config: setup.config)
+            result = try Checker.check(setup.tree, config: setup.config, displayPrefix: setup.displayPrefix)
         } catch {
             throw RunFailure(message: "cannot read \(setup.root): \(error.message)")
         }
         let lines: @Sendable (String, Int) -> String?
-        if format == .text && !quiet {
+        // Text shows source lines; SARIF needs them to convert byte columns to code points.
+        if (format == .text && !quiet) || format == .sarif {
             lines = SourceLines.loader(setup.tree, result.diagnostics)
         } else {
             lines = { _, _ in nil }
         }
-        let input = ReportInput(diagnostics: result.diagnostics, documentCount: result.documents.count,
+        let input = ReportInput(diagnostics: result.diagnostics, documentCount: result.fileCount,
                                 toolVersion: archbookVersion, sourceLine: lines, pathPrefix: setup.displayPrefix)
         let color = format == .text && Terminal.wantsColor(fd: STDOUT_FILENO)
         let output = Report.render(input, format: format, color: color, quiet: quiet)

@@ -41,7 +41,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
 
     public var description: String {
-        let keyPart = key.map { " (key '\($0)')" } ?? ""
+        let keyPart = key.map { message.contains("'\($0)'") ? "" : " (key '\($0)')" } ?? ""
         return "\(file):\(position.line):\(position.column): \(message)\(keyPart)"
     }
 }
@@ -126,7 +126,10 @@ private struct ConfigReader {
         case "warning", "warn": return .warning
         case "note", "info": return .note
         case "off", "false", "none", "ignore": return nil
-        default: throw error(entry, "expected error, warning, note or off")
+        default:
+            let found = entry.value.scalar.map { "'\($0)'" } ?? entry.value.typeName
+            throw ConfigError(file: file, position: entry.value.position, key: entry.key,
+                              message: "expected error, warning, note or off for '\(entry.key)', found \(found)")
         }
     }
 

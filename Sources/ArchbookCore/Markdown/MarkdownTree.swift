@@ -93,6 +93,13 @@ public struct MarkdownNode: Sendable {
         return result
     }
 
+    /// Where the node's visible content starts: its first inline descendant, else the node itself.
+    /// cmark-gfm starts a table cell at the space after `|`; a caret belongs under the text.
+    public var contentStart: SourcePosition {
+        let end = tree.nodes[index].end
+        return index + 1 < end ? tree.nodes[index + 1].range.start : range.start
+    }
+
     /// This node and all its descendants in document order.
     public var subtree: LazyMapSequence<Range<Int>, MarkdownNode> {
         (index..<tree.nodes[index].end).lazy.map { MarkdownNode(tree: tree, index: $0) }

@@ -92,7 +92,9 @@ private struct ExtractionState {
                 report(Rules.invalidFrontMatter, other.position, "front matter is \(other.typeName), not a mapping of keys to values",
                        hint: "Write front matter as `key: value` lines.")
             case .failure(let e):
-                report(Rules.invalidFrontMatter, e.position, "invalid YAML in front matter: \(e.message)")
+                report(Rules.invalidFrontMatter, e.position, "invalid YAML in front matter: \(e.message)",
+                       hint: e.message.hasPrefix("duplicate key") ? "Keep one of the keys; YAML does not allow a key twice in a mapping." :
+                           "Fix the YAML syntax; quote values that contain ': ', '#', '[' or '{'.")
             }
         }
         let tree = MarkdownParser.parse(bytes[split.bodyOffset...], lineOffset: split.bodyLineOffset)
@@ -285,7 +287,8 @@ private struct ExtractionState {
 
     mutating func validate(_ doc: Document, kind: KindSchema) {
         let where_ = doc.titlePosition
-        if let status = doc.status, !kind.statuses.isEmpty, kind.canonicalStatus(status.value) == nil {
+        if let status = doc.status, !kind.statuses.isEmpty, kind.canonicalStatus(status.value) == nil,
+           Self.placeholderMatches(status.raw).isEmpty {
             let names = kind.statuses.map(\.name)
             let nearest = names.min { StatusText.distance($0, status.value) < StatusText.distance($1, status.value) }!
             let close = StatusText.distance(nearest, status.value) <= max(2, nearest.count / 3)
@@ -655,7 +658,7 @@ private struct ExtractionState {
             let linkDests: [String] = cells[1].subtree.compactMap { c -> String? in
                 if case .link(let d, _) = c.kind { return d } else { return nil }
             }.map { $0 }
-            fields.append(BodyField(key: key, value: value, links: linkDests, position: cells[1].range.start, source: .tableRow))
+            fields.append(BodyField(key: key, value: value, links: linkDests, position: cells[1].contentStart, source: .tableRow))
         }
         return fields
     }

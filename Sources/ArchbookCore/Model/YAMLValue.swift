@@ -66,7 +66,7 @@ public enum YAMLReader {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            return .failure(describe(error, lineOffset: lineOffset))
+            return .failure(describe(error, text: text, lineOffset: lineOffset))
         } catch {
             return .failure(YAMLParseError(message: "\(error)", position: SourcePosition(line: lineOffset + 1, column: 1)))
         }
@@ -116,7 +116,7 @@ public enum YAMLReader {
         }
     }
 
-    private static func describe(_ error: YamlError, lineOffset: Int) -> YAMLParseError {
+    private static func describe(_ error: YamlError, text: String, lineOffset: Int) -> YAMLParseError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
@@ -124,8 +124,19 @@ public enum YAMLReader {
             if let context { msg += " (\(context.text) at line \(context.mark.line + lineOffset))" }
             return YAMLParseError(message: msg, position: SourcePosition(line: mark.line + lineOffset, column: mark.column))
         case let .duplicatedKeysInMapping(duplicates, context):
+            // Yams points at the mapping; the useful place is the key's second occurrence.
+            var position = SourcePosition(line: context.mark.line + lineOffset, column: context.mark.column)
+            if let key = duplicates.first {
+                let hits = sourceLines(of: text).enumerated().compactMap { (i, line) -> SourcePosition? in
+                    let indent = line.prefix { $0 == " " }.count
+                    let rest = line.dropFirst(indent)
+                    guard rest.hasPrefix(key), rest.dropFirst(key.count).trimmed.hasPrefix(":") else { return nil }
+                    return SourcePosition(line: i + 1 + lineOffset, column: indent + 1)
+                }
+                if hits.count > 1 { position = hits[1] }
+            }
             return YAMLParseError(message: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))",
-                                  position: SourcePosition(line: context.mark.line + lineOffset, column: context.mark.column))
+                                  position: position)
         case let .reader(problem, _, _, _):
             return YAMLParseError(message: problem, position: SourcePosition(line: lineOffset + 1, column: 1))
         default:

@@ -49,7 +49,7 @@ enum DecisionMatrix {
             let fractions = weights.map { asPercent ? $0.0 / 100 : $0.0 }
             let sum = fractions.reduce(0, +)
             if abs(sum - 1) > 1e-6 {
-                let shown = asPercent ? format(sum * 100, 2) + "%" : format(sum, 3)
+                let shown = asPercent ? shortest(sum * 100) + "%" : shortest(sum)
                 report(table.range.start, "decision matrix weights sum to \(shown), not \(asPercent ? "100%" : "1")",
                        "Adjust the weights so that they add up to 100%.")
             }
@@ -65,12 +65,20 @@ enum DecisionMatrix {
                 guard complete else { continue }
                 let tolerance = 0.5 * pow(10, -Double(written.decimals)) + 1e-9
                 if abs(written.value - expected) > tolerance {
-                    report(totalRow[col].range.start,
+                    report(totalRow[col].contentStart,
                            "weighted score for '\(names[col])' is \(format(written.value, written.decimals)) but weights × scores give \(format(expected, max(2, written.decimals)))",
                            "Recompute the weighted score: the sum over criteria of weight × score.")
                 }
             }
         }
+    }
+
+    /// 90 rather than 90.00, 92.5 rather than 92.50.
+    static func shortest(_ v: Double) -> String {
+        var s = format(v, 3)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
     }
 
     static func format(_ v: Double, _ decimals: Int) -> String {

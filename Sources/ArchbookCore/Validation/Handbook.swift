@@ -8,14 +8,18 @@ public struct CheckResult: Sendable {
     public var documents: [Document]
     /// Sorted in report order.
     public var diagnostics: [Diagnostic]
-    public var summary: DiagnosticSummary { DiagnosticSummary(diagnostics: diagnostics, documents: documents.count) }
+    /// Markdown files found, including any that could not be read.
+    public var fileCount: Int
+    public var summary: DiagnosticSummary { DiagnosticSummary(diagnostics: diagnostics, documents: fileCount) }
 }
 
 public enum Checker {
     public static let markdownExtensions: Set<String> = ["md", "markdown"]
 
     /// Checks a whole docs tree. Throws only when the tree itself cannot be listed.
-    public static func check(_ tree: some FileTree, config: Config) throws(FileTreeError) -> CheckResult {
+    /// `displayPrefix` is put before paths that appear inside messages (`docs/`), so they match the
+    /// location a report prints.
+    public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "") throws(FileTreeError) -> CheckResult {
         let listing = try tree.listing()
         let paths = listing.files.filter { path in
             guard let ext = path.split(separator: ".").last, markdownExtensions.contains(ext.lowercased()),
@@ -29,17 +33,19 @@ public enum Checker {
                 let (doc, diags) = Extractor.extract(path: path, bytes: bytes, context: context)
                 return (doc, diags)
             } catch {
-                let d = Diagnostic(rule: Rules.unreadableFile.id, severity: .error, file: path, position: .start,
+                let kind = context.kindForPath(path)?.name
+                guard let severity = config.severity(of: Rules.unreadableFile, kind: kind) else { return (nil, []) }
+                let d = Diagnostic(rule: Rules.unreadableFile.id, severity: severity, file: path, position: .start,
                                    message: "cannot read file: \(error.message)", hint: Rules.unreadableFile.help)
                 return (nil, [d])
             }
         }
         let documents = results.compactMap { $0.0 }
         var diagnostics = results.flatMap { $0.1 }
-        var validator = HandbookValidator(documents: documents, listing: listing, config: config)
+        var validator = HandbookValidator(documents: documents, listing: listing, config: config, displayPrefix: displayPrefix)
         diagnostics += validator.run()
         diagnostics.sort(by: Diagnostic.reportOrder)
-        return CheckResult(documents: documents, diagnostics: diagnostics)
+        return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: paths.count)
     }
 
     /// Maps in parallel over all cores, keeping input order so output stays deterministic.
@@ -69,6 +75,7 @@ struct HandbookValidator {
     let documents: [Document]
     let listing: FileListing
     let config: Config
+    let displayPrefix: String
     let files: Set<String>
     let directories: Set<String>
     let byPath: [String: Int]
@@ -76,8 +83,9 @@ struct HandbookValidator {
     let bySlug: [String: [Int]]
     var findings: [(Int, Finding)] = []
 
-    init(documents: [Document], listing: FileListing, config: Config) {
+    init(documents: [Document], listing: FileListing, config: Config, displayPrefix: String) {
         self.documents = documents
+        self.displayPrefix = displayPrefix.isEmpty || displayPrefix.hasSuffix("/") ? displayPrefix : displayPrefix + "/"
         self.listing = listing
         self.config = config
         files = Set(listing.files)
@@ -114,14 +122,17 @@ struct HandbookValidator {
         }
     }
 
-    func label(_ i: Int) -> String { documents[i].id ?? documents[i].path }
+    func label(_ i: Int) -> String { documents[i].id ?? display(documents[i].path) }
+
+    /// A docs-relative path as the user sees it in report locations.
+    func display(_ path: String) -> String { displayPrefix + path }
 
     // MARK: IDs
 
     mutating func checkDuplicateIDs() {
         for (id, docs) in byID.sorted(by: { $0.key < $1.key }) where docs.count > 1 {
             for i in docs {
-                let others = docs.filter { $0 != i }.map { documents[$0].path }
+                let others = docs.filter { $0 != i }.map { display(documents[$0].path) }
                 let d = documents[i]
                 let pos = d.idSource == .frontMatter ? (d.frontMatter?.value("id")?.value.position ?? .start) : d.titlePosition
                 report(i, Rules.duplicateID, pos, "ID \(id) is also used by \(others.joined(separator: ", "))",
@@ -176,7 +187,8 @@ struct HandbookValidator {
                     if !files.contains(trimmed) && !directories.contains(trimmed) && !trimmed.isEmpty {
                         let what = link.isImage ? "image" : "link"
                         report(i, Rules.brokenLink, link.position, "\(what) target '\(pathPart)' does not exist",
-                               hint: suggestion(for: trimmed).map { "Did you mean '\($0)'?" } ?? "Fix the path; it is resolved relative to \(doc.path).")
+                               hint: suggestion(for: trimmed).map { "Did you mean '\(Self.replacingLastComponent(of: pathPart, with: $0))'?" }
+                                   ?? "Fix the path; it is resolved relative to \(display(doc.path)).")
                         continue
                     }
                     targetDoc = byPath[trimmed]
@@ -186,7 +198,7 @@ struct HandbookValidator {
                 let anchors = documents[t].anchors
                 if !anchors.contains(anchor) && !anchors.contains(where: { $0.lowercased() == anchor }) && !isFootnoteOrLine(anchor) {
                     let near = anchors.min { StatusText.distance($0, anchor) < StatusText.distance($1, anchor) }
-                    let where_ = t == i ? "this document" : documents[t].path
+                    let where_ = t == i ? "this document" : display(documents[t].path)
                     report(i, Rules.brokenAnchor, link.position, "anchor '#\(fragment)' does not exist in \(where_)",
                            hint: near.map { "Did you mean '#\($0)'?" } ?? "The target has no headings.")
                 }
@@ -197,6 +209,13 @@ struct HandbookValidator {
     func isFootnoteOrLine(_ anchor: String) -> Bool {
         anchor.hasPrefix("fn") || anchor.hasPrefix("user-content-") ||
             (anchor.hasPrefix("l") && anchor.dropFirst().allSatisfy(\.isNumber) && anchor.count > 1)
+    }
+
+    /// The link as written with its file name swapped for `path`'s, so the suggestion can be pasted back.
+    static func replacingLastComponent(of link: String, with path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let slash = link.lastIndex(of: "/") else { return name }
+        return String(link[...slash]) + name
     }
 
     /// The most similar existing file, for "did you mean".
@@ -272,9 +291,10 @@ struct HandbookValidator {
             if !has.contains("\(r.to)|\(inverse.rawValue)|\(r.from)") {
                 let other = documents[r.to]
                 let line = inverse.phrase.prefix(1).uppercased() + inverse.phrase.dropFirst()
-                let fix = "Add `\(inverse.rawValue): \(label(r.from))` to \(other.path)'s front matter, or a `\(line) [...](...)` line to its Status section."
+                let article = "aeiou".contains(line.lowercased().first!) ? "an" : "a"
+                let fix = "Add `\(inverse.rawValue): \(label(r.from))` to \(display(other.path))'s front matter, or \(article) `\(line) [...](...)` line to its Status section."
                 report(r.from, Rules.relationNotReciprocated, r.relation.position,
-                       "\(r.relation.type.sentence(label(r.from), label(r.to))), but \(other.path) does not record that \(inverse.sentence(label(r.to), label(r.from)))",
+                       "\(r.relation.type.sentence(label(r.from), label(r.to))), but \(display(other.path)) does not record that \(inverse.sentence(label(r.to), label(r.from)))",
                        hint: fix)
             }
         }
