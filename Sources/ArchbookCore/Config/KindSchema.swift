@@ -3,18 +3,19 @@
 import Foundation
 
 public struct SectionRequirement: Sendable, Equatable {
-    public var name: String
-    public var aliases: [String]
+    public let name: String
+    public let aliases: [String]
     /// A metadata field that satisfies the requirement without a section (`Status` is met by any status).
-    public var satisfiedBy: String?
+    public let satisfiedBy: String?
+    /// Normalised name and aliases, computed once: every document is matched against them.
+    public let keys: [String]
 
     public init(_ name: String, aliases: [String] = [], satisfiedBy: String? = nil) {
         self.name = name
         self.aliases = aliases
         self.satisfiedBy = satisfiedBy
+        self.keys = ([name] + aliases).map(SectionKey.normalize)
     }
-
-    public var keys: [String] { ([name] + aliases).map(SectionKey.normalize) }
 }
 
 public struct StatusDefinition: Sendable, Equatable {
@@ -163,6 +164,7 @@ extension KindSchema {
 public enum SectionKey {
     /// Lower case, no numbering (`3.`, `3.1`, `A.`), no trailing colon, no `(Optional)`, single spaces.
     public static func normalize(_ title: String) -> String {
+        if let fast = normalizeASCII(title) { return fast }
         var s = title.lowercased()
         if s.utf8.contains(UInt8(ascii: "(")) { s = s.replacingOccurrences(of: "(optional)", with: "") }
         var scalars = Array(s.unicodeScalars)
@@ -190,5 +192,37 @@ public enum SectionKey {
         }
         while out.hasSuffix(" ") || out.hasSuffix(":") { out.removeLast() }
         return out
+    }
+
+    /// The same normalisation on bytes, for the common all-ASCII heading; nil otherwise.
+    static func normalizeASCII(_ title: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(title.utf8.count)
+        for b in title.utf8 {
+            if b >= 0x80 || b == UInt8(ascii: "(") { return nil }
+            bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+        }
+        var i = 0
+        while i < bytes.count, bytes[i] == 0x20 { i += 1 }
+        var j = i
+        while j < bytes.count, (bytes[j] >= 0x30 && bytes[j] <= 0x39) || bytes[j] == 0x2E { j += 1 }
+        if j > i, j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x29 || bytes[j - 1] == 0x2E {
+            i = bytes[j] == 0x29 ? j + 1 : j
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var lastSpace = true
+        for b in bytes[i...] {
+            if b == UInt8(ascii: "*") || b == UInt8(ascii: "_") || b == UInt8(ascii: "`") { continue }
+            if b == 0x20 || b == 0x09 {
+                if !lastSpace { out.append(0x20) }
+                lastSpace = true
+                continue
+            }
+            out.append(b)
+            lastSpace = false
+        }
+        while let l = out.last, l == 0x20 || l == UInt8(ascii: ":") { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -4,10 +4,17 @@ import Foundation
 
 /// Everything extraction needs besides the file itself.
 public struct ExtractionContext: Sendable {
-    public var config: Config
+    public let config: Config
+    /// Per kind, every section name it knows (required or optional), normalised once for all documents.
+    let knownSections: [String: Set<String>]
 
     public init(config: Config) {
         self.config = config
+        var known: [String: Set<String>] = [:]
+        for kind in config.kinds {
+            known[kind.name] = Set(kind.sectionSets.flatMap { $0.flatMap(\.keys) } + kind.optionalSections.map(SectionKey.normalize))
+        }
+        knownSections = known
     }
 
     /// The kind whose path globs match `path`, in config order.
@@ -319,7 +326,7 @@ private struct ExtractionState {
                        hint: "Add a `## \(r.name)` section" + also)
             }
         }
-        let known = Set(kind.sectionSets.flatMap { $0.flatMap(\.keys) } + kind.optionalSections.map(SectionKey.normalize))
+        let known = context.knownSections[kind.name] ?? []
         for s in doc.sections where known.contains(s.key) && !s.hasContent && s.level > 1 {
             report(Rules.emptySection, s.range.start, "section '\(s.title)' is empty",
                    hint: "Write the section's content, or remove the heading.")

@@ -64,7 +64,8 @@ public enum YAMLReader {
     public static func read(_ text: String, lineOffset: Int = 0) -> Result<YAMLValue?, YAMLParseError> {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // Every scalar is read as text, so Yams' tag resolution (regexes per scalar) would be wasted work.
+            node = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
             return .failure(describe(error, text: text, lineOffset: lineOffset))
         } catch {

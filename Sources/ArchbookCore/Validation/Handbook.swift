@@ -81,6 +81,8 @@ struct HandbookValidator {
     let byPath: [String: Int]
     let byID: [String: [Int]]
     let bySlug: [String: [Int]]
+    /// Each document's heading anchors, lower-cased (GitHub matches them case-insensitively).
+    let anchorSets: [Set<String>]
     var findings: [(Int, Finding)] = []
 
     init(documents: [Document], listing: FileListing, config: Config, displayPrefix: String) {
@@ -100,6 +102,7 @@ struct HandbookValidator {
             let slug = name.split(separator: ".").dropLast().joined(separator: ".")
             bySlug[slug.lowercased(), default: []].append(i)
         }
+        anchorSets = documents.map { Set($0.sections.map { $0.anchor.lowercased() }) }
         self.byPath = byPath
         self.byID = byID
         self.bySlug = bySlug
@@ -145,6 +148,12 @@ struct HandbookValidator {
 
     /// Resolves a relative reference against a document's folder; nil if it leaves the docs root.
     static func resolve(_ target: String, from docPath: String) -> String? {
+        // Most links name a file beside or below the document: join without splitting.
+        if let first = target.utf8.first, first != UInt8(ascii: "/"), first != UInt8(ascii: "."),
+           !target.utf8.contains(UInt8(ascii: ".")) || !target.contains("/.") && !target.contains("//") {
+            guard let slash = docPath.lastIndex(of: "/") else { return target }
+            return String(docPath[...slash]) + target
+        }
         var parts = target.hasPrefix("/") ? [] : docPath.split(separator: "/").dropLast().map(String.init)
         for seg in target.split(separator: "/", omittingEmptySubsequences: true) {
             if seg == "." { continue }
@@ -167,43 +176,52 @@ struct HandbookValidator {
             && scheme.first!.isLetter
     }
 
+    /// Link checks read only shared, immutable state, so they run per document in parallel.
     mutating func checkLinks() {
-        for (i, doc) in documents.enumerated() {
-            for link in doc.links {
-                let dest = link.destination
-                if dest.isEmpty || Self.isExternal(dest) { continue }
-                var pathPart = dest
-                var fragment: String?
-                if let hash = dest.firstIndex(of: "#") {
-                    fragment = String(dest[dest.index(after: hash)...])
-                    pathPart = String(dest[..<hash])
+        let validator = self
+        let perDocument = Checker.parallelMap(Array(documents.indices)) { validator.linkFindings(of: $0) }
+        findings += perDocument.flatMap { $0 }
+    }
+
+    func linkFindings(of i: Int) -> [(Int, Finding)] {
+        var out: [(Int, Finding)] = []
+        let doc = documents[i]
+        for link in doc.links {
+            let dest = link.destination
+            if dest.isEmpty || Self.isExternal(dest) { continue }
+            var pathPart = dest
+            var fragment: String?
+            if let hash = dest.firstIndex(of: "#") {
+                fragment = String(dest[dest.index(after: hash)...])
+                pathPart = String(dest[..<hash])
+            }
+            if let q = pathPart.firstIndex(of: "?") { pathPart = String(pathPart[..<q]) }
+            let decoded = pathPart.utf8.contains(UInt8(ascii: "%")) ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
+            var targetDoc: Int? = i
+            if !decoded.isEmpty {
+                guard let resolved = Self.resolve(decoded, from: doc.path) else { continue }
+                let trimmed = resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
+                if !files.contains(trimmed) && !directories.contains(trimmed) && !trimmed.isEmpty {
+                    let what = link.isImage ? "image" : "link"
+                    let hint = suggestion(for: trimmed).map { "Did you mean '\(Self.replacingLastComponent(of: pathPart, with: $0))'?" }
+                        ?? "Fix the path; it is resolved relative to \(display(doc.path))."
+                    out.append((i, Finding(rule: Rules.brokenLink, position: link.position,
+                                           message: "\(what) target '\(pathPart)' does not exist", hint: hint)))
+                    continue
                 }
-                if let q = pathPart.firstIndex(of: "?") { pathPart = String(pathPart[..<q]) }
-                let decoded = pathPart.removingPercentEncoding ?? pathPart
-                var targetDoc: Int? = i
-                if !decoded.isEmpty {
-                    guard let resolved = Self.resolve(decoded, from: doc.path) else { continue }
-                    let trimmed = resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
-                    if !files.contains(trimmed) && !directories.contains(trimmed) && !trimmed.isEmpty {
-                        let what = link.isImage ? "image" : "link"
-                        report(i, Rules.brokenLink, link.position, "\(what) target '\(pathPart)' does not exist",
-                               hint: suggestion(for: trimmed).map { "Did you mean '\(Self.replacingLastComponent(of: pathPart, with: $0))'?" }
-                                   ?? "Fix the path; it is resolved relative to \(display(doc.path)).")
-                        continue
-                    }
-                    targetDoc = byPath[trimmed]
-                }
-                guard let fragment, !fragment.isEmpty, let t = targetDoc else { continue }
-                let anchor = (fragment.removingPercentEncoding ?? fragment).lowercased()
-                let anchors = documents[t].anchors
-                if !anchors.contains(anchor) && !anchors.contains(where: { $0.lowercased() == anchor }) && !isFootnoteOrLine(anchor) {
-                    let near = anchors.min { StatusText.distance($0, anchor) < StatusText.distance($1, anchor) }
-                    let where_ = t == i ? "this document" : display(documents[t].path)
-                    report(i, Rules.brokenAnchor, link.position, "anchor '#\(fragment)' does not exist in \(where_)",
-                           hint: near.map { "Did you mean '#\($0)'?" } ?? "The target has no headings.")
-                }
+                targetDoc = byPath[trimmed]
+            }
+            guard let fragment, !fragment.isEmpty, let t = targetDoc else { continue }
+            let anchor = (fragment.utf8.contains(UInt8(ascii: "%")) ? (fragment.removingPercentEncoding ?? fragment) : fragment).lowercased()
+            if !anchorSets[t].contains(anchor) && !isFootnoteOrLine(anchor) {
+                let near = documents[t].sections.map(\.anchor).min { StatusText.distance($0, anchor) < StatusText.distance($1, anchor) }
+                let where_ = t == i ? "this document" : display(documents[t].path)
+                out.append((i, Finding(rule: Rules.brokenAnchor, position: link.position,
+                                       message: "anchor '#\(fragment)' does not exist in \(where_)",
+                                       hint: near.map { "Did you mean '#\($0)'?" } ?? "The target has no headings.")))
             }
         }
+        return out
     }
 
     func isFootnoteOrLine(_ anchor: String) -> Bool {
