@@ -339,4 +339,15 @@ final class ModelTests: XCTestCase {
             "adr/0002-b.md:10:5 broken-anchor",
         ])
     }
+
+    /// Regression: results written from several threads into one Swift array were lost or crashed (8 of 30 runs).
+    func testParallelMapKeepsEveryResultInOrder() {
+        let items = Array(0..<5_000)
+        for _ in 0..<40 {
+            let out = Checker.parallelMap(items) { i in String(repeating: "x", count: i % 40) + String(i) }
+            XCTAssertEqual(out.count, items.count)
+            XCTAssertEqual(out[4_999], String(repeating: "x", count: 4_999 % 40) + "4999")
+            XCTAssertTrue(zip(items, out).allSatisfy { $1.hasSuffix(String($0)) })
+        }
+    }
 }

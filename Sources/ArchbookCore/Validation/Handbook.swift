@@ -62,12 +62,25 @@ public enum Checker {
     }
 }
 
-/// Slots written by exactly one worker each; read after all workers finish.
+/// Slots written by exactly one worker each; read after all workers finish. Raw memory, because
+/// mutating one Swift array from several threads is not safe even at distinct indices.
 private final class ResultBuffer<R>: @unchecked Sendable {
-    private var storage: [R?]
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: R) { storage.withUnsafeMutableBufferPointer { $0[i] = value } }
-    func values() -> [R] { storage.map { $0! } }
+    private let slots: UnsafeMutablePointer<R?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func set(_ i: Int, _ value: R) { slots[i] = value }
+    func values() -> [R] { (0..<count).map { slots[$0]! } }
 }
 
 /// Rules that look across documents: IDs, links, anchors and relations.
