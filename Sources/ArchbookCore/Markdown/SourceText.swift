@@ -50,14 +50,22 @@ public struct SourceText: Sendable {
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
     private static func firstInvalidOffset(_ b: ArraySlice<UInt8>) -> Int? {
-        var i = b.startIndex
-        while i < b.endIndex {
-            if b[i] < 0x80 { i += 1; continue }
-            let len = validSequenceLength(b, at: i)
-            if len == 0 { return i }
-            i += len
+        b.withUnsafeBytes { raw -> Int? in
+            let n = raw.count
+            var k = 0
+            while k < n {
+                // Pure-ASCII stretches go a word at a time: most documents are mostly ASCII.
+                if k + 8 <= n, raw.loadUnaligned(fromByteOffset: k, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    k += 8
+                    continue
+                }
+                if raw[k] < 0x80 { k += 1; continue }
+                let len = validSequenceLength(b, at: b.startIndex + k)
+                if len == 0 { return b.startIndex + k }
+                k += len
+            }
+            return nil
         }
-        return nil
     }
 
     /// Length of the well-formed UTF-8 sequence at `i` (per Unicode table 3-7), or 0.

@@ -7,6 +7,9 @@ public struct ExtractionContext: Sendable {
     public let config: Config
     /// Per kind, every section name it knows (required or optional), normalised once for all documents.
     let knownSections: [String: Set<String>]
+    /// Each kind's path globs, compiled once.
+    let kindGlobs: [(KindSchema, [GlobPattern])]
+    let excludeGlobs: [GlobPattern]
 
     public init(config: Config) {
         self.config = config
@@ -15,11 +18,17 @@ public struct ExtractionContext: Sendable {
             known[kind.name] = Set(kind.sectionSets.flatMap { $0.flatMap(\.keys) } + kind.optionalSections.map(SectionKey.normalize))
         }
         knownSections = known
+        kindGlobs = config.kinds.map { ($0, $0.paths.map(GlobPattern.init)) }
+        excludeGlobs = config.exclude.map(GlobPattern.init)
+    }
+
+    public func isExcluded(_ path: String) -> Bool {
+        excludeGlobs.contains { $0.matches(path) }
     }
 
     /// The kind whose path globs match `path`, in config order.
     public func kindForPath(_ path: String) -> KindSchema? {
-        config.kinds.first { kind in kind.paths.contains { Glob.matches($0, path) } }
+        kindGlobs.first { $0.1.contains { $0.matches(path) } }?.0
     }
 }
 

@@ -111,6 +111,20 @@ public enum DateText {
 public enum Slug {
     /// GitHub's heading anchor: lower case, letters/digits/spaces/hyphens/underscores kept, spaces to hyphens.
     public static func anchor(_ heading: String) -> String {
+        if heading.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(heading.utf8.count)
+            for b in heading.utf8 {
+                switch b {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(b + 32)
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                     UInt8(ascii: "-"), UInt8(ascii: "_"): bytes.append(b)
+                case UInt8(ascii: " "): bytes.append(UInt8(ascii: "-"))
+                default: break
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
         for ch in heading.lowercased() {
             if ch == " " { out.append("-") }
@@ -124,16 +138,30 @@ public enum Glob {
     /// Matches a `/`-separated relative path against a glob: `*` and `?` stay within a segment,
     /// `**` spans any number of segments (including none).
     public static func matches(_ pattern: String, _ path: String) -> Bool {
-        var pattern = pattern
-        if pattern.hasSuffix("/") { pattern += "**" }
-        let p = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        let s = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        return match(p[...], s[...])
+        GlobPattern(pattern).matches(path)
+    }
+}
+
+/// A glob split into segments once, for matching against many paths.
+public struct GlobPattern: Sendable, Equatable {
+    let segments: [[UInt8]]
+
+    public init(_ pattern: String) {
+        var p = pattern
+        if p.hasSuffix("/") { p += "**" }
+        segments = p.utf8.split(separator: UInt8(ascii: "/")).map { Array($0) }
     }
 
-    private static func match(_ p: ArraySlice<String>, _ s: ArraySlice<String>) -> Bool {
+    public func matches(_ path: String) -> Bool {
+        let parts = path.utf8.split(separator: UInt8(ascii: "/")).map { Array($0) }
+        return Self.match(segments[...], parts[...])
+    }
+
+    private static let doubleStar: [UInt8] = [UInt8(ascii: "*"), UInt8(ascii: "*")]
+
+    private static func match(_ p: ArraySlice<[UInt8]>, _ s: ArraySlice<[UInt8]>) -> Bool {
         guard let first = p.first else { return s.isEmpty }
-        if first == "**" {
+        if first == doubleStar {
             var rest = s
             while true {
                 if match(p.dropFirst(), rest) { return true }
@@ -141,21 +169,23 @@ public enum Glob {
                 rest = rest.dropFirst()
             }
         }
-        guard let seg = s.first, segment(Array(first.unicodeScalars)[...], Array(seg.unicodeScalars)[...]) else { return false }
+        guard let seg = s.first, segment(first[...], seg[...]) else { return false }
         return match(p.dropFirst(), s.dropFirst())
     }
 
-    private static func segment(_ p: ArraySlice<Unicode.Scalar>, _ s: ArraySlice<Unicode.Scalar>) -> Bool {
+    /// Byte-wise: `*` and `?` never meet a `/` here, and a multi-byte character only matters to `?`,
+    /// which then matches one byte of it — acceptable for folder and file-name patterns.
+    private static func segment(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> Bool {
         guard let c = p.first else { return s.isEmpty }
         switch c {
-        case "*":
+        case UInt8(ascii: "*"):
             var rest = s
             while true {
                 if segment(p.dropFirst(), rest) { return true }
                 if rest.isEmpty { return false }
                 rest = rest.dropFirst()
             }
-        case "?":
+        case UInt8(ascii: "?"):
             return !s.isEmpty && segment(p.dropFirst(), s.dropFirst())
         default:
             return s.first == c && segment(p.dropFirst(), s.dropFirst())
@@ -231,9 +261,13 @@ extension StringProtocol {
     /// Without leading and trailing spaces, tabs and line breaks; cheaper than Foundation's trimming,
     /// which matters because extraction trims every heading, cell and list item.
     public var trimmed: String {
-        func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
+        let sub = Substring(self)
+        let u = sub.utf8
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        var start = u.startIndex, end = u.endIndex
+        while start < end, isSpace(u[start]) { start = u.index(after: start) }
+        while end > start, isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
+        return String(sub[start..<end])
     }
 
     func containsByte(_ b: UInt8) -> Bool { utf8.contains(b) }

@@ -21,12 +21,12 @@ public enum Checker {
     /// location a report prints.
     public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "") throws(FileTreeError) -> CheckResult {
         let listing = try tree.listing()
+        let context = ExtractionContext(config: config)
         let paths = listing.files.filter { path in
             guard let ext = path.split(separator: ".").last, markdownExtensions.contains(ext.lowercased()),
                   path.utf8.contains(UInt8(ascii: ".")) else { return false }
-            return !config.exclude.contains { Glob.matches($0, path) }
+            return !context.isExcluded(path)
         }
-        let context = ExtractionContext(config: config)
         let results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
             do throws(FileTreeError) {
                 let bytes = try tree.read(path)
