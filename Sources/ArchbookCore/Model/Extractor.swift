@@ -68,21 +68,20 @@ private struct ExtractionState {
     let context: ExtractionContext
     var findings: [Finding] = []
 
+    let fileName: String
+    let baseName: String
+
     init(path: String, context: ExtractionContext) {
         self.path = path
         self.context = context
+        fileName = String(path.split(separator: "/").last ?? Substring(path))
+        if let dot = fileName.lastIndex(of: ".") { baseName = String(fileName[..<dot]) } else { baseName = fileName }
     }
 
     mutating func report(_ rule: Rule, _ position: SourcePosition, _ message: String, hint: String? = nil) {
         findings.append(Finding(rule: rule, position: position, message: message, hint: hint))
     }
 
-    var fileName: String { String(path.split(separator: "/").last ?? Substring(path)) }
-    var baseName: String {
-        let name = fileName
-        if let dot = name.lastIndex(of: ".") { return String(name[..<dot]) }
-        return name
-    }
 
     mutating func run(bytes raw: [UInt8]) -> Document {
         let source = SourceText(decoding: raw)

@@ -161,23 +161,23 @@ struct HandbookValidator {
 
     /// Resolves a relative reference against a document's folder; nil if it leaves the docs root.
     static func resolve(_ target: String, from docPath: String) -> String? {
-        // Most links name a file beside or below the document: join without splitting.
-        if let first = target.utf8.first, first != UInt8(ascii: "/"), first != UInt8(ascii: "."),
-           !target.utf8.contains(UInt8(ascii: ".")) || !target.contains("/.") && !target.contains("//") {
-            guard let slash = docPath.lastIndex(of: "/") else { return target }
-            return String(docPath[...slash]) + target
+        // Byte-level: every link of every document passes through here.
+        var out: [UInt8] = []
+        let t = target.utf8
+        if t.first != UInt8(ascii: "/"), let slash = docPath.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            out.append(contentsOf: docPath.utf8[..<slash])
         }
-        var parts = target.hasPrefix("/") ? [] : docPath.split(separator: "/").dropLast().map(String.init)
-        for seg in target.split(separator: "/", omittingEmptySubsequences: true) {
-            if seg == "." { continue }
-            if seg == ".." {
-                if parts.isEmpty { return nil }
-                parts.removeLast()
-            } else {
-                parts.append(String(seg))
+        for seg in t.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if seg.count == 1 && seg.first == UInt8(ascii: ".") { continue }
+            if seg.count == 2 && seg.first == UInt8(ascii: ".") && seg.last == UInt8(ascii: ".") {
+                if out.isEmpty { return nil }
+                if let slash = out.lastIndex(of: UInt8(ascii: "/")) { out.removeSubrange(slash...) } else { out.removeAll() }
+                continue
             }
+            if !out.isEmpty { out.append(UInt8(ascii: "/")) }
+            out.append(contentsOf: seg)
         }
-        return parts.joined(separator: "/")
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func isExternal(_ dest: String) -> Bool {
