@@ -66,7 +66,8 @@ public struct DiskFileTree: FileTree {
         defer { close(fd) }
         var st = stat()
         let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
-        var bytes = [UInt8](repeating: 0, count: max(size, 0))
+        // One spare byte, so the read that finds end-of-file does not grow (and copy) the buffer.
+        var bytes = [UInt8](repeating: 0, count: max(size, 0) + 1)
         var filled = 0
         while true {
             if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: max(4096, bytes.count))) }

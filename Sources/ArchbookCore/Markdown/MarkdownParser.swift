@@ -19,7 +19,7 @@ public enum MarkdownParser {
         _ = registered
         let options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
         guard let parser = cmark_parser_new(options) else {
-            return MarkdownTree(nodes: [.init(kind: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)])
+            return MarkdownTree(nodes: [.init(kind: .document, tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)])
         }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
@@ -35,7 +35,7 @@ public enum MarkdownParser {
             }
         }
         guard let doc = cmark_parser_finish(parser) else {
-            return MarkdownTree(nodes: [.init(kind: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)])
+            return MarkdownTree(nodes: [.init(kind: .document, tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)])
         }
         defer { cmark_node_free(doc) }
         return convert(doc, lineOffset: lineOffset)
@@ -93,7 +93,7 @@ public enum MarkdownParser {
         var data: [MarkdownTree.NodeData] = []
         data.reserveCapacity(kinds.count)
         for i in kinds.indices {
-            data.append(.init(kind: kinds[i], range: ranges[i], parent: parents[i], end: ends[i]))
+            data.append(.init(kind: kinds[i], tag: NodeTag(kinds[i]), range: ranges[i], parent: parents[i], end: ends[i]))
         }
         return MarkdownTree(nodes: data)
     }

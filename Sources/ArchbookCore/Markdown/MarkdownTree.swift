@@ -47,9 +47,49 @@ public enum MarkdownKind: Sendable, Equatable {
     }
 }
 
+/// A node's type without its payload: scans test this first, so walking a tree does not copy
+/// (and retain) every literal string it passes.
+public enum NodeTag: UInt8, Sendable {
+    case document, blockQuote, list, item, taskItem, codeBlock, htmlBlock, paragraph, heading, thematicBreak
+    case table, tableRow, tableCell, footnoteDefinition
+    case text, softBreak, lineBreak, code, htmlInline, emphasis, strong, strikethrough, link, image
+    case footnoteReference, other
+
+    init(_ kind: MarkdownKind) {
+        switch kind {
+        case .document: self = .document
+        case .blockQuote: self = .blockQuote
+        case .list: self = .list
+        case .item(let task): self = task == nil ? .item : .taskItem
+        case .codeBlock: self = .codeBlock
+        case .htmlBlock: self = .htmlBlock
+        case .paragraph: self = .paragraph
+        case .heading: self = .heading
+        case .thematicBreak: self = .thematicBreak
+        case .table: self = .table
+        case .tableRow: self = .tableRow
+        case .tableCell: self = .tableCell
+        case .footnoteDefinition: self = .footnoteDefinition
+        case .text: self = .text
+        case .softBreak: self = .softBreak
+        case .lineBreak: self = .lineBreak
+        case .code: self = .code
+        case .htmlInline: self = .htmlInline
+        case .emphasis: self = .emphasis
+        case .strong: self = .strong
+        case .strikethrough: self = .strikethrough
+        case .link: self = .link
+        case .image: self = .image
+        case .footnoteReference: self = .footnoteReference
+        case .other: self = .other
+        }
+    }
+}
+
 public struct MarkdownTree: Sendable {
     public struct NodeData: Sendable {
         public let kind: MarkdownKind
+        public let tag: NodeTag
         public let range: SourceRange
         public let parent: Int
         /// Index one past this node's last descendant.
@@ -76,6 +116,7 @@ public struct MarkdownNode: Sendable {
     public let index: Int
 
     public var kind: MarkdownKind { tree.nodes[index].kind }
+    public var tag: NodeTag { tree.nodes[index].tag }
     public var range: SourceRange { tree.nodes[index].range }
     public var parent: MarkdownNode? {
         let p = tree.nodes[index].parent

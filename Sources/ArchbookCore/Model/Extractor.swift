@@ -543,7 +543,10 @@ private struct ExtractionState {
     func collectTasksAndLinks(_ tree: MarkdownTree, sections: [Section]) -> ([TaskItem], [Link]) {
         var tasks: [TaskItem] = []
         var links: [Link] = []
-        for node in tree.all {
+        for i in tree.nodes.indices {
+            let tag = tree.nodes[i].tag
+            guard tag == .taskItem || tag == .link || tag == .image else { continue }
+            let node = MarkdownNode(tree: tree, index: i)
             switch node.kind {
             case .item(let task?):
                 let para = node.children.first { $0.kind == .paragraph }
@@ -662,11 +665,12 @@ private struct ExtractionState {
         }
         // "Date: 2016-02-12" lines anywhere at the top level before the first section heading were handled above;
         // key/value table rows anywhere: | Status | Accepted |
-        for n in tree.all {
-            guard case .tableRow = n.kind else { continue }
-            let cells = n.children
+        for i in tree.nodes.indices where tree.nodes[i].tag == .tableRow {
+            let cells = MarkdownNode(tree: tree, index: i).children
             guard cells.count >= 2 else { continue }
-            let key = SectionKey.normalize(cells[0].plainText)
+            let label = cells[0].plainText
+            guard label.utf8.count <= 24 else { continue }
+            let key = SectionKey.normalize(label)
             guard key == "status" || key == "date" || key == "owner" || key == "deciders" || key == "authors" else { continue }
             let value = cells[1].plainText.trimmed
             guard !value.isEmpty else { continue }
@@ -681,19 +685,16 @@ private struct ExtractionState {
     // MARK: - Placeholders
 
     mutating func checkPlaceholders(_ tree: MarkdownTree) {
-        for node in tree.all {
-            switch node.kind {
-            case .paragraph, .heading, .tableCell:
-                break
-            default:
-                continue
-            }
+        for i in tree.nodes.indices {
+            let tag = tree.nodes[i].tag
+            guard tag == .paragraph || tag == .heading || tag == .tableCell else { continue }
+            let node = MarkdownNode(tree: tree, index: i)
             // Concatenate this block's own text runs, skipping code spans and nested blocks.
             // Most blocks hold neither brace nor pipe: look before building anything.
             var candidate = false
             var k = node.index + 1
             while k < node.tree.nodes[node.index].end, !candidate {
-                if case .text(let s) = node.tree.nodes[k].kind {
+                if node.tree.nodes[k].tag == .text, case .text(let s) = node.tree.nodes[k].kind {
                     for b in s.utf8 where b == UInt8(ascii: "{") || b == UInt8(ascii: "|") { candidate = true; break }
                 }
                 k += 1

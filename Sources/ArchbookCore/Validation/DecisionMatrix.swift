@@ -22,8 +22,8 @@ enum DecisionMatrix {
     }
 
     static func check(_ tree: MarkdownTree, report: (SourcePosition, String, String?) -> Void) {
-        for table in tree.all {
-            guard case .table = table.kind else { continue }
+        for i in tree.nodes.indices where tree.nodes[i].tag == .table {
+            let table = MarkdownNode(tree: tree, index: i)
             let rows = table.children.map { $0.children }
             guard let header = rows.first else { continue }
             let names = header.map { $0.plainText.trimmed }
