@@ -183,10 +183,14 @@ struct HandbookValidator {
     static func isExternal(_ dest: String) -> Bool {
         if dest.hasPrefix("//") { return true }
         // A scheme: letters, digits, +, -, . then a colon before any slash.
-        guard let colon = dest.firstIndex(of: ":") else { return false }
-        let scheme = dest[..<colon]
-        return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
-            && scheme.first!.isLetter
+        let u = dest.utf8
+        guard let colon = u.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        let scheme = u[..<colon]
+        func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
+        return !scheme.isEmpty && isAlpha(scheme.first!) && scheme.allSatisfy {
+            isAlpha($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "+")
+                || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+        }
     }
 
     /// Link checks read only shared, immutable state, so they run per document in parallel.
@@ -202,19 +206,20 @@ struct HandbookValidator {
         for link in doc.links {
             let dest = link.destination
             if dest.isEmpty || Self.isExternal(dest) { continue }
-            var pathPart = dest
-            var fragment: String?
-            if let hash = dest.firstIndex(of: "#") {
-                fragment = String(dest[dest.index(after: hash)...])
-                pathPart = String(dest[..<hash])
-            }
-            if let q = pathPart.firstIndex(of: "?") { pathPart = String(pathPart[..<q]) }
+            // Split on bytes: Character-based searches walk grapheme clusters, and this runs for every link.
+            let u = dest.utf8
+            let hash = u.firstIndex(of: UInt8(ascii: "#"))
+            let fragment: String? = hash.map { String(dest[u.index(after: $0)...]) }
+            let beforeHash = hash ?? u.endIndex
+            let query = u[..<beforeHash].firstIndex(of: UInt8(ascii: "?")) ?? beforeHash
+            let pathPart = String(dest[..<query])
             let decoded = pathPart.utf8.contains(UInt8(ascii: "%")) ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
             var targetDoc: Int? = i
             if !decoded.isEmpty {
                 guard let resolved = Self.resolve(decoded, from: doc.path) else { continue }
-                let trimmed = resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
-                if !files.contains(trimmed) && !directories.contains(trimmed) && !trimmed.isEmpty {
+                let trimmed = resolved.utf8.last == UInt8(ascii: "/") ? String(resolved.dropLast()) : resolved
+                targetDoc = byPath[trimmed]
+                if targetDoc == nil && !files.contains(trimmed) && !directories.contains(trimmed) && !trimmed.isEmpty {
                     let what = link.isImage ? "image" : "link"
                     let hint = suggestion(for: trimmed).map { "Did you mean '\(Self.replacingLastComponent(of: pathPart, with: $0))'?" }
                         ?? "Fix the path; it is resolved relative to \(display(doc.path))."
@@ -222,7 +227,6 @@ struct HandbookValidator {
                                            message: "\(what) target '\(pathPart)' does not exist", hint: hint)))
                     continue
                 }
-                targetDoc = byPath[trimmed]
             }
             guard let fragment, !fragment.isEmpty, let t = targetDoc else { continue }
             let anchor = (fragment.utf8.contains(UInt8(ascii: "%")) ? (fragment.removingPercentEncoding ?? fragment) : fragment).lowercased()
