@@ -112,7 +112,8 @@ public enum MarkdownParser {
                          start: Int(cmark_node_get_list_start(node)),
                          tight: cmark_node_get_list_tight(node) != 0)
         case CMARK_NODE_ITEM:
-            if typeString(node) == "tasklist" {
+            // Only the tasklist extension claims list items.
+            if cmark_node_get_syntax_extension(node) != nil {
                 return .item(task: cmark_gfm_extensions_get_tasklist_item_checked(node) ? .checked : .unchecked)
             }
             return .item(task: nil)
@@ -141,28 +142,26 @@ public enum MarkdownParser {
         case CMARK_NODE_IMAGE:
             return .image(source: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
         case CMARK_NODE_FOOTNOTE_REFERENCE: return .footnoteReference(label: string(cmark_node_get_literal(node)))
-        default:
-            switch typeString(node) {
-            case "table":
-                let n = Int(cmark_gfm_extensions_get_table_columns(node))
-                var aligns: [TableAlignment] = []
-                if let a = cmark_gfm_extensions_get_table_alignments(node) {
-                    for i in 0..<n {
-                        switch a[i] {
-                        case UInt8(ascii: "l"): aligns.append(.left)
-                        case UInt8(ascii: "c"): aligns.append(.center)
-                        case UInt8(ascii: "r"): aligns.append(.right)
-                        default: aligns.append(.none)
-                        }
+        case CMARK_NODE_TABLE:
+            let n = Int(cmark_gfm_extensions_get_table_columns(node))
+            var aligns: [TableAlignment] = []
+            if let a = cmark_gfm_extensions_get_table_alignments(node) {
+                for i in 0..<n {
+                    switch a[i] {
+                    case UInt8(ascii: "l"): aligns.append(.left)
+                    case UInt8(ascii: "c"): aligns.append(.center)
+                    case UInt8(ascii: "r"): aligns.append(.right)
+                    default: aligns.append(.none)
                     }
                 }
-                return .table(alignments: aligns)
-            case "table_header": return .tableRow(header: true)
-            case "table_row": return .tableRow(header: false)
-            case "table_cell": return .tableCell
-            case "strikethrough": return .strikethrough
-            case let other: return .other(other)
             }
+            return .table(alignments: aligns)
+        case CMARK_NODE_TABLE_ROW:
+            return .tableRow(header: cmark_gfm_extensions_get_table_row_is_header(node) != 0)
+        case CMARK_NODE_TABLE_CELL: return .tableCell
+        case CMARK_NODE_STRIKETHROUGH: return .strikethrough
+        default:
+            return .other(typeString(node))
         }
     }
 
