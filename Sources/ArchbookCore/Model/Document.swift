@@ -159,6 +159,4 @@ public struct Document: Sendable {
     /// The main date: `date`, else `created`, else `updated`.
     public var date: DateValue? { dates["date"] ?? dates["created"] ?? dates["updated"] }
 
-    /// Anchors of all headings, for link checking.
-    public var anchors: Set<String> { Set(sections.map(\.anchor)) }
 }

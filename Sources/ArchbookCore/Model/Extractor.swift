@@ -113,12 +113,12 @@ private struct ExtractionState {
             }
         }
         let tree = MarkdownParser.parse(bytes[split.bodyOffset...], lineOffset: split.bodyLineOffset)
-        return build(tree: tree, frontMatter: frontMatter, bodyStartLine: split.bodyLineOffset + 1)
+        return build(tree: tree, frontMatter: frontMatter)
     }
 
     // MARK: - Building the document
 
-    mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?, bodyStartLine: Int) -> Document {
+    mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?) -> Document {
         let parseFindings = findings.count
         let sections = collectSections(tree)
         let (tasks, links) = collectTasksAndLinks(tree, sections: sections)
@@ -287,7 +287,6 @@ private struct ExtractionState {
             path: path, kind: kind?.name, id: id, idSource: idSource, title: title, titleSource: titleSource,
             titlePosition: titlePosition, status: status, dates: dates, people: people, tags: tags,
             relations: relations, sections: sections, tasks: tasks, links: links, frontMatter: fm, markdown: tree)
-        _ = bodyStartLine
         if let kind { validate(doc, kind: kind) }
         checkPlaceholders(tree)
         DecisionMatrix.check(tree) { position, message, hint in

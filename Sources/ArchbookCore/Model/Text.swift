@@ -270,5 +270,4 @@ extension StringProtocol {
         return String(sub[start..<end])
     }
 
-    func containsByte(_ b: UInt8) -> Bool { utf8.contains(b) }
 }
