@@ -238,6 +238,8 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(SectionKey.normalize("**Context** (Optional)"), "context")
         XCTAssertEqual(SectionKey.normalize("2.1 Non-Functional   Requirements"), "non-functional requirements")
         XCTAssertEqual(SectionKey.normalize("CONSEQUENCES"), "consequences")
+        XCTAssertEqual(SectionKey.normalize("2. **Écarts** Considérés (Optional):"), "écarts considérés")
+        XCTAssertEqual(SectionKey.normalize("3) Décision"), "décision")
     }
 
     func testByteOrderMarkAndCRLF() {

@@ -164,44 +164,14 @@ extension KindSchema {
 public enum SectionKey {
     /// Lower case, no numbering (`3.`, `3.1`, `A.`), no trailing colon, no `(Optional)`, single spaces.
     public static func normalize(_ title: String) -> String {
-        if let fast = normalizeASCII(title) { return fast }
-        var s = title.lowercased()
-        if s.utf8.contains(UInt8(ascii: "(")) { s = s.replacingOccurrences(of: "(optional)", with: "") }
-        var scalars = Array(s.unicodeScalars)
-        // Leading numbering such as "3.", "3.1.", "3)", "iv." is dropped.
-        var i = 0
-        while i < scalars.count, scalars[i] == " " { i += 1 }
-        var j = i
-        while j < scalars.count, (("0"..."9").contains(scalars[j]) || scalars[j] == ".") { j += 1 }
-        if j > i, j < scalars.count, scalars[j] == " " || scalars[j] == ")" || scalars[j - 1] == "." {
-            if scalars[j] == ")" { j += 1 }
-            scalars.removeFirst(j)
+        // Every rule below concerns ASCII bytes only, so one pass over UTF-8 serves any title;
+        // only lower-casing and the "(optional)" marker need String operations, and rarely.
+        var text = title
+        if text.utf8.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "(") }) {
+            text = text.lowercased()
+            if text.utf8.contains(UInt8(ascii: "(")) { text = text.replacingOccurrences(of: "(optional)", with: "") }
         }
-        s = String(String.UnicodeScalarView(scalars))
-        var out = ""
-        var lastSpace = true
-        for ch in s {
-            if ch == "*" || ch == "_" || ch == "`" { continue }
-            if ch == " " || ch == "\t" {
-                if !lastSpace { out.append(" ") }
-                lastSpace = true
-                continue
-            }
-            out.append(ch)
-            lastSpace = false
-        }
-        while out.hasSuffix(" ") || out.hasSuffix(":") { out.removeLast() }
-        return out
-    }
-
-    /// The same normalisation on bytes, for the common all-ASCII heading; nil otherwise.
-    static func normalizeASCII(_ title: String) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(title.utf8.count)
-        for b in title.utf8 {
-            if b >= 0x80 || b == UInt8(ascii: "(") { return nil }
-            bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
-        }
+        let bytes = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
         var i = 0
         while i < bytes.count, bytes[i] == 0x20 { i += 1 }
         var j = i

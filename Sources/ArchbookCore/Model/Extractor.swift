@@ -38,6 +38,12 @@ struct Finding: Sendable {
     var position: SourcePosition
     var message: String
     var hint: String?
+
+    /// The diagnostic for `file` with the severity the configuration gives the rule, or nil when it is off.
+    func diagnostic(file: String, kind: String?, config: Config) -> Diagnostic? {
+        guard let severity = config.severity(of: rule, kind: kind) else { return nil }
+        return Diagnostic(rule: rule.id, severity: severity, file: file, position: position, message: message, hint: hint)
+    }
 }
 
 public enum Extractor {
@@ -46,10 +52,7 @@ public enum Extractor {
         var state = ExtractionState(path: path, context: context)
         let doc = state.run(bytes: bytes)
         let kind = doc.kind
-        let diagnostics = state.findings.compactMap { f -> Diagnostic? in
-            guard let sev = context.config.severity(of: f.rule, kind: kind) else { return nil }
-            return Diagnostic(rule: f.rule.id, severity: sev, file: path, position: f.position, message: f.message, hint: f.hint)
-        }
+        let diagnostics = state.findings.compactMap { $0.diagnostic(file: path, kind: kind, config: context.config) }
         return (doc, diagnostics)
     }
 }

@@ -269,5 +269,4 @@ extension StringProtocol {
         while end > start, isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
         return String(sub[start..<end])
     }
-
 }

@@ -33,11 +33,10 @@ public enum Checker {
                 let (doc, diags) = Extractor.extract(path: path, bytes: bytes, context: context)
                 return (doc, diags)
             } catch {
-                let kind = context.kindForPath(path)?.name
-                guard let severity = config.severity(of: Rules.unreadableFile, kind: kind) else { return (nil, []) }
-                let d = Diagnostic(rule: Rules.unreadableFile.id, severity: severity, file: path, position: .start,
-                                   message: "cannot read file: \(error.message)", hint: Rules.unreadableFile.help)
-                return (nil, [d])
+                let finding = Finding(rule: Rules.unreadableFile, position: .start,
+                                      message: "cannot read file: \(error.message)", hint: Rules.unreadableFile.help)
+                let d = finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config)
+                return (nil, d.map { [$0] } ?? [])
             }
         }
         let documents = results.compactMap { $0.0 }
@@ -132,9 +131,7 @@ struct HandbookValidator {
         checkReciprocity(resolved)
         checkCycles(resolved)
         return findings.compactMap { (doc, f) in
-            let d = documents[doc]
-            guard let sev = config.severity(of: f.rule, kind: d.kind) else { return nil }
-            return Diagnostic(rule: f.rule.id, severity: sev, file: d.path, position: f.position, message: f.message, hint: f.hint)
+            f.diagnostic(file: documents[doc].path, kind: documents[doc].kind, config: config)
         }
     }
 
