@@ -137,35 +137,29 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(result.err.hasPrefix("archbook: error: "), result.err)
     }
 
-    func testConfigUnknownKeyNamesFileLineAndKey() throws {
-        let dir = try makeTree(Self.warningOnly.merging([
-            "docs/archbook.yml": "# archbook configuration\nrules: {}\nfrobnicate: true\n",
-        ]) { a, _ in a }, testCase: self)
+    /// Checks the warning-only tree under `config`, expecting a configuration error: exit 2, nothing on stdout.
+    func runRejectingConfig(_ config: String, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        let dir = try makeTree(Self.warningOnly.merging(["docs/archbook.yml": config]) { a, _ in a }, testCase: self)
         let result = try ArchbookBinary.run(["check", "docs"], in: dir)
-        XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.out, "")
+        XCTAssertEqual(result.status, 2, file: file, line: line)
+        XCTAssertEqual(result.out, "", file: file, line: line)
+        return result
+    }
+
+    func testConfigUnknownKeyNamesFileLineAndKey() throws {
+        let result = try runRejectingConfig("# archbook configuration\nrules: {}\nfrobnicate: true\n")
         XCTAssertTrue(result.err.contains("archbook.yml:3:1:"), result.err)
         XCTAssertTrue(result.err.contains("frobnicate"), result.err)
     }
 
     func testConfigUnknownRuleNamesLineAndRule() throws {
-        let dir = try makeTree(Self.warningOnly.merging([
-            "docs/archbook.yml": "rules:\n  unknown-status: off\n  missing-sections: warning\n",
-        ]) { a, _ in a }, testCase: self)
-        let result = try ArchbookBinary.run(["check", "docs"], in: dir)
-        XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.out, "")
+        let result = try runRejectingConfig("rules:\n  unknown-status: off\n  missing-sections: warning\n")
         XCTAssertTrue(result.err.contains("docs/archbook.yml:3:3:"), result.err)
         XCTAssertTrue(result.err.contains("missing-sections"), result.err)
     }
 
     func testConfigInvalidYAML() throws {
-        let dir = try makeTree(Self.warningOnly.merging([
-            "docs/archbook.yml": "rules:\n  unknown-status: [off\nexclude: []\n",
-        ]) { a, _ in a }, testCase: self)
-        let result = try ArchbookBinary.run(["check", "docs"], in: dir)
-        XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.out, "")
+        let result = try runRejectingConfig("rules:\n  unknown-status: [off\nexclude: []\n")
         // The flow sequence opened on line 2 runs into the `:` of line 3.
         XCTAssertTrue(result.err.contains("docs/archbook.yml:3:8: invalid YAML"), result.err)
     }
