@@ -42,24 +42,28 @@ struct CheckCommand: ParsableCommand {
         } catch {
             throw RunFailure(message: "cannot read \(setup.root): \(error.message)")
         }
-        let lines: @Sendable (String, Int) -> String?
-        // Text shows source lines; SARIF needs them to convert byte columns to code points.
-        if (format == .text && !quiet) || format == .sarif {
-            lines = SourceLines.loader(setup.tree, result.diagnostics)
-        } else {
-            lines = { _, _ in nil }
-        }
-        let input = ReportInput(diagnostics: result.diagnostics, documentCount: result.fileCount,
-                                toolVersion: archbookVersion, sourceLine: lines, pathPrefix: setup.displayPrefix)
-        let color = format == .text && Terminal.wantsColor(fd: STDOUT_FILENO)
-        let output = Report.render(input, format: format, color: color, quiet: quiet)
-        Output.out(output)
+        printReport(result, tree: setup.tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
         let summary = result.summary
         let failed = summary.errors > 0 || (strict && summary.warnings > 0)
         // Exit here rather than return: tearing down every parsed document one by one costs
         // a measurable share of a large run, and the process is ending anyway.
         withExtendedLifetime(result) { Glibc.exit(failed ? 1 : 0) }
     }
+}
+
+/// Prints a check result's diagnostics to stdout in the chosen format.
+func printReport(_ result: CheckResult, tree: some FileTree, prefix: String, format: ReportFormat, quiet: Bool) {
+    let lines: @Sendable (String, Int) -> String?
+    // Text shows source lines; SARIF needs them to convert byte columns to code points.
+    if (format == .text && !quiet) || format == .sarif {
+        lines = SourceLines.loader(tree, result.diagnostics)
+    } else {
+        lines = { _, _ in nil }
+    }
+    let input = ReportInput(diagnostics: result.diagnostics, documentCount: result.fileCount,
+                            toolVersion: archbookVersion, sourceLine: lines, pathPrefix: prefix)
+    let color = format == .text && Terminal.wantsColor(fd: STDOUT_FILENO)
+    Output.out(Report.render(input, format: format, color: color, quiet: quiet))
 }
 
 /// A docs tree opened for a command: its root, configuration and how to show its paths.

@@ -9,9 +9,12 @@ import Darwin
 
 public struct DiskFileTree: FileTree {
     public let root: String
+    /// A folder (relative to the root) left out of the listing, such as build output inside the docs tree.
+    public let excluded: String?
 
-    public init(root: String) {
+    public init(root: String, excluding excluded: String? = nil) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        self.excluded = excluded
     }
 
     /// Walks the tree with lstat: symbolic links to directories are not descended (a link may point
@@ -35,6 +38,7 @@ public struct DiskFileTree: FileTree {
                 }
                 if name.hasPrefix(".") || ignoredDirectoryNames.contains(name) { continue }
                 let childRel = rel.isEmpty ? name : rel + "/" + name
+                if childRel == excluded { continue }
                 var st = stat()
                 guard lstat(root + "/" + childRel, &st) == 0 else { continue }
                 let mode = st.st_mode & S_IFMT

@@ -1,6 +1,7 @@
 // Exposes libcmark-gfm and its core GFM extensions (tables, task lists, ...) to Swift.
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
 
 // Node types the extensions register at run time; exported by libcmark-gfm-extensions but not
 // declared in its installed headers. Comparing against them is cheaper than comparing type names.

@@ -8,6 +8,8 @@ public struct Config: Sendable, Equatable {
     public var kindRuleSeverities: [String: [String: Severity?]]
     /// Globs of files to skip, relative to the docs root.
     public var exclude: [String]
+    /// How `archbook build` renders the handbook.
+    public var site = SiteSettings()
 
     public init(kinds: [KindSchema] = KindSchema.builtIn, ruleSeverities: [String: Severity?] = [:],
                 kindRuleSeverities: [String: [String: Severity?]] = [:], exclude: [String] = []) {
@@ -18,6 +20,19 @@ public struct Config: Sendable, Equatable {
     }
 
     public static let `default` = Config()
+
+    /// The `site:` section of archbook.yml.
+    public struct SiteSettings: Sendable, Equatable {
+        public var title: String?
+        /// Absolute URL the site is published at; used only by the Atom feed and the 404 page.
+        public var baseURL: String?
+        /// A theme folder, relative to the configuration file, that overrides files of the default theme.
+        public var theme: String?
+        /// Keep raw HTML written in documents (off by default: it is dropped).
+        public var rawHTML = false
+
+        public init() {}
+    }
 
     public static let fileName = "archbook.yml"
 
@@ -83,8 +98,22 @@ extension Config {
                 config.ruleSeverities = try reader.rules(entry)
             case "exclude":
                 config.exclude = try reader.strings(entry)
+            case "site":
+                guard case .mapping(let settings, _) = entry.value else {
+                    throw reader.error(entry, "expected a mapping with title, base-url, theme or raw-html")
+                }
+                for setting in settings {
+                    switch setting.key {
+                    case "title": config.site.title = try reader.string(setting)
+                    case "base-url": config.site.baseURL = try reader.string(setting)
+                    case "theme": config.site.theme = try reader.string(setting)
+                    case "raw-html": config.site.rawHTML = try reader.bool(setting)
+                    default:
+                        throw reader.error(setting, "unknown site setting '\(setting.key)' (expected title, base-url, theme or raw-html)")
+                    }
+                }
             default:
-                throw reader.error(entry, "unknown setting '\(entry.key)' (expected kinds, rules or exclude)")
+                throw reader.error(entry, "unknown setting '\(entry.key)' (expected kinds, rules, exclude or site)")
             }
         }
         return config

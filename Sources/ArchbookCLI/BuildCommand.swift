@@ -1,0 +1,189 @@
+// `archbook build`: validate, then render the handbook as a static site written atomically into the output folder.
+
+import ArchbookCore
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Render the handbook as a static, cross-linked HTML site.",
+        discussion: """
+        DIR defaults to ./content when it exists, else the current directory. The site goes to --output, by default \
+        _site beside DIR (or ./_site when DIR is the current directory). It is written to a temporary folder and \
+        swapped in when complete; a non-empty folder that archbook did not write is never replaced (unless --force).
+        Diagnostics are printed as by `archbook check`. Exit codes: 0 built without errors, 1 built but the documents \
+        have errors (with --strict: not built, errors or warnings), 2 usage, configuration, theme or output error.
+        """
+    )
+
+    @Argument(help: "The docs tree to build.", completion: .directory)
+    var directory: String?
+
+    @Option(name: .shortAndLong, help: "Output folder (default: _site beside DIR).", completion: .directory)
+    var output: String?
+
+    @Option(help: "Configuration file (default: DIR/archbook.yml if present).", completion: .file())
+    var config: String?
+
+    @Option(help: "A theme folder whose templates/ and assets/ override the default theme's files.", completion: .directory)
+    var theme: String?
+
+    @Option(help: "Absolute URL the site is published at (used by the Atom feed and the 404 page).")
+    var baseURL: String?
+
+    @Option(help: "Diagnostics format: text, json, github or sarif.")
+    var format: ReportFormat = .text
+
+    @Flag(help: "Do not build when there are errors or warnings; the previous site stays as it was.")
+    var strict = false
+
+    @Flag(help: "Replace the output folder even if archbook did not create it.")
+    var force = false
+
+    @Flag(help: "Text format: one line per problem, no source excerpts or hints.")
+    var quiet = false
+
+    func run() throws {
+        let setup = try Workspace.open(directory: directory, config: config)
+        let docsRoot = DiskSite.absolute(setup.root)
+        let outputPath = output ?? defaultOutput(for: setup.root)
+        let target = DiskSite.absolute(outputPath)
+        if DiskSite.isInside(docsRoot, target) {
+            throw RunFailure(message: "output '\(outputPath)' contains the docs tree '\(setup.root)'; choose a separate folder such as _site")
+        }
+        if case .foreign(let why) = DiskSite.state(of: target), !force {
+            throw RunFailure(message: "will not replace '\(outputPath)': \(why). Choose another --output or pass --force")
+        }
+        let themeLayers = try loadTheme(setup)
+
+        var tree = setup.tree
+        // The output may sit inside the docs tree (./_site when DIR is .); never read it back as input.
+        if DiskSite.isInside(target, docsRoot) {
+            tree = DiskFileTree(root: setup.root, excluding: String(target.dropFirst(docsRoot.count + 1)))
+        }
+        let result: CheckResult
+        do {
+            result = try Checker.check(tree, config: setup.config, displayPrefix: setup.displayPrefix)
+        } catch {
+            throw RunFailure(message: "cannot read \(setup.root): \(error.message)")
+        }
+        printReport(result, tree: tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
+        let summary = result.summary
+        if strict && (summary.errors > 0 || summary.warnings > 0) {
+            Output.err("archbook: not building because of \(summary.errors) error(s) and \(summary.warnings) warning(s) (--strict); '\(outputPath)' was not changed\n")
+            withExtendedLifetime(result) { Glibc.exit(1) }
+        }
+
+        let options = SiteOptions(title: setup.config.site.title ?? "Architecture handbook",
+                                  baseURL: baseURL ?? setup.config.site.baseURL,
+                                  allowRawHTML: setup.config.site.rawHTML, generator: "archbook \(archbookVersion)")
+        let built = try writeAtomically(to: target, display: outputPath) { sink throws(FileTreeError) in
+            try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink)
+        }
+        let index = outputPath.hasSuffix("/") ? outputPath + "index.html" : outputPath + "/index.html"
+        Output.err("archbook: wrote \(built.pages) pages and \(built.files) files to \(outputPath)\n\(index)\n")
+        withExtendedLifetime(result) { Glibc.exit(summary.errors > 0 ? 1 : 0) }
+    }
+
+    /// `_site` beside the docs tree; inside it when the docs tree is the current directory.
+    func defaultOutput(for root: String) -> String {
+        var r = root
+        while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
+        if r == "." || r == "./" { return "_site" }
+        let parent = DiskSite.parent(of: r)
+        return parent == "." && !r.hasPrefix("./") ? "_site" : parent + "/_site"
+    }
+
+    func loadTheme(_ setup: Workspace) throws -> Theme {
+        guard let defaultTheme = ThemeLocator.defaultTheme() else {
+            throw RunFailure(message: "cannot find the default theme (themes/default); set ARCHBOOK_THEME_DIR to its folder")
+        }
+        var layers = [Theme.Layer(label: defaultTheme, tree: DiskFileTree(root: defaultTheme))]
+        var custom: String?
+        if let theme {
+            custom = theme
+        } else if let configured = setup.config.site.theme {
+            let base = config.map { DiskSite.parent(of: $0) } ?? setup.root
+            custom = configured.hasPrefix("/") ? configured : (base == "." ? configured : base + "/" + configured)
+        }
+        if let custom {
+            guard DiskFileTree.isDirectory(custom) else {
+                throw RunFailure(message: "theme '\(custom)' is not a directory")
+            }
+            layers.append(Theme.Layer(label: custom, tree: DiskFileTree(root: custom)))
+        }
+        do {
+            return try Theme.load(layers)
+        } catch {
+            throw RunFailure(message: error.description)
+        }
+    }
+
+    /// Builds into a temporary folder next to `target` and swaps it in; on any failure the old site stays.
+    func writeAtomically(to target: String, display: String, _ body: (DiskSiteSink) throws(FileTreeError) -> SiteSummary) throws -> SiteSummary {
+        let parent = DiskSite.parent(of: target)
+        let name = DiskSite.name(of: target)
+        if !DiskFileTree.isDirectory(parent) {
+            throw RunFailure(message: "cannot write '\(display)': folder \(parent) does not exist")
+        }
+        let temp = "\(parent)/.\(name).archbook-tmp-\(getpid())"
+        DiskSite.remove(temp)
+        guard mkdir(temp, 0o755) == 0 else {
+            throw RunFailure(message: "cannot create \(temp): \(String(cString: strerror(errno)))")
+        }
+        let sink = DiskSiteSink(root: temp)
+        let summary: SiteSummary
+        do {
+            try sink.write(siteMarkerName, Array(siteMarkerText.utf8))
+            summary = try body(sink)
+        } catch {
+            DiskSite.remove(temp)
+            throw RunFailure(message: "build failed, '\(display)' was not changed: \(error.message)")
+        }
+        let old = "\(parent)/.\(name).archbook-old-\(getpid())"
+        var hadOld = false
+        if case .missing = DiskSite.state(of: target) {} else {
+            if rename(target, old) != 0 {
+                let why = String(cString: strerror(errno))
+                DiskSite.remove(temp)
+                throw RunFailure(message: "cannot replace '\(display)': \(why)")
+            }
+            hadOld = true
+        }
+        if rename(temp, target) != 0 {
+            let why = String(cString: strerror(errno))
+            if hadOld { rename(old, target) }
+            DiskSite.remove(temp)
+            throw RunFailure(message: "cannot move the new site into '\(display)': \(why)")
+        }
+        if hadOld { DiskSite.remove(old) }
+        return summary
+    }
+}
+
+enum ThemeLocator {
+    /// The default theme: $ARCHBOOK_THEME_DIR, else `themes/default` in a folder above the executable
+    /// (the repository a development build lives in), else `share/archbook/themes/default` of an install prefix.
+    static func defaultTheme() -> String? {
+        if let env = getenv("ARCHBOOK_THEME_DIR"), env.pointee != 0 {
+            let dir = String(cString: env)
+            return DiskFileTree.isDirectory(dir) ? dir : nil
+        }
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        guard n > 0 else { return nil }
+        var dir = DiskSite.parent(of: String(cString: buf))
+        for _ in 0..<6 {
+            for candidate in [dir + "/themes/default", dir + "/share/archbook/themes/default"]
+            where DiskFileTree.isFile(candidate + "/templates/layout.mustache") {
+                return candidate
+            }
+            if dir == "/" { break }
+            dir = DiskSite.parent(of: dir)
+        }
+        return nil
+    }
+}

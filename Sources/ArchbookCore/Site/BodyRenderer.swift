@@ -1,0 +1,335 @@
+// Renders one document's Markdown body to HTML with cmark-gfm, after rewriting its links and linking ID mentions.
+
+import CCmarkGFM
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a link in a document points at, decided by the site before rendering.
+public enum LinkTarget: Sendable, Equatable {
+    /// Another page of the site (or this one): a relative URL and the document it shows.
+    case page(href: String, document: Int)
+    /// A local file copied into the site.
+    case file(href: String, path: String)
+    /// An http(s) or mailto URL, kept as written.
+    case external(String)
+    /// A relative target that does not exist: rendered visibly broken, without an href.
+    case broken(reason: String)
+    /// A scheme that could run code or read local files (`javascript:`, `data:`, `file:`): rendered inert.
+    case unsafe
+}
+
+public struct RenderedBody: Sendable {
+    public var html: String
+    /// Documents this body links to or mentions by ID, sorted and without repeats.
+    public var references: [Int]
+    /// Docs-relative paths of local files the body uses, sorted and without repeats.
+    public var files: [String]
+}
+
+public struct BodyRenderer: Sendable {
+    public var allowRawHTML: Bool
+
+    public init(allowRawHTML: Bool) {
+        self.allowRawHTML = allowRawHTML
+    }
+
+    /// cmark-gfm keeps its extension registry in a C global; registered once before any thread parses.
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    /// - Parameters:
+    ///   - anchors: heading anchors by the heading's line in the file.
+    ///   - dropLine: the line of an H1 that the page already shows as its title.
+    ///   - resolve: decides where a link destination goes.
+    ///   - mention: resolves an ID written in prose (`ADR-0005`, `ADR 5`) to a page, or nil.
+    public func render(bytes raw: [UInt8], anchors: [Int: String], dropLine: Int?,
+                       resolve: (String) -> LinkTarget, mention: (String, Int) -> (href: String, document: Int)?,
+                       idPrefixes: [String]) -> RenderedBody {
+        _ = Self.registered
+        let source = SourceText(decoding: raw)
+        let bytes = source.bytes
+        let split = FrontMatterSplit.split(bytes)
+        let body = split.unclosed ? bytes[...] : bytes[split.bodyOffset...]
+        var options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
+        if allowRawHTML { options |= CMARK_OPT_UNSAFE }
+        guard let parser = cmark_parser_new(options) else { return RenderedBody(html: "", references: [], files: []) }
+        defer { cmark_parser_free(parser) }
+        for name in MarkdownParser.extensionNames {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        body.withUnsafeBufferPointer { buf in
+            buf.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buf.count) { cmark_parser_feed(parser, $0, buf.count) }
+            }
+        }
+        guard let doc = cmark_parser_finish(parser) else { return RenderedBody(html: "", references: [], files: []) }
+        defer { cmark_node_free(doc) }
+        let lineOffset = split.unclosed ? 0 : split.bodyLineOffset
+
+        var targets: [LinkTarget] = []
+        var references = Set<Int>()
+        var files = Set<String>()
+        var texts: [OpaquePointer] = []
+        var links: [OpaquePointer] = []
+        var dropped: OpaquePointer?
+
+        // Collect first, change afterwards: editing a tree under an iterator is not supported.
+        let iter = cmark_iter_new(doc)
+        defer { cmark_iter_free(iter) }
+        var insideLink = 0
+        while true {
+            let event = cmark_iter_next(iter)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iter) else { continue }
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                if event == CMARK_EVENT_ENTER { insideLink += 1; links.append(node) } else { insideLink -= 1 }
+            } else if type == CMARK_NODE_TEXT, event == CMARK_EVENT_ENTER, insideLink == 0 {
+                texts.append(node)
+            } else if type == CMARK_NODE_HEADING, event == CMARK_EVENT_ENTER, dropped == nil, let dropLine,
+                      cmark_node_get_heading_level(node) == 1,
+                      Int(cmark_node_get_start_line(node)) + lineOffset == dropLine {
+                dropped = node
+            }
+        }
+
+        for node in links {
+            let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+            let target = resolve(url)
+            switch target {
+            case .page(_, let d): references.insert(d)
+            case .file(_, let path): files.insert(path)
+            default: break
+            }
+            // Every URL becomes an index into `targets`; the real attributes are written after rendering,
+            // so no destination reaches the HTML without passing through `LinkTarget`.
+            cmark_node_set_url(node, "archbook:\(targets.count)")
+            targets.append(target)
+        }
+
+        if !idPrefixes.isEmpty {
+            for node in texts {
+                linkMentions(in: node, prefixes: idPrefixes, mention: mention, references: &references, targets: &targets)
+            }
+        }
+        if let dropped {
+            cmark_node_unlink(dropped)
+            cmark_node_free(dropped)
+        }
+
+        guard let rendered = cmark_render_html(doc, options | CMARK_OPT_SOURCEPOS, cmark_parser_get_syntax_extensions(parser)) else {
+            return RenderedBody(html: "", references: [], files: [])
+        }
+        defer { free(rendered) }
+        let html = HTMLPostProcessor(targets: targets, anchors: anchors, lineOffset: lineOffset)
+            .process(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self), count: strlen(rendered)))
+        return RenderedBody(html: html, references: references.sorted(), files: files.sorted())
+    }
+
+    /// Splits a text node around ID mentions and puts each resolved mention in a link node.
+    private func linkMentions(in node: OpaquePointer, prefixes: [String], mention: (String, Int) -> (href: String, document: Int)?,
+                              references: inout Set<Int>, targets: inout [LinkTarget]) {
+        guard let lit = cmark_node_get_literal(node) else { return }
+        let text = Array(UnsafeBufferPointer(start: UnsafeRawPointer(lit).assumingMemoryBound(to: UInt8.self), count: strlen(lit)))
+        let found = IDMentions.find(in: text, prefixes: prefixes)
+        if found.isEmpty { return }
+        var pieces: [(range: Range<Int>, link: (href: String, document: Int)?)] = []
+        var cursor = 0
+        for m in found {
+            guard let hit = mention(m.prefix, m.number) else { continue }
+            if m.range.lowerBound > cursor { pieces.append((cursor..<m.range.lowerBound, nil)) }
+            pieces.append((m.range, hit))
+            cursor = m.range.upperBound
+        }
+        if pieces.isEmpty { return }
+        if cursor < text.count { pieces.append((cursor..<text.count, nil)) }
+        for piece in pieces {
+            let literal = String(decoding: text[piece.range], as: UTF8.self)
+            let textNode = cmark_node_new(CMARK_NODE_TEXT)
+            cmark_node_set_literal(textNode, literal)
+            if let link = piece.link {
+                references.insert(link.document)
+                let linkNode = cmark_node_new(CMARK_NODE_LINK)
+                cmark_node_set_url(linkNode, "archbook:\(targets.count)")
+                targets.append(.page(href: link.href, document: link.document))
+                cmark_node_append_child(linkNode, textNode)
+                cmark_node_insert_before(node, linkNode)
+            } else {
+                cmark_node_insert_before(node, textNode)
+            }
+        }
+        cmark_node_unlink(node)
+        cmark_node_free(node)
+    }
+}
+
+/// IDs written in prose: a kind's prefix, then `-`, `_`, a space or nothing, then digits.
+public enum IDMentions {
+    public struct Match: Equatable, Sendable {
+        public var range: Range<Int>
+        public var prefix: String
+        public var number: Int
+    }
+
+    public static func find(in text: [UInt8], prefixes: [String]) -> [Match] {
+        let prefixBytes = prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
+        var out: [Match] = []
+        var i = 0
+        func isWordByte(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) || b == 0x5F || b >= 0x80
+        }
+        while i < text.count {
+            if i > 0 && isWordByte(text[i - 1]) { i += 1; continue }
+            var matched = false
+            for p in prefixBytes where i + p.count < text.count && text[i] == p[0] && Array(text[i..<(i + p.count)]) == p {
+                var j = i + p.count
+                if text[j] == UInt8(ascii: "-") || text[j] == UInt8(ascii: " ") || text[j] == UInt8(ascii: "_") { j += 1 }
+                let digitsStart = j
+                while j < text.count, text[j] >= 0x30, text[j] <= 0x39, j - digitsStart < 9 { j += 1 }
+                guard j > digitsStart, j == text.count || !isWordByte(text[j]) else { continue }
+                let number = Int(String(decoding: text[digitsStart..<j], as: UTF8.self)) ?? 0
+                out.append(Match(range: i..<j, prefix: String(decoding: p, as: UTF8.self), number: number))
+                i = j
+                matched = true
+                break
+            }
+            if !matched { i += 1 }
+        }
+        return out
+    }
+}
+
+/// Rewrites cmark-gfm's HTML: heading ids from the model's anchors, link attributes from `LinkTarget`s,
+/// labels for task checkboxes, and no source positions left over.
+struct HTMLPostProcessor {
+    let targets: [LinkTarget]
+    let anchors: [Int: String]
+    let lineOffset: Int
+
+    func process(_ html: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(html.count + html.count / 8)
+        var used = Set(anchors.values)
+        let sourcepos = Array(" data-sourcepos=\"".utf8)
+        let hrefMarker = Array("href=\"archbook:".utf8)
+        let srcMarker = Array("src=\"archbook:".utf8)
+        let checkbox = Array("<input type=\"checkbox\"".utf8)
+        var i = 0
+        let n = html.count
+        func matches(_ pattern: [UInt8], at k: Int) -> Bool {
+            guard k + pattern.count <= n else { return false }
+            for (o, b) in pattern.enumerated() where html[k + o] != b { return false }
+            return true
+        }
+        /// Reads digits at k; returns the number and the index after them.
+        func number(at k: Int) -> (Int, Int) {
+            var v = 0, j = k
+            while j < n, html[j] >= 0x30, html[j] <= 0x39 { v = v * 10 + Int(html[j] - 0x30); j += 1 }
+            return (v, j)
+        }
+        var lastHeadingLevel: UInt8 = 0
+        while i < n {
+            let b = html[i]
+            if b == UInt8(ascii: "<"), i + 2 < n, html[i + 1] == UInt8(ascii: "h"), html[i + 2] >= 0x31, html[i + 2] <= 0x36 {
+                lastHeadingLevel = html[i + 2]
+            }
+            if b == UInt8(ascii: " "), matches(sourcepos, at: i) {
+                let (line, after) = number(at: i + sourcepos.count)
+                var j = after
+                while j < n, html[j] != UInt8(ascii: "\"") { j += 1 }
+                // A heading's tag is `<hN data-sourcepos=...`: the attribute follows the tag name directly.
+                if lastHeadingLevel != 0, i >= 3, html[i - 3] == UInt8(ascii: "<"), html[i - 2] == UInt8(ascii: "h") {
+                    var anchor = anchors[line + lineOffset]
+                    if anchor == nil {
+                        anchor = uniqueAnchor(headingText(html, from: j + 1), used: &used)
+                    }
+                    out.append(contentsOf: " id=\"".utf8)
+                    out.append(contentsOf: HTML.attribute(anchor ?? "").utf8)
+                    out.append(UInt8(ascii: "\""))
+                }
+                lastHeadingLevel = 0
+                i = j + 1
+                continue
+            }
+            if b == UInt8(ascii: "h"), matches(hrefMarker, at: i) {
+                let (index, after) = number(at: i + hrefMarker.count)
+                out.append(contentsOf: linkAttributes(index).utf8)
+                i = after + 1
+                continue
+            }
+            if b == UInt8(ascii: "s"), matches(srcMarker, at: i) {
+                let (index, after) = number(at: i + srcMarker.count)
+                out.append(contentsOf: imageAttributes(index).utf8)
+                i = after + 1
+                continue
+            }
+            if b == UInt8(ascii: "<"), matches(checkbox, at: i) {
+                out.append(contentsOf: checkbox)
+                var j = i + checkbox.count
+                var checked = false
+                while j < n, html[j] != UInt8(ascii: ">") {
+                    if html[j] == UInt8(ascii: "c"), j + 7 < n, html[j + 1] == UInt8(ascii: "h"), html[j + 2] == UInt8(ascii: "e") { checked = true }
+                    j += 1
+                }
+                out.append(contentsOf: (checked ? " aria-label=\"Done\"" : " aria-label=\"Not done\"").utf8)
+                i += checkbox.count
+                continue
+            }
+            out.append(b)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func headingText(_ html: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
+        var text: [UInt8] = []
+        var j = start + 1
+        var inTag = false
+        while j < html.count {
+            let c = html[j]
+            if c == UInt8(ascii: "<") {
+                if j + 2 < html.count, html[j + 1] == UInt8(ascii: "/"), html[j + 2] == UInt8(ascii: "h") { break }
+                inTag = true
+            } else if c == UInt8(ascii: ">") {
+                inTag = false
+            } else if !inTag {
+                text.append(c)
+            }
+            j += 1
+        }
+        return HTML.unescape(String(decoding: text, as: UTF8.self))
+    }
+
+    private func uniqueAnchor(_ title: String, used: inout Set<String>) -> String {
+        let base = Slug.anchor(title)
+        var candidate = base
+        var k = 1
+        while used.contains(candidate) { candidate = "\(base)-\(k)"; k += 1 }
+        used.insert(candidate)
+        return candidate
+    }
+
+    private func linkAttributes(_ index: Int) -> String {
+        guard index < targets.count else { return "" }
+        switch targets[index] {
+        case .page(let href, _): return "href=\"\(HTML.attribute(href))\""
+        case .file(let href, _): return "href=\"\(HTML.attribute(href))\""
+        case .external(let url): return "href=\"\(HTML.attribute(url))\" rel=\"noopener noreferrer\""
+        case .broken(let reason): return "class=\"broken-link\" title=\"\(HTML.attribute(reason))\""
+        case .unsafe: return "class=\"unsafe-link\" title=\"Link removed: its scheme could run code\""
+        }
+    }
+
+    private func imageAttributes(_ index: Int) -> String {
+        guard index < targets.count else { return "" }
+        switch targets[index] {
+        case .page(let href, _), .file(let href, _): return "src=\"\(HTML.attribute(href))\""
+        case .external(let url): return "src=\"\(HTML.attribute(url))\""
+        case .broken(let reason): return "class=\"broken-image\" title=\"\(HTML.attribute(reason))\""
+        case .unsafe: return "class=\"unsafe-link\" title=\"Image removed: its scheme could run code\""
+        }
+    }
+}

@@ -1,0 +1,435 @@
+// Turns the site model into template contexts, one per page, and renders them through the theme.
+
+import Foundation
+
+struct PageJob: Sendable {
+    enum Kind: Sendable {
+        case document(Int), home, kindIndex(Int), log, graph, actions, status(String), tag(String), tags, notFound, feed
+    }
+    var kind: Kind
+    var path: String
+}
+
+struct PageRenderer: Sendable {
+    let model: SiteModel
+    let theme: Theme
+    let bodies: [RenderedBody]
+    let backlinks: [[Int]]
+    /// Per document, computed once: pages are rendered thousands of times.
+    let relationsFrom: [[(type: RelationType, to: Int)]]
+    let forward: [(from: Int, type: RelationType, to: Int)]
+    let forwardTouching: [[Int]]
+    let problems: [String: [Diagnostic]]
+
+    init(model: SiteModel, theme: Theme, bodies: [RenderedBody], backlinks: [[Int]]) {
+        self.model = model
+        self.theme = theme
+        self.bodies = bodies
+        self.backlinks = backlinks
+        var from = Array(repeating: [(type: RelationType, to: Int)](), count: model.docs.count)
+        for r in model.relations { from[r.from].append((r.type, r.to)) }
+        relationsFrom = from
+        forward = Self.forwardRelations(model.relations)
+        var touching = Array(repeating: [Int](), count: model.docs.count)
+        for (k, r) in forward.enumerated() {
+            touching[r.from].append(k)
+            if r.to != r.from { touching[r.to].append(k) }
+        }
+        forwardTouching = touching
+        problems = Dictionary(grouping: model.diagnostics, by: \.file)
+    }
+
+    var docs: [Document] { model.docs }
+
+    func jobs() -> [PageJob] {
+        var out: [PageJob] = [PageJob(kind: .home, path: "index.html"), PageJob(kind: .log, path: "log.html"),
+                              PageJob(kind: .graph, path: "graph.html"), PageJob(kind: .actions, path: "actions.html"),
+                              PageJob(kind: .tags, path: "tags.html"), PageJob(kind: .notFound, path: "404.html"),
+                              PageJob(kind: .feed, path: "feed.xml")]
+        for (k, kind) in model.kinds.enumerated() { out.append(PageJob(kind: .kindIndex(k), path: Self.kindPath(kind.name))) }
+        for status in statusValues() { out.append(PageJob(kind: .status(status), path: Self.statusPath(status))) }
+        for tag in tagValues() { out.append(PageJob(kind: .tag(tag), path: Self.tagPath(tag))) }
+        for i in docs.indices { out.append(PageJob(kind: .document(i), path: model.pagePaths[i])) }
+        return out
+    }
+
+    static func kindPath(_ name: String) -> String { "kinds/\(slug(name)).html" }
+    static func statusPath(_ s: String) -> String { "status/\(slug(s)).html" }
+    static func tagPath(_ s: String) -> String { "tags/\(slug(s)).html" }
+    static func slug(_ s: String) -> String {
+        let a = Slug.anchor(s)
+        return a.isEmpty ? "x" + String(s.unicodeScalars.map { String($0.value, radix: 16) }.joined().prefix(16)) : a
+    }
+
+    func statusValues() -> [String] { Set(docs.compactMap { $0.status?.value }).filter { !$0.isEmpty }.sorted() }
+    func tagValues() -> [String] { Set(docs.flatMap(\.tags)).filter { !$0.isEmpty }.sorted() }
+
+    func render(_ job: PageJob) -> String {
+        switch job.kind {
+        case .document(let i): return theme.render("document", documentContext(i, path: job.path))
+        case .home: return theme.render("home", homeContext(job.path))
+        case .kindIndex(let k): return theme.render("kind", kindContext(model.kinds[k], path: job.path))
+        case .log: return theme.render("log", logContext(job.path))
+        case .graph: return theme.render("graph", graphContext(job.path))
+        case .actions: return theme.render("actions", actionsContext(job.path))
+        case .status(let s): return theme.render("list", statusContext(s, path: job.path))
+        case .tag(let t): return theme.render("list", tagContext(t, path: job.path))
+        case .tags: return theme.render("tags", tagsContext(job.path))
+        case .notFound: return theme.render("notfound", base(job.path, title: "Page not found", section: ""))
+        case .feed: return theme.render("feed", feedContext())
+        }
+    }
+
+    // MARK: - Shared pieces
+
+    func kindLabel(_ name: String?) -> String {
+        switch name {
+        case "decision"?: return "Decisions"
+        case "requirement"?: return "Requirements"
+        case "runbook"?: return "Runbooks"
+        case "postmortem"?: return "Post-mortems"
+        case let n?: return n.prefix(1).uppercased() + n.dropFirst() + "s"
+        case nil: return "Other documents"
+        }
+    }
+
+    func kindSingular(_ name: String?) -> String {
+        switch name {
+        case "decision"?: return "Decision"
+        case "postmortem"?: return "Post-mortem"
+        case let n?: return n.prefix(1).uppercased() + n.dropFirst()
+        case nil: return "Document"
+        }
+    }
+
+    func base(_ path: String, title: String, section: String) -> [String: Any] {
+        let root = path == "404.html" && model.options.baseURL != nil ? baseURL() : SitePath.root(of: path)
+        var nav: [[String: Any]] = [["label": "Home", "href": root + "index.html", "current": section == "home"]]
+        for k in model.kinds {
+            nav.append(["label": kindLabel(k.name), "href": root + Self.kindPath(k.name), "current": section == "kind-\(k.name)"])
+        }
+        nav += [["label": "Decision log", "href": root + "log.html", "current": section == "log"],
+                ["label": "Graph", "href": root + "graph.html", "current": section == "graph"],
+                ["label": "Action items", "href": root + "actions.html", "current": section == "actions"],
+                ["label": "Tags", "href": root + "tags.html", "current": section == "tags"]]
+        return ["root": root, "siteTitle": model.options.title, "pageTitle": title, "nav": nav,
+                "generator": model.options.generator, "feed": root + "feed.xml"]
+    }
+
+    func baseURL() -> String {
+        guard var b = model.options.baseURL, !b.isEmpty else { return "" }
+        if !b.hasSuffix("/") { b += "/" }
+        return b
+    }
+
+    func progress(_ done: Int, _ total: Int) -> [String: Any]? {
+        guard total > 0 else { return nil }
+        return ["done": done, "total": total, "percent": done * 100 / total, "label": "\(done) of \(total) done",
+                "complete": done == total]
+    }
+
+    func progress(of docIndices: [Int]) -> [String: Any]? {
+        let tasks = docIndices.flatMap { docs[$0].tasks }
+        return progress(tasks.filter(\.checked).count, tasks.count)
+    }
+
+    func statusContext(of d: Document) -> [String: Any]? {
+        guard let s = d.status, !s.value.isEmpty else { return nil }
+        var out: [String: Any] = ["value": s.value, "slug": Self.slug(s.value)]
+        if let note = s.note { out["note"] = note }
+        return out
+    }
+
+    /// A document as a row of an index table, with links relative to `page`.
+    func row(_ i: Int, from page: String) -> [String: Any] {
+        let d = docs[i]
+        var r: [String: Any] = ["title": d.title, "href": SitePath.relative(from: page, to: model.pagePaths[i]),
+                                "kind": kindSingular(d.kind), "path": d.path]
+        if let id = d.id { r["id"] = id }
+        if let s = statusContext(of: d) { r["status"] = s }
+        if let date = d.date { r["date"] = date.iso }
+        let people = d.people.owners.isEmpty ? (d.people.deciders.isEmpty ? d.people.authors : d.people.deciders) : d.people.owners
+        if !people.isEmpty { r["people"] = people.joined(separator: ", ") }
+        if let p = progress(d.tasks.filter(\.checked).count, d.tasks.count) { r["progress"] = p }
+        return r
+    }
+
+    func link(_ i: Int, from page: String) -> [String: Any] {
+        var l: [String: Any] = ["label": model.label(i), "title": docs[i].title, "href": SitePath.relative(from: page, to: model.pagePaths[i])]
+        if let s = statusContext(of: docs[i]) { l["status"] = s }
+        if docs[i].id != nil { l["hasID"] = true }
+        return l
+    }
+
+    func byDateDescending(_ a: Int, _ b: Int) -> Bool {
+        let da = docs[a].date?.iso ?? "", db = docs[b].date?.iso ?? ""
+        if da != db { return da > db }
+        return docs[a].path > docs[b].path
+    }
+
+    // MARK: - Document page
+
+    func documentContext(_ i: Int, path: String) -> [String: Any] {
+        let d = docs[i]
+        var c = base(path, title: d.id.map { "\($0): \(d.title)" } ?? d.title, section: d.kind.map { "kind-\($0)" } ?? "")
+        var doc: [String: Any] = ["title": d.title, "kind": kindSingular(d.kind), "source": d.path, "body": bodies[i].html]
+        if let id = d.id { doc["id"] = id }
+        if let k = d.kind { doc["kindHref"] = SitePath.relative(from: path, to: Self.kindPath(k)) }
+        if var s = statusContext(of: d) {
+            s["href"] = SitePath.relative(from: path, to: Self.statusPath(d.status!.value))
+            doc["status"] = s
+        }
+        let dates = d.dates.sorted { $0.key < $1.key }.map { ["name": $0.key.prefix(1).uppercased() + $0.key.dropFirst(), "iso": $0.value.iso] }
+        if !dates.isEmpty { doc["dates"] = dates }
+        var people: [[String: Any]] = []
+        for (role, names) in [("Authors", d.people.authors), ("Deciders", d.people.deciders), ("Owners", d.people.owners),
+                              ("Consulted", d.people.consulted), ("Informed", d.people.informed)] where !names.isEmpty {
+            people.append(["role": role, "names": names.joined(separator: ", ")])
+        }
+        if !people.isEmpty { doc["people"] = people }
+        doc["tags"] = d.tags.map { ["name": $0, "href": SitePath.relative(from: path, to: Self.tagPath($0))] }
+        // Relations, recorded here or by the other side.
+        var groups: [[String: Any]] = []
+        for type in RelationType.allCases {
+            let targets = relationsFrom[i].filter { $0.type == type }.map(\.to)
+            if targets.isEmpty { continue }
+            let phrase = type.phrase.prefix(1).uppercased() + type.phrase.dropFirst()
+            groups.append(["phrase": phrase, "items": targets.map { link($0, from: path) }])
+        }
+        let unresolved = d.relations.filter { model.validator.target($0.target, from: i) == nil }
+        if !unresolved.isEmpty {
+            groups.append(["phrase": "Unresolved", "items": unresolved.map { ["label": "\($0.type.phrase) \($0.target)", "title": "not a document in this handbook", "broken": true] }])
+        }
+        if !groups.isEmpty { doc["relations"] = groups }
+        doc["backlinks"] = backlinks[i].map { link($0, from: path) }
+
+        // Banner for a decision that no longer holds.
+        let successors = relationsFrom[i].filter { $0.type == .supersededBy }.map(\.to)
+        let value = d.status?.value ?? ""
+        if !successors.isEmpty || value.hasPrefix("superseded") || value == "deprecated" {
+            var banner: [String: Any] = ["state": value.hasPrefix("superseded") || !successors.isEmpty ? "superseded" : value]
+            if !successors.isEmpty { banner["successors"] = successors.map { link($0, from: path) } }
+            doc["banner"] = banner
+        }
+
+        // Table of contents with checklist progress per section (a section counts its subsections' tasks).
+        var sectionDone = Array(repeating: 0, count: d.sections.count), sectionTotal = sectionDone
+        for t in d.tasks {
+            var s = t.section
+            while let k = s {
+                sectionTotal[k] += 1
+                if t.checked { sectionDone[k] += 1 }
+                s = d.sections[k].parent
+            }
+        }
+        let minLevel = d.sections.filter { !(d.titleSource == .heading && $0.level == 1 && $0.range.start.line == d.titlePosition.line) }.map(\.level).min() ?? 1
+        var toc: [[String: Any]] = []
+        for (k, s) in d.sections.enumerated() {
+            if d.titleSource == .heading && s.level == 1 && s.range.start.line == d.titlePosition.line { continue }
+            var e: [String: Any] = ["title": s.title, "anchor": "#" + SitePath.encodeFragment(s.anchor), "depth": max(0, s.level - minLevel)]
+            if let p = progress(sectionDone[k], sectionTotal[k]) { e["progress"] = p }
+            toc.append(e)
+        }
+        doc["toc"] = toc.count > 1 ? toc : []
+        if let p = progress(d.tasks.filter(\.checked).count, d.tasks.count) { doc["progress"] = p }
+
+        do {
+            doc["problems"] = (problems[d.path] ?? []).map { ["severity": $0.severity.rawValue, "line": $0.position.line, "message": $0.message, "rule": $0.rule] }
+        }
+        let svg = neighbourhoodGraph(i, page: path)
+        if !svg.isEmpty { doc["graph"] = svg }
+        c["doc"] = doc
+        return c
+    }
+
+    // MARK: - Home and indexes
+
+    func homeContext(_ path: String) -> [String: Any] {
+        var c = base(path, title: model.options.title, section: "home")
+        var kinds: [[String: Any]] = []
+        for k in model.kinds {
+            let members = docs.indices.filter { docs[$0].kind == k.name }
+            var e: [String: Any] = ["label": kindLabel(k.name), "href": Self.kindPath(k.name), "count": members.count]
+            if let p = progress(of: members) { e["progress"] = p }
+            var statuses: [[String: Any]] = []
+            for s in Set(members.compactMap { docs[$0].status?.value }).sorted() where !s.isEmpty {
+                statuses.append(["value": s, "slug": Self.slug(s), "href": Self.statusPath(s),
+                                 "count": members.filter { docs[$0].status?.value == s }.count])
+            }
+            if !statuses.isEmpty { e["statuses"] = statuses }
+            kinds.append(e)
+        }
+        c["kinds"] = kinds
+        c["documentCount"] = docs.count
+        if let p = progress(of: Array(docs.indices)) { c["progress"] = p }
+        let decisions = docs.indices.filter { docs[$0].kind == "decision" }.sorted(by: byDateDescending)
+        c["latest"] = decisions.prefix(5).map { row($0, from: path) }
+        c["openActions"] = actionItems(from: path, kinds: ["postmortem"])
+        if let intro = docs.indices.first(where: { ["README.md", "readme.md", "index.md", "_index.md"].contains(docs[$0].path) }) {
+            c["intro"] = bodies[intro].html
+        }
+        let errors = model.diagnostics.filter { $0.severity == .error }.count
+        let warnings = model.diagnostics.filter { $0.severity == .warning }.count
+        if errors + warnings > 0 { c["health"] = ["errors": errors, "warnings": warnings] }
+        return c
+    }
+
+    func kindContext(_ kind: KindSchema, path: String) -> [String: Any] {
+        var c = base(path, title: kindLabel(kind.name), section: "kind-\(kind.name)")
+        let members = docs.indices.filter { docs[$0].kind == kind.name }
+        c["heading"] = kindLabel(kind.name)
+        c["rows"] = members.map { row($0, from: path) }
+        let statuses = Set(members.compactMap { docs[$0].status?.value }).filter { !$0.isEmpty }.sorted()
+        c["statuses"] = statuses.map { s in ["value": s, "count": members.filter { docs[$0].status?.value == s }.count] }
+        if let p = progress(of: members) { c["progress"] = p }
+        return c
+    }
+
+    func statusContext(_ status: String, path: String) -> [String: Any] {
+        var c = base(path, title: "Status: \(status)", section: "")
+        c["heading"] = "Status: \(status)"
+        c["rows"] = docs.indices.filter { docs[$0].status?.value == status }.map { row($0, from: path) }
+        return c
+    }
+
+    func tagContext(_ tag: String, path: String) -> [String: Any] {
+        var c = base(path, title: "Tag: \(tag)", section: "tags")
+        c["heading"] = "Tag: \(tag)"
+        c["rows"] = docs.indices.filter { docs[$0].tags.contains(tag) }.map { row($0, from: path) }
+        return c
+    }
+
+    func tagsContext(_ path: String) -> [String: Any] {
+        var c = base(path, title: "Tags", section: "tags")
+        c["tags"] = tagValues().map { t in
+            ["name": t, "href": Self.tagPath(t), "count": docs.filter { $0.tags.contains(t) }.count] as [String: Any]
+        }
+        return c
+    }
+
+    func actionItems(from page: String, kinds: Set<String>?) -> [[String: Any]] {
+        var out: [[String: Any]] = []
+        for (i, d) in docs.enumerated() where kinds == nil || kinds!.contains(d.kind ?? "") {
+            for t in d.tasks where !t.checked {
+                let anchor = t.section.map { "#" + SitePath.encodeFragment(d.sections[$0].anchor) } ?? ""
+                var e: [String: Any] = ["text": t.text, "doc": link(i, from: page),
+                                        "href": SitePath.relative(from: page, to: model.pagePaths[i]) + anchor, "line": t.position.line]
+                if let s = t.section { e["section"] = d.sections[s].title }
+                if let date = d.date { e["date"] = date.iso }
+                out.append(e)
+            }
+        }
+        return out
+    }
+
+    func actionsContext(_ path: String) -> [String: Any] {
+        var c = base(path, title: "Action items", section: "actions")
+        let items = actionItems(from: path, kinds: nil)
+        c["items"] = items
+        c["count"] = items.count
+        return c
+    }
+
+    // MARK: - Log, graph, feed
+
+    func decisionsChronological() -> [Int] {
+        docs.indices.filter { docs[$0].kind == "decision" }.sorted {
+            let a = docs[$0].date?.iso ?? "9999", b = docs[$1].date?.iso ?? "9999"
+            return a != b ? a < b : docs[$0].path < docs[$1].path
+        }
+    }
+
+    func diagramNode(_ i: Int, from page: String, focus: Bool = false) -> DiagramNode {
+        DiagramNode(key: docs[i].path, label: docs[i].id ?? "", title: docs[i].title,
+                    href: SitePath.relative(from: page, to: model.pagePaths[i]), status: docs[i].status?.value,
+                    kind: docs[i].kind, date: docs[i].date?.iso, isFocus: focus)
+    }
+
+    /// Relation edges in one direction only (supersedes, amends, relates-to) so each is drawn once.
+    static func forwardRelations(_ relations: [(from: Int, type: RelationType, to: Int)]) -> [(from: Int, type: RelationType, to: Int)] {
+        var seen = Set<String>()
+        var out: [(Int, RelationType, Int)] = []
+        for r in relations {
+            let (a, t, b): (Int, RelationType, Int)
+            switch r.type {
+            case .supersededBy: (a, t, b) = (r.to, .supersedes, r.from)
+            case .amendedBy: (a, t, b) = (r.to, .amends, r.from)
+            case .relatesTo: (a, t, b) = (min(r.from, r.to), .relatesTo, max(r.from, r.to))
+            default: (a, t, b) = (r.from, r.type, r.to)
+            }
+            if seen.insert("\(a)|\(t.rawValue)|\(b)").inserted { out.append((a, t, b)) }
+        }
+        return out.sorted { ($0.0, $0.1.rawValue, $0.2) < ($1.0, $1.1.rawValue, $1.2) }
+    }
+
+    func logContext(_ path: String) -> [String: Any] {
+        var c = base(path, title: "Decision log", section: "log")
+        let order = decisionsChronological()
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        let nodes = order.map { diagramNode($0, from: path) }
+        let edges = forward.compactMap { r -> DiagramEdge? in
+            guard let a = position[r.from], let b = position[r.to], r.type != .relatesTo else { return nil }
+            return DiagramEdge(from: a, to: b, relation: r.type.rawValue)
+        }
+        c["timeline"] = SVGDiagrams.timeline(nodes: nodes, edges: edges, title: "Decision timeline")
+        c["rows"] = order.map { row($0, from: path) }
+        return c
+    }
+
+    func graphContext(_ path: String) -> [String: Any] {
+        var c = base(path, title: "Relation graph", section: "graph")
+        // Decisions, and every document that a decision relates to or that links to a decision.
+        var members = Set(docs.indices.filter { docs[$0].kind == "decision" })
+        var edges: [(Int, Int, String)] = forward.map { ($0.from, $0.to, $0.type.rawValue) }
+        for (i, body) in bodies.enumerated() {
+            for r in body.references where r != i && (docs[r].kind == "decision" || docs[i].kind == "decision") {
+                edges.append((i, r, "links"))
+            }
+        }
+        for e in edges { members.insert(e.0); members.insert(e.1) }
+        let order = members.sorted { docs[$0].path < docs[$1].path }
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        let nodes = order.map { diagramNode($0, from: path) }
+        var seen = Set<String>()
+        let diagramEdges = edges.compactMap { e -> DiagramEdge? in
+            guard let a = position[e.0], let b = position[e.1], seen.insert("\(min(a, b))|\(max(a, b))").inserted || e.2 != "links" else { return nil }
+            return DiagramEdge(from: a, to: b, relation: e.2)
+        }
+        c["graph"] = SVGDiagrams.relationGraph(nodes: nodes, edges: diagramEdges, title: "Handbook relations", includeIsolated: true)
+        c["nodeCount"] = nodes.count
+        c["edgeCount"] = diagramEdges.count
+        return c
+    }
+
+    func neighbourhoodGraph(_ i: Int, page: String) -> String {
+        var neighbours: [(Int, Int, String)] = forwardTouching[i].map { (forward[$0].from, forward[$0].to, forward[$0].type.rawValue) }
+        let related = Set(neighbours.flatMap { [$0.0, $0.1] })
+        for r in bodies[i].references where r != i && !related.contains(r) { neighbours.append((i, r, "links")) }
+        for b in backlinks[i] where !related.contains(b) { neighbours.append((b, i, "links")) }
+        guard !neighbours.isEmpty, docs[i].kind == "decision" else { return "" }
+        let order = ([i] + Set(neighbours.flatMap { [$0.0, $0.1] }).subtracting([i]).sorted { docs[$0].path < docs[$1].path })
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        let nodes = order.map { diagramNode($0, from: page, focus: $0 == i) }
+        let edges = neighbours.map { DiagramEdge(from: position[$0.0]!, to: position[$0.1]!, relation: $0.2) }
+        return SVGDiagrams.neighbourhood(nodes: nodes, edges: edges, focus: 0, title: "Relations of \(model.label(i))")
+    }
+
+    func feedContext() -> [String: Any] {
+        let root = baseURL()
+        let decisions = docs.indices.filter { docs[$0].kind == "decision" && docs[$0].date != nil }.sorted(by: byDateDescending)
+        let entries: [[String: Any]] = decisions.map { i in
+            let d = docs[i]
+            let url = root.isEmpty ? model.pagePaths[i].split(separator: "/").map { SitePath.encodeSegment(String($0)) }.joined(separator: "/")
+                : root + model.pagePaths[i].split(separator: "/").map { SitePath.encodeSegment(String($0)) }.joined(separator: "/")
+            var e: [String: Any] = ["title": d.id.map { "\($0): \(d.title)" } ?? d.title, "url": url,
+                                    "id": root.isEmpty ? "urn:archbook:" + SitePath.encodeSegment(d.path) : url,
+                                    "updated": (d.dates["updated"] ?? d.date!).iso + "T00:00:00Z"]
+            if let s = d.status?.value { e["status"] = s }
+            return e
+        }
+        return ["siteTitle": model.options.title, "updated": entries.first?["updated"] ?? "1970-01-01T00:00:00Z",
+                "entries": entries, "self": root.isEmpty ? "feed.xml" : root + "feed.xml",
+                "home": root.isEmpty ? "index.html" : root, "id": root.isEmpty ? "urn:archbook:handbook" : root,
+                "generator": model.options.generator]
+    }
+}

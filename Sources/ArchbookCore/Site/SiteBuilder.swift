@@ -1,0 +1,245 @@
+// The build pipeline after `check`: plan page paths, render bodies (in parallel), link them, render pages through the theme.
+
+import Foundation
+
+/// Where a build puts its files. The core never touches the disk; the CLI's sink writes a temporary directory.
+public protocol SiteSink: Sendable {
+    /// Called from several threads at once, each time with a different path.
+    func write(_ path: String, _ bytes: [UInt8]) throws(FileTreeError)
+}
+
+/// A sink that keeps the site in memory, for tests.
+public final class InMemorySite: SiteSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String: [UInt8]] = [:]
+
+    public init() {}
+
+    public func write(_ path: String, _ bytes: [UInt8]) throws(FileTreeError) {
+        lock.lock(); defer { lock.unlock() }
+        storage[path] = bytes
+    }
+
+    public var files: [String: [UInt8]] {
+        lock.lock(); defer { lock.unlock() }
+        return storage
+    }
+
+    public func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }
+}
+
+public struct SiteOptions: Sendable {
+    public var title: String
+    /// Used only where a URL must be absolute: the Atom feed and the 404 page. Pages stay relative.
+    public var baseURL: String?
+    /// Raw HTML in documents is dropped unless this is set (cmark-gfm's unsafe mode plus tagfilter).
+    public var allowRawHTML: Bool
+    public var generator: String
+
+    public init(title: String = "Architecture handbook", baseURL: String? = nil, allowRawHTML: Bool = false, generator: String = "archbook") {
+        self.title = title
+        self.baseURL = baseURL
+        self.allowRawHTML = allowRawHTML
+        self.generator = generator
+    }
+}
+
+public struct SiteSummary: Sendable, Equatable {
+    public var pages: Int
+    public var files: Int
+}
+
+public enum SiteBuilder {
+    /// Paths the site itself uses; a document whose page would land on one is moved under `pages/`.
+    static let reservedTopLevel: Set<String> = ["index.html", "log.html", "graph.html", "actions.html", "tags.html",
+                                                "search.html", "404.html", "feed.xml", ".archbook-site"]
+    static let reservedFolders: Set<String> = ["kinds", "status", "tags", "assets"]
+
+    public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
+                             options: SiteOptions, sink: some SiteSink) throws(FileTreeError) -> SiteSummary {
+        let model = SiteModel(check: check, listing: try tree.listing(), config: config, options: options)
+        let renderer = BodyRenderer(allowRawHTML: options.allowRawHTML)
+        let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+
+        // Phase 1: bodies, in parallel. Each records what it links to, for backlinks.
+        let bodies: [Result<RenderedBody, FileTreeError>] = Checker.parallelMap(Array(model.docs.indices)) { i in
+            do throws(FileTreeError) {
+                let bytes = try tree.read(model.docs[i].path)
+                return .success(model.renderBody(i, bytes: bytes, renderer: renderer, prefixes: prefixes))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var rendered: [RenderedBody] = []
+        rendered.reserveCapacity(bodies.count)
+        for (i, b) in bodies.enumerated() {
+            switch b {
+            case .success(let body): rendered.append(body)
+            case .failure:
+                // Unreadable files were reported by check; their page says so instead of failing the site.
+                rendered.append(RenderedBody(html: "<p class=\"broken-link\">This file could not be read.</p>", references: [], files: []))
+                _ = i
+            }
+        }
+        var backlinks = Array(repeating: [Int](), count: model.docs.count)
+        for (i, body) in rendered.enumerated() {
+            for r in body.references where r != i { backlinks[r].append(i) }
+        }
+
+        // Phase 2: pages, in parallel; every page is independent once bodies and backlinks exist.
+        let pages = PageRenderer(model: model, theme: theme, bodies: rendered, backlinks: backlinks)
+        let jobs = pages.jobs()
+        let failures: [FileTreeError?] = Checker.parallelMap(jobs) { job in
+            do throws(FileTreeError) {
+                try sink.write(job.path, Array(pages.render(job).utf8))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+
+        // Phase 3: theme assets and the local files documents link to.
+        var copied = 0
+        for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
+            try sink.write(path, bytes)
+            copied += 1
+        }
+        let files = Set(rendered.flatMap(\.files)).sorted()
+        for path in files {
+            try sink.write(model.filePath(path), try tree.read(path))
+            copied += 1
+        }
+        return SiteSummary(pages: jobs.count, files: copied)
+    }
+}
+
+/// Everything pages need to know about the handbook, computed once.
+struct SiteModel: Sendable {
+    let docs: [Document]
+    let config: Config
+    let options: SiteOptions
+    let diagnostics: [Diagnostic]
+    /// Site path of each document's page.
+    let pagePaths: [String]
+    let byPath: [String: Int]
+    let files: Set<String>
+    let validator: HandbookValidator
+    /// Resolved relations in both directions: (from, type, to), sorted.
+    let relations: [(from: Int, type: RelationType, to: Int)]
+    /// Kinds that have documents, in configuration order.
+    let kinds: [KindSchema]
+
+    init(check: CheckResult, listing: FileListing, config: Config, options: SiteOptions) {
+        docs = check.documents
+        self.config = config
+        self.options = options
+        diagnostics = check.diagnostics
+        var pagePaths: [String] = []
+        var byPath: [String: Int] = [:]
+        for (i, d) in docs.enumerated() {
+            byPath[d.path] = i
+            var page = Self.htmlPath(d.path)
+            let first = page.split(separator: "/").first.map(String.init) ?? page
+            if SiteBuilder.reservedTopLevel.contains(page) || (page.contains("/") && SiteBuilder.reservedFolders.contains(first)) {
+                page = "pages/" + page
+            }
+            pagePaths.append(page)
+        }
+        self.pagePaths = pagePaths
+        self.byPath = byPath
+        files = Set(listing.files)
+        validator = HandbookValidator(documents: docs, listing: listing, config: config, displayPrefix: "")
+        var rels: [(Int, RelationType, Int)] = []
+        var seen = Set<String>()
+        for (i, d) in docs.enumerated() {
+            for r in d.relations {
+                guard let t = validator.target(r.target, from: i), t != i else { continue }
+                for (a, type, b) in [(i, r.type, t), (t, r.type.inverse ?? .relatesTo, i)] {
+                    let key = "\(a)|\(type.rawValue)|\(b)"
+                    if seen.insert(key).inserted { rels.append((a, type, b)) }
+                }
+            }
+        }
+        relations = rels.sorted { ($0.0, $0.1.rawValue, $0.2) < ($1.0, $1.1.rawValue, $1.2) }
+        let used = Set(docs.compactMap(\.kind))
+        kinds = config.kinds.filter { used.contains($0.name) }
+    }
+
+    static func htmlPath(_ path: String) -> String {
+        for ext in [".md", ".markdown", ".MD", ".Markdown"] where path.hasSuffix(ext) {
+            return String(path.dropLast(ext.count)) + ".html"
+        }
+        return path + ".html"
+    }
+
+    /// Where a copied local file goes: its own path, unless that collides with a generated folder.
+    func filePath(_ path: String) -> String {
+        let first = path.split(separator: "/").first.map(String.init) ?? path
+        if SiteBuilder.reservedTopLevel.contains(path) || SiteBuilder.reservedFolders.contains(first) || path.hasPrefix("pages/") {
+            return "files/" + path
+        }
+        return path
+    }
+
+    func label(_ i: Int) -> String { docs[i].id ?? docs[i].title }
+
+    /// What a link written in document `i` points to.
+    func resolveLink(_ dest: String, from i: Int) -> LinkTarget {
+        let page = pagePaths[i]
+        if dest.isEmpty { return .broken(reason: "Empty link") }
+        if dest.hasPrefix("#") {
+            let fragment = String(dest.dropFirst())
+            return .page(href: "#" + SitePath.encodeFragment(fragment.removingPercentEncoding ?? fragment), document: i)
+        }
+        if HandbookValidator.isExternal(dest) {
+            let lower = dest.lowercased()
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:") || lower.hasPrefix("//") {
+                return .external(dest)
+            }
+            return .unsafe
+        }
+        let u = dest.utf8
+        let hash = u.firstIndex(of: UInt8(ascii: "#"))
+        let fragment: String? = hash.map { String(dest[u.index(after: $0)...]) }
+        let beforeHash = hash ?? u.endIndex
+        let query = u[..<beforeHash].firstIndex(of: UInt8(ascii: "?")) ?? beforeHash
+        let pathPart = String(dest[..<query])
+        let decoded = pathPart.removingPercentEncoding ?? pathPart
+        guard let resolved = HandbookValidator.resolve(decoded, from: docs[i].path) else {
+            return .broken(reason: "Broken link: '\(pathPart)' points outside the handbook")
+        }
+        let trimmed = resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
+        let suffix = fragment.map { "#" + SitePath.encodeFragment($0.removingPercentEncoding ?? $0) } ?? ""
+        if let t = byPath[trimmed] {
+            return .page(href: SitePath.relative(from: page, to: pagePaths[t]) + suffix, document: t)
+        }
+        if files.contains(trimmed) {
+            return .file(href: SitePath.relative(from: page, to: filePath(trimmed)) + suffix, path: trimmed)
+        }
+        // A folder: link to its README or index page when it has one.
+        for index in ["README.md", "readme.md", "index.md", "_index.md"] {
+            let candidate = trimmed.isEmpty ? index : trimmed + "/" + index
+            if let t = byPath[candidate] { return .page(href: SitePath.relative(from: page, to: pagePaths[t]) + suffix, document: t) }
+        }
+        return .broken(reason: "Broken link: '\(pathPart)' does not exist")
+    }
+
+    func renderBody(_ i: Int, bytes: [UInt8], renderer: BodyRenderer, prefixes: [String]) -> RenderedBody {
+        let d = docs[i]
+        var anchors: [Int: String] = [:]
+        for s in d.sections { anchors[s.range.start.line] = s.anchor }
+        let drop = d.titleSource == .heading ? d.titlePosition.line : nil
+        return renderer.render(bytes: bytes, anchors: anchors, dropLine: drop,
+                               resolve: { resolveLink($0, from: i) },
+                               mention: { prefix, number in
+                                   for k in config.kinds where k.idPrefix == prefix {
+                                       if let hits = validator.byID[k.canonicalID(number: number).uppercased()], hits.count == 1, hits[0] != i {
+                                           return (SitePath.relative(from: pagePaths[i], to: pagePaths[hits[0]]), hits[0])
+                                       }
+                                   }
+                                   return nil
+                               },
+                               idPrefixes: prefixes)
+    }
+}
