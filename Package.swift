@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(
             name: "ArchbookCLITests",
             dependencies: ["ArchbookCLI", "ArchbookCore"],
-            exclude: ["Golden"]
+            exclude: ["Golden", "Site"]
         ),
     ]
 )

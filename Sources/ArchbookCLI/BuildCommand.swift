@@ -77,7 +77,7 @@ struct BuildCommand: ParsableCommand {
             withExtendedLifetime(result) { Glibc.exit(1) }
         }
 
-        let options = SiteOptions(title: setup.config.site.title ?? "Architecture handbook",
+        let options = SiteOptions(title: setup.config.site.title,
                                   baseURL: baseURL ?? setup.config.site.baseURL,
                                   allowRawHTML: setup.config.site.rawHTML, generator: "archbook \(archbookVersion)")
         let built = try writeAtomically(to: target, display: outputPath) { sink throws(FileTreeError) in
@@ -141,7 +141,7 @@ struct BuildCommand: ParsableCommand {
             summary = try body(sink)
         } catch {
             DiskSite.remove(temp)
-            throw RunFailure(message: "build failed, '\(display)' was not changed: \(error.message)")
+            throw RunFailure(message: "build failed, '\(display)' was not changed: \(error.description)")
         }
         let old = "\(parent)/.\(name).archbook-old-\(getpid())"
         var hadOld = false

@@ -55,6 +55,30 @@ final class CorporaTests: XCTestCase {
         }
     }
 
+    /// Every corpus builds with the real binary into a temporary folder: exit 0 or 1, every page written, every link resolving.
+    func testEveryCorpusBuildsWithoutCrash() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.corpora.path).filter {
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: Self.corpora.appendingPathComponent($0).path, isDirectory: &isDir) && isDir.boolValue
+        }.sorted()
+        try XCTSkipIf(names.isEmpty, "no corpora")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("archbook-corpora-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: out) }
+        for name in names {
+            let site = out.appendingPathComponent(name)
+            let r = try ArchbookBinary.run(["build", Self.corpora.appendingPathComponent(name).path, "-o", site.path, "--format", "json"], in: out)
+            XCTAssertTrue([0, 1].contains(r.status), "\(name): exit \(r.status)\n\(r.err)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent("index.html").path), name)
+            var files: [String: [UInt8]] = [:]
+            for path in try SiteTests.files(under: site) where path.hasSuffix(".html") || !path.contains(".") || path.hasPrefix("assets/") {
+                files[path] = Array(try Data(contentsOf: site.appendingPathComponent(path)))
+            }
+            for path in try SiteTests.files(under: site) where files[path] == nil { files[path] = [] }
+            XCTAssertEqual(SiteTests.linkProblems(files), [], "\(name): links in the built site that do not resolve")
+        }
+    }
+
     func testAdrTools() throws {
         let r = try corpus("adr-tools")
         XCTAssertEqual(r.documents.count, 9)

@@ -15,6 +15,8 @@ public enum LinkTarget: Sendable, Equatable {
     case external(String)
     /// A relative target that does not exist: rendered visibly broken, without an href.
     case broken(reason: String)
+    /// A page that exists but has no such anchor: links to the page's top, marked broken.
+    case brokenAnchor(href: String, document: Int, reason: String)
     /// A scheme that could run code or read local files (`javascript:`, `data:`, `file:`): rendered inert.
     case unsafe
 }
@@ -90,7 +92,9 @@ public struct BodyRenderer: Sendable {
             } else if type == CMARK_NODE_TEXT, event == CMARK_EVENT_ENTER, insideLink == 0 {
                 texts.append(node)
             } else if type == CMARK_NODE_HEADING, event == CMARK_EVENT_ENTER, dropped == nil, let dropLine,
-                      cmark_node_get_heading_level(node) == 1,
+                      // Only a title at the top is dropped; one further down is also a link target.
+                      cmark_node_get_heading_level(node) == 1, cmark_node_previous(node) == nil,
+                      cmark_node_parent(node) == doc,
                       Int(cmark_node_get_start_line(node)) + lineOffset == dropLine {
                 dropped = node
             }
@@ -100,7 +104,7 @@ public struct BodyRenderer: Sendable {
             let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
             let target = resolve(url)
             switch target {
-            case .page(_, let d): references.insert(d)
+            case .page(_, let d), .brokenAnchor(_, let d, _): references.insert(d)
             case .file(_, let path): files.insert(path)
             default: break
             }
@@ -319,6 +323,8 @@ struct HTMLPostProcessor {
         case .file(let href, _): return "href=\"\(HTML.attribute(href))\""
         case .external(let url): return "href=\"\(HTML.attribute(url))\" rel=\"noopener noreferrer\""
         case .broken(let reason): return "class=\"broken-link\" title=\"\(HTML.attribute(reason))\""
+        case .brokenAnchor(let href, _, let reason):
+            return "href=\"\(HTML.attribute(href))\" class=\"broken-link\" title=\"\(HTML.attribute(reason))\""
         case .unsafe: return "class=\"unsafe-link\" title=\"Link removed: its scheme could run code\""
         }
     }
@@ -326,7 +332,7 @@ struct HTMLPostProcessor {
     private func imageAttributes(_ index: Int) -> String {
         guard index < targets.count else { return "" }
         switch targets[index] {
-        case .page(let href, _), .file(let href, _): return "src=\"\(HTML.attribute(href))\""
+        case .page(let href, _), .file(let href, _), .brokenAnchor(let href, _, _): return "src=\"\(HTML.attribute(href))\""
         case .external(let url): return "src=\"\(HTML.attribute(url))\""
         case .broken(let reason): return "class=\"broken-image\" title=\"\(HTML.attribute(reason))\""
         case .unsafe: return "class=\"unsafe-link\" title=\"Image removed: its scheme could run code\""

@@ -112,7 +112,7 @@ struct PageRenderer: Sendable {
                 ["label": "Graph", "href": root + "graph.html", "current": section == "graph"],
                 ["label": "Action items", "href": root + "actions.html", "current": section == "actions"],
                 ["label": "Tags", "href": root + "tags.html", "current": section == "tags"]]
-        return ["root": root, "siteTitle": model.options.title, "pageTitle": title, "nav": nav,
+        return ["root": root, "siteTitle": model.siteTitle, "pageTitle": title, "nav": nav,
                 "generator": model.options.generator, "feed": root + "feed.xml"]
     }
 
@@ -245,7 +245,7 @@ struct PageRenderer: Sendable {
     // MARK: - Home and indexes
 
     func homeContext(_ path: String) -> [String: Any] {
-        var c = base(path, title: model.options.title, section: "home")
+        var c = base(path, title: model.siteTitle, section: "home")
         var kinds: [[String: Any]] = []
         for k in model.kinds {
             let members = docs.indices.filter { docs[$0].kind == k.name }
@@ -265,9 +265,7 @@ struct PageRenderer: Sendable {
         let decisions = docs.indices.filter { docs[$0].kind == "decision" }.sorted(by: byDateDescending)
         c["latest"] = decisions.prefix(5).map { row($0, from: path) }
         c["openActions"] = actionItems(from: path, kinds: ["postmortem"])
-        if let intro = docs.indices.first(where: { ["README.md", "readme.md", "index.md", "_index.md"].contains(docs[$0].path) }) {
-            c["intro"] = bodies[intro].html
-        }
+        if let intro = model.intro { c["intro"] = bodies[intro].html }
         let errors = model.diagnostics.filter { $0.severity == .error }.count
         let warnings = model.diagnostics.filter { $0.severity == .warning }.count
         if errors + warnings > 0 { c["health"] = ["errors": errors, "warnings": warnings] }
@@ -427,7 +425,7 @@ struct PageRenderer: Sendable {
             if let s = d.status?.value { e["status"] = s }
             return e
         }
-        return ["siteTitle": model.options.title, "updated": entries.first?["updated"] ?? "1970-01-01T00:00:00Z",
+        return ["siteTitle": model.siteTitle, "updated": entries.first?["updated"] ?? "1970-01-01T00:00:00Z",
                 "entries": entries, "self": root.isEmpty ? "feed.xml" : root + "feed.xml",
                 "home": root.isEmpty ? "index.html" : root, "id": root.isEmpty ? "urn:archbook:handbook" : root,
                 "generator": model.options.generator]

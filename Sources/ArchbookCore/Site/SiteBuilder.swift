@@ -29,14 +29,15 @@ public final class InMemorySite: SiteSink, @unchecked Sendable {
 }
 
 public struct SiteOptions: Sendable {
-    public var title: String
+    /// The handbook's name; nil takes the title of the root README (or index.md).
+    public var title: String?
     /// Used only where a URL must be absolute: the Atom feed and the 404 page. Pages stay relative.
     public var baseURL: String?
     /// Raw HTML in documents is dropped unless this is set (cmark-gfm's unsafe mode plus tagfilter).
     public var allowRawHTML: Bool
     public var generator: String
 
-    public init(title: String = "Architecture handbook", baseURL: String? = nil, allowRawHTML: Bool = false, generator: String = "archbook") {
+    public init(title: String? = nil, baseURL: String? = nil, allowRawHTML: Bool = false, generator: String = "archbook") {
         self.title = title
         self.baseURL = baseURL
         self.allowRawHTML = allowRawHTML
@@ -129,6 +130,11 @@ struct SiteModel: Sendable {
     let relations: [(from: Int, type: RelationType, to: Int)]
     /// Kinds that have documents, in configuration order.
     let kinds: [KindSchema]
+    let siteTitle: String
+    /// Each document's heading anchors by their lower-cased form: GitHub matches fragments ignoring case, browsers do not.
+    let anchors: [[String: String]]
+    /// The root README or index.md, shown as the home page's introduction.
+    let intro: Int?
 
     init(check: CheckResult, listing: FileListing, config: Config, options: SiteOptions) {
         docs = check.documents
@@ -164,6 +170,15 @@ struct SiteModel: Sendable {
         relations = rels.sorted { ($0.0, $0.1.rawValue, $0.2) < ($1.0, $1.1.rawValue, $1.2) }
         let used = Set(docs.compactMap(\.kind))
         kinds = config.kinds.filter { used.contains($0.name) }
+        anchors = docs.map { d in
+            var m: [String: String] = [:]
+            for s in d.sections where m[s.anchor.lowercased()] == nil { m[s.anchor.lowercased()] = s.anchor }
+            return m
+        }
+        let intro = ["README.md", "readme.md", "Readme.md", "index.md", "_index.md"].lazy.compactMap { byPath[$0] }.first
+        self.intro = intro
+        let docs = self.docs
+        siteTitle = options.title ?? intro.flatMap { i in docs[i].titleSource == .fileName ? nil : docs[i].title } ?? "Architecture handbook"
     }
 
     static func htmlPath(_ path: String) -> String {
@@ -189,8 +204,7 @@ struct SiteModel: Sendable {
         let page = pagePaths[i]
         if dest.isEmpty { return .broken(reason: "Empty link") }
         if dest.hasPrefix("#") {
-            let fragment = String(dest.dropFirst())
-            return .page(href: "#" + SitePath.encodeFragment(fragment.removingPercentEncoding ?? fragment), document: i)
+            return anchored(page: "", document: i, fragment: String(dest.dropFirst()), from: i)
         }
         if HandbookValidator.isExternal(dest) {
             let lower = dest.lowercased()
@@ -212,7 +226,9 @@ struct SiteModel: Sendable {
         let trimmed = resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
         let suffix = fragment.map { "#" + SitePath.encodeFragment($0.removingPercentEncoding ?? $0) } ?? ""
         if let t = byPath[trimmed] {
-            return .page(href: SitePath.relative(from: page, to: pagePaths[t]) + suffix, document: t)
+            let href = SitePath.relative(from: page, to: pagePaths[t])
+            guard let fragment else { return .page(href: href, document: t) }
+            return anchored(page: href, document: t, fragment: fragment, from: i)
         }
         if files.contains(trimmed) {
             return .file(href: SitePath.relative(from: page, to: filePath(trimmed)) + suffix, path: trimmed)
@@ -223,6 +239,21 @@ struct SiteModel: Sendable {
             if let t = byPath[candidate] { return .page(href: SitePath.relative(from: page, to: pagePaths[t]) + suffix, document: t) }
         }
         return .broken(reason: "Broken link: '\(pathPart)' does not exist")
+    }
+
+    /// A link to a heading: the anchor as the page spells it, or a link to the page's top marked broken.
+    func anchored(page href: String, document t: Int, fragment raw: String, from i: Int) -> LinkTarget {
+        let fragment = raw.removingPercentEncoding ?? raw
+        if fragment.isEmpty { return .page(href: href.isEmpty ? "#" : href, document: t) }
+        if let actual = anchors[t][fragment.lowercased()] {
+            return .page(href: href + "#" + SitePath.encodeFragment(actual), document: t)
+        }
+        // Footnotes and similar ids come from the renderer, not from headings; keep them as written.
+        if fragment.hasPrefix("fn-") || fragment.hasPrefix("fnref-") {
+            return .page(href: href + "#" + SitePath.encodeFragment(fragment), document: t)
+        }
+        let where_ = t == i ? "this page" : docs[t].path
+        return .brokenAnchor(href: href.isEmpty ? "#" : href, document: t, reason: "Broken link: no heading '#\(fragment)' in \(where_)")
     }
 
     func renderBody(_ i: Int, bytes: [UInt8], renderer: BodyRenderer, prefixes: [String]) -> RenderedBody {
