@@ -16,7 +16,7 @@ build: deps
 	$(SWIFT) build -c release --product archbook
 
 run: build
-	./.build/release/archbook check content
+	./.build/release/archbook build content --output _site --quiet
 
 test: deps
 	$(SWIFT) build --build-tests
