@@ -364,3 +364,23 @@ final class SiteTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("_site").path))
     }
 }
+
+extension SiteTests {
+    /// Names with spaces, non-ASCII letters and characters that mean something in URLs still link and resolve.
+    func testUnusualFileNamesArePercentEncodedAndResolve() throws {
+        let tree = InMemoryFileTree([
+            "decisions/0001 use café & co.md": "# 1. Use café\n\n## Status\n\nAccepted\n\n## Context\n\nx\n\n## Decision\n\ny\n\n## Consequences\n\nz\n",
+            "decisions/0002-next.md": "# 2. Next\n\n## Status\n\nAccepted\n\n## Context\n\nSee [one](0001%20use%20caf%C3%A9%20&%20co.md#decision) and ADR-1.\n\n## Decision\n\ny\n\n## Consequences\n\nSee [page](0002-next.html) and [notes](notes%231.txt).\n",
+            "decisions/0002-next.html": "<p>a file that collides with a page</p>",
+            "decisions/notes#1.txt": "notes",
+        ])
+        let files = try Self.build(tree).files
+        let page = String(decoding: files["decisions/0002-next.html"]!, as: UTF8.self)
+        XCTAssertTrue(page.contains(#"<a href="0001%20use%20caf%C3%A9%20%26%20co.html#decision">one</a>"#), page)
+        XCTAssertTrue(page.contains(#"<a href="0001%20use%20caf%C3%A9%20%26%20co.html">ADR-1</a>"#), page)
+        XCTAssertNotNil(files["decisions/0001 use café & co.html"])
+        XCTAssertEqual(files["files/decisions/0002-next.html"].map { String(decoding: $0, as: UTF8.self) }, "<p>a file that collides with a page</p>")
+        XCTAssertTrue(page.contains(#"<a href="../files/decisions/0002-next.html">page</a>"#), page)
+        XCTAssertEqual(Self.linkProblems(files), [])
+    }
+}

@@ -123,6 +123,7 @@ struct SiteModel: Sendable {
     let diagnostics: [Diagnostic]
     /// Site path of each document's page.
     let pagePaths: [String]
+    let pageSet: Set<String>
     let byPath: [String: Int]
     let files: Set<String>
     let validator: HandbookValidator
@@ -153,6 +154,7 @@ struct SiteModel: Sendable {
             pagePaths.append(page)
         }
         self.pagePaths = pagePaths
+        pageSet = Set(pagePaths)
         self.byPath = byPath
         files = Set(listing.files)
         validator = HandbookValidator(documents: docs, listing: listing, config: config, displayPrefix: "")
@@ -191,7 +193,8 @@ struct SiteModel: Sendable {
     /// Where a copied local file goes: its own path, unless that collides with a generated folder.
     func filePath(_ path: String) -> String {
         let first = path.split(separator: "/").first.map(String.init) ?? path
-        if SiteBuilder.reservedTopLevel.contains(path) || SiteBuilder.reservedFolders.contains(first) || path.hasPrefix("pages/") {
+        if SiteBuilder.reservedTopLevel.contains(path) || SiteBuilder.reservedFolders.contains(first) || first == "pages"
+            || first == "files" || pageSet.contains(path) {
             return "files/" + path
         }
         return path
