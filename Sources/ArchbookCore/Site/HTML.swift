@@ -69,45 +69,73 @@ extension String {
 /// Paths inside the output site, always `/`-separated and relative to the site root.
 public enum SitePath {
     /// The URL of `target` as seen from a page at `from`, percent-encoded, never absolute.
+    /// Byte-level: a build computes one for every link of every page.
     public static func relative(from: String, to target: String) -> String {
-        let fromDir = from.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        let toParts = target.split(separator: "/", omittingEmptySubsequences: false)
-        var common = 0
-        while common < fromDir.count, common < toParts.count - 1, fromDir[fromDir.startIndex + common] == toParts[common] {
-            common += 1
+        let slash = UInt8(ascii: "/")
+        var shared = 0
+        var f = from.utf8.makeIterator(), t = target.utf8.makeIterator()
+        var index = 0
+        while let a = f.next(), let b = t.next(), a == b {
+            index += 1
+            if a == slash { shared = index }
         }
-        let ups = Array(repeating: "..", count: fromDir.count - common)
-        let rest = toParts[common...].map { encodeSegment(String($0)) }
-        let joined = (ups + rest).joined(separator: "/")
+        var out: [UInt8] = []
+        var ups = 0
+        for b in from.utf8.dropFirst(shared) where b == slash { ups += 1 }
+        for _ in 0..<ups { out.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "."), slash]) }
+        let rest = target.utf8.dropFirst(shared)
         // A first segment such as `a:b` would read as a URL scheme.
-        if let first = rest.first, ups.isEmpty, first.contains(":") { return "./" + joined }
-        return joined.isEmpty ? "./" : joined
+        if ups == 0, let firstSlash = rest.firstIndex(of: slash) ?? Optional(rest.endIndex),
+           rest[rest.startIndex..<firstSlash].contains(UInt8(ascii: ":")) {
+            out.append(contentsOf: [UInt8(ascii: "."), slash])
+        }
+        for b in rest {
+            if b == slash || isSafe(b) {
+                out.append(b)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(hexDigits[Int(b >> 4)])
+                out.append(hexDigits[Int(b & 15)])
+            }
+        }
+        return out.isEmpty ? "./" : String(decoding: out, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    private static func isSafe(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"),
+             UInt8(ascii: "$"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+             UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: ":"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// `../` repeated once per folder of `page`: the way back to the site root.
     public static func root(of page: String) -> String {
-        let depth = page.split(separator: "/", omittingEmptySubsequences: false).count - 1
+        var depth = 0
+        for b in page.utf8 where b == UInt8(ascii: "/") { depth += 1 }
         return depth == 0 ? "./" : String(repeating: "../", count: depth)
     }
 
     /// Percent-encodes everything but unreserved characters and sub-delimiters that are safe in a path.
     public static func encodeSegment(_ s: String) -> String {
-        var out = ""
+        if s.utf8.allSatisfy(isSafe) { return s }
+        var out: [UInt8] = []
         for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"),
-                 UInt8(ascii: "$"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
-                 UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: ":"):
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%"
-                out.unicodeScalars.append(Unicode.Scalar(hex[Int(b >> 4)]))
-                out.unicodeScalars.append(Unicode.Scalar(hex[Int(b & 15)]))
+            if isSafe(b) {
+                out.append(b)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(hexDigits[Int(b >> 4)])
+                out.append(hexDigits[Int(b & 15)])
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Encodes a fragment (anchor) for use after `#`.
