@@ -1,4 +1,5 @@
-// archbook default theme: sortable and filterable index tables, and ages of open action items.
+// archbook default theme: sortable and filterable index tables, ages of open action items, and
+// keyboard access to Markdown tables and code blocks that scroll sideways.
 // Pages work without it; this only adds interaction. No network access, no dependencies.
 (function () {
   "use strict";
@@ -66,7 +67,42 @@
     });
   }
 
+  // Markdown tables and code blocks scroll sideways when they are wider than the page (see archbook.css).
+  // One that scrolls gets tabindex=0, so keyboard users can focus it and scroll it with the arrow keys;
+  // the others stay out of the tab order.
+  var SCROLLERS = ".doc-body table, .intro table, .doc-body pre, .intro pre";
+
+  function focusableScrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        if (!el.hasAttribute("tabindex")) {
+          el.setAttribute("tabindex", "0");
+          el.setAttribute("data-scroll-focus", "");
+        }
+      } else if (el.hasAttribute("data-scroll-focus")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+
+  // The handbook ships no icon; without an icon link browsers request /favicon.ico and log a 404 error.
+  function noIconRequest() {
+    if (document.querySelector('link[rel~="icon"]')) return;
+    var link = document.createElement("link");
+    link.rel = "icon";
+    link.href = "data:,";
+    document.head.appendChild(link);
+  }
+
+  noIconRequest();
   document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
   document.querySelectorAll("select[data-filter-table]").forEach(makeFilter);
   showAges();
+  focusableScrollers();
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(focusableScrollers, 150);
+  });
 })();
