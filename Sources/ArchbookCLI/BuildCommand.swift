@@ -127,7 +127,14 @@ struct BuildCommand: ParsableCommand {
         let parent = DiskSite.parent(of: target)
         let name = DiskSite.name(of: target)
         if !DiskFileTree.isDirectory(parent) {
-            throw RunFailure(message: "cannot write '\(display)': folder \(parent) does not exist")
+            // Create missing parents, as `mkdir -p` would.
+            var path = ""
+            for part in parent.split(separator: "/") {
+                path += "/" + part
+                if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                    throw RunFailure(message: "cannot create \(path) for '\(display)': \(String(cString: strerror(errno)))")
+                }
+            }
         }
         let temp = "\(parent)/.\(name).archbook-tmp-\(getpid())"
         DiskSite.remove(temp)

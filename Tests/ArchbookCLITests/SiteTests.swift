@@ -384,3 +384,23 @@ extension SiteTests {
         XCTAssertEqual(Self.linkProblems(files), [])
     }
 }
+
+extension SiteTests {
+    /// A kind, row or section without checklists shows no progress, not an enclosing page's.
+    func testNoProgressWhereThereAreNoChecklists() throws {
+        let tree = InMemoryFileTree([
+            "decisions/0001-a.md": "# 1. A\n\n## Status\n\nAccepted\n\n## Context\n\nx\n\n## Decision\n\ny\n\n## Consequences\n\nz\n",
+            "runbooks/0001-r.md": "# RB-0001: R\n\n## Overview\n\nx\n\n## Diagnosis\n\n- [x] look\n\n## Mitigation\n\n- [ ] fix\n",
+        ])
+        let files = try Self.build(tree).files
+        let home = String(decoding: files["index.html"]!, as: UTF8.self)
+        let decisionsCard = try XCTUnwrap(home.components(separatedBy: #"<section class="card" aria-label="Decisions">"#).last?
+            .components(separatedBy: "</section>").first)
+        XCTAssertFalse(decisionsCard.contains("<progress"), decisionsCard)
+        XCTAssertTrue(home.contains(#"aria-label="Checklist: 1 of 2 done""#))
+        let kind = String(decoding: files["kinds/runbook.html"]!, as: UTF8.self)
+        XCTAssertEqual(kind.components(separatedBy: "<progress").count - 1, 2, "one for the kind, one for its only row")
+        let page = String(decoding: files["runbooks/0001-r.html"]!, as: UTF8.self)
+        XCTAssertTrue(page.contains(##"<li class="depth-0"><a href="#overview">Overview</a></li>"##), page)
+    }
+}

@@ -91,7 +91,7 @@ final class SVGDiagramsTests: XCTestCase {
                                             title: "Tiny")
         XCTAssertTrue(svg.hasPrefix("""
             <svg xmlns="http://www.w3.org/2000/svg" class="archbook-graph archbook-relations" viewBox="0 0 592 78" \
-            width="592" height="78" role="img" aria-labelledby="graph-tiny-title" aria-describedby="graph-tiny-desc" \
+            width="592" height="78" role="group" aria-labelledby="graph-tiny-title" aria-describedby="graph-tiny-desc" \
             font-family="sans-serif" font-size="12">
             <title id="graph-tiny-title">Tiny</title>
             <desc id="graph-tiny-desc">2 documents, 1 relation.</desc>
@@ -347,7 +347,7 @@ final class SVGDiagramsTests: XCTestCase {
         let empty = SVGDiagrams.relationGraph(nodes: [], edges: [], title: "Relations")
         XCTAssertEqual(empty, """
             <svg xmlns="http://www.w3.org/2000/svg" class="archbook-graph archbook-relations empty" viewBox="0 0 320 48" \
-            width="320" height="48" role="img" aria-labelledby="graph-relations-title" aria-describedby="graph-relations-desc" \
+            width="320" height="48" role="group" aria-labelledby="graph-relations-title" aria-describedby="graph-relations-desc" \
             font-family="sans-serif" font-size="12">
             <title id="graph-relations-title">Relations</title>
             <desc id="graph-relations-desc">Nothing to show: no documents.</desc>

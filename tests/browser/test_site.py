@@ -70,16 +70,7 @@ MORE_PAGES = [
 # failing it, so that `make test` stays green until the renderer is fixed. Each entry matches one rule on nodes
 # whose HTML starts with `html_prefix` and contains `html_contains`. Set ARCHBOOK_BROWSER_STRICT=1 to fail on
 # them too. When an entry is no longer seen, the run says so: delete it then.
-KNOWN_AXE_ISSUES = [
-    {
-        "id": "nested-interactive",
-        "html_prefix": "<svg",
-        "html_contains": "archbook-graph",
-        "why": "SVG diagrams (graph, log, document relations) have role=\"img\" around <a> links; role=img makes "
-               "its children presentational, so the links are hidden from assistive technology. "
-               "Swift side: use role=\"group\" (keeping aria-labelledby/aria-describedby) on diagrams with links.",
-    },
-]
+KNOWN_AXE_ISSUES = []  # none: every page type must have zero axe violations
 STRICT = os.environ.get("ARCHBOOK_BROWSER_STRICT") == "1"
 
 DESKTOP = (1280, 900)

@@ -221,6 +221,8 @@ struct HTMLPostProcessor {
         let hrefMarker = Array("href=\"archbook:".utf8)
         let srcMarker = Array("src=\"archbook:".utf8)
         let checkbox = Array("<input type=\"checkbox\"".utf8)
+        let tableOpen = Array("<table".utf8)
+        let tableClose = Array("</table>".utf8)
         var i = 0
         let n = html.count
         func matches(_ pattern: [UInt8], at k: Int) -> Bool {
@@ -268,6 +270,16 @@ struct HTMLPostProcessor {
                 let (index, after) = number(at: i + srcMarker.count)
                 out.append(contentsOf: imageAttributes(index).utf8)
                 i = after + 1
+                continue
+            }
+            // Wide tables scroll inside a focusable region, so keyboard users can scroll them too.
+            if b == UInt8(ascii: "<"), matches(tableOpen, at: i) {
+                out.append(contentsOf: "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">".utf8)
+            }
+            if b == UInt8(ascii: "<"), matches(tableClose, at: i) {
+                out.append(contentsOf: tableClose)
+                out.append(contentsOf: "</div>".utf8)
+                i += tableClose.count
                 continue
             }
             if b == UInt8(ascii: "<"), matches(checkbox, at: i) {

@@ -122,13 +122,15 @@ struct PageRenderer: Sendable {
         return b
     }
 
-    func progress(_ done: Int, _ total: Int) -> [String: Any]? {
-        guard total > 0 else { return nil }
+    /// Checklist progress, or `false`: a missing key would make Mustache use an enclosing context's
+    /// `progress` (a kind without checklists would show the handbook's).
+    func progress(_ done: Int, _ total: Int) -> Any {
+        guard total > 0 else { return false }
         return ["done": done, "total": total, "percent": done * 100 / total, "label": "\(done) of \(total) done",
                 "complete": done == total]
     }
 
-    func progress(of docIndices: [Int]) -> [String: Any]? {
+    func progress(of docIndices: [Int]) -> Any {
         let tasks = docIndices.flatMap { docs[$0].tasks }
         return progress(tasks.filter(\.checked).count, tasks.count)
     }
@@ -145,19 +147,21 @@ struct PageRenderer: Sendable {
         let d = docs[i]
         var r: [String: Any] = ["title": d.title, "href": SitePath.relative(from: page, to: model.pagePaths[i]),
                                 "kind": kindSingular(d.kind), "path": d.path]
+        // Absent rather than empty: an empty string counts as true in a Mustache section.
         if let id = d.id { r["id"] = id }
-        if let s = statusContext(of: d) { r["status"] = s }
+        r["status"] = statusContext(of: d) ?? false
         if let date = d.date { r["date"] = date.iso }
         let people = d.people.owners.isEmpty ? (d.people.deciders.isEmpty ? d.people.authors : d.people.deciders) : d.people.owners
-        if !people.isEmpty { r["people"] = people.joined(separator: ", ") }
-        if let p = progress(d.tasks.filter(\.checked).count, d.tasks.count) { r["progress"] = p }
+        r["people"] = people.joined(separator: ", ")
+        r["progress"] = progress(d.tasks.filter(\.checked).count, d.tasks.count)
         return r
     }
 
     func link(_ i: Int, from page: String) -> [String: Any] {
         var l: [String: Any] = ["label": model.label(i), "title": docs[i].title, "href": SitePath.relative(from: page, to: model.pagePaths[i])]
-        if let s = statusContext(of: docs[i]) { l["status"] = s }
-        if docs[i].id != nil { l["hasID"] = true }
+        l["status"] = statusContext(of: docs[i]) ?? false
+        l["hasID"] = docs[i].id != nil
+        l["broken"] = false
         return l
     }
 
@@ -227,11 +231,11 @@ struct PageRenderer: Sendable {
         for (k, s) in d.sections.enumerated() {
             if d.titleSource == .heading && s.level == 1 && s.range.start.line == d.titlePosition.line { continue }
             var e: [String: Any] = ["title": s.title, "anchor": "#" + SitePath.encodeFragment(s.anchor), "depth": max(0, s.level - minLevel)]
-            if let p = progress(sectionDone[k], sectionTotal[k]) { e["progress"] = p }
+            e["progress"] = progress(sectionDone[k], sectionTotal[k])
             toc.append(e)
         }
         doc["toc"] = toc.count > 1 ? toc : []
-        if let p = progress(d.tasks.filter(\.checked).count, d.tasks.count) { doc["progress"] = p }
+        doc["progress"] = progress(d.tasks.filter(\.checked).count, d.tasks.count)
 
         do {
             doc["problems"] = (problems[d.path] ?? []).map { ["severity": $0.severity.rawValue, "line": $0.position.line, "message": $0.message, "rule": $0.rule] }
@@ -250,7 +254,7 @@ struct PageRenderer: Sendable {
         for k in model.kinds {
             let members = docs.indices.filter { docs[$0].kind == k.name }
             var e: [String: Any] = ["label": kindLabel(k.name), "href": Self.kindPath(k.name), "count": members.count]
-            if let p = progress(of: members) { e["progress"] = p }
+            e["progress"] = progress(of: members)
             var statuses: [[String: Any]] = []
             for s in Set(members.compactMap { docs[$0].status?.value }).sorted() where !s.isEmpty {
                 statuses.append(["value": s, "slug": Self.slug(s), "href": Self.statusPath(s),
@@ -261,7 +265,7 @@ struct PageRenderer: Sendable {
         }
         c["kinds"] = kinds
         c["documentCount"] = docs.count
-        if let p = progress(of: Array(docs.indices)) { c["progress"] = p }
+        c["progress"] = progress(of: Array(docs.indices))
         let decisions = docs.indices.filter { docs[$0].kind == "decision" }.sorted(by: byDateDescending)
         c["latest"] = decisions.prefix(5).map { row($0, from: path) }
         c["openActions"] = actionItems(from: path, kinds: ["postmortem"])
@@ -279,7 +283,7 @@ struct PageRenderer: Sendable {
         c["rows"] = members.map { row($0, from: path) }
         let statuses = Set(members.compactMap { docs[$0].status?.value }).filter { !$0.isEmpty }.sorted()
         c["statuses"] = statuses.map { s in ["value": s, "count": members.filter { docs[$0].status?.value == s }.count] }
-        if let p = progress(of: members) { c["progress"] = p }
+        c["progress"] = progress(of: members)
         return c
     }
 

@@ -570,7 +570,7 @@ extension SVGDiagrams {
                          defs: String, body: String) -> String {
         let w = num(width.rounded(.up)), h = num(height.rounded(.up))
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"archbook-graph \(kindClass)\" viewBox=\"0 0 \(w) \(h)\" "
-            + "width=\"\(w)\" height=\"\(h)\" role=\"img\" aria-labelledby=\"\(ids.title)\" aria-describedby=\"\(ids.desc)\" "
+            + "width=\"\(w)\" height=\"\(h)\" role=\"group\" aria-labelledby=\"\(ids.title)\" aria-describedby=\"\(ids.desc)\" "
             + "font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<title id=\"\(ids.title)\">" + escape(title) + "</title>\n"
         s += "<desc id=\"\(ids.desc)\">" + escape(desc) + "</desc>\n"

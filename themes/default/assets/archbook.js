@@ -86,16 +86,6 @@
     });
   }
 
-  // The handbook ships no icon; without an icon link browsers request /favicon.ico and log a 404 error.
-  function noIconRequest() {
-    if (document.querySelector('link[rel~="icon"]')) return;
-    var link = document.createElement("link");
-    link.rel = "icon";
-    link.href = "data:,";
-    document.head.appendChild(link);
-  }
-
-  noIconRequest();
   document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
   document.querySelectorAll("select[data-filter-table]").forEach(makeFilter);
   showAges();
