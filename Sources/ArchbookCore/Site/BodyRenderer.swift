@@ -237,6 +237,7 @@ struct HTMLPostProcessor {
             return (v, j)
         }
         var lastHeadingLevel: UInt8 = 0
+        var tables = 0
         while i < n {
             let b = html[i]
             if b == UInt8(ascii: "<"), i + 2 < n, html[i + 1] == UInt8(ascii: "h"), html[i + 2] >= 0x31, html[i + 2] <= 0x36 {
@@ -274,7 +275,9 @@ struct HTMLPostProcessor {
             }
             // Wide tables scroll inside a focusable region, so keyboard users can scroll them too.
             if b == UInt8(ascii: "<"), matches(tableOpen, at: i) {
-                out.append(contentsOf: "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">".utf8)
+                // Regions are landmarks: each needs its own name.
+                tables += 1
+                out.append(contentsOf: "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table \(tables)\">".utf8)
             }
             if b == UInt8(ascii: "<"), matches(tableClose, at: i) {
                 out.append(contentsOf: tableClose)
