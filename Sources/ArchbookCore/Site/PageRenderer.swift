@@ -268,7 +268,15 @@ struct PageRenderer: Sendable {
         c["progress"] = progress(of: Array(docs.indices))
         let decisions = docs.indices.filter { docs[$0].kind == "decision" }.sorted(by: byDateDescending)
         c["latest"] = decisions.prefix(5).map { row($0, from: path) }
-        c["openActions"] = actionItems(from: path, kinds: ["postmortem"])
+        // The ten most recent on the home page; the action items page lists them all.
+        let open = actionItems(from: path, kinds: ["postmortem"])
+        let recent = open.enumerated().sorted { a, b in
+            let da = a.element["date"] as? String ?? "", db = b.element["date"] as? String ?? ""
+            return da != db ? da > db : a.offset < b.offset
+        }.prefix(10).map(\.element)
+        c["openActions"] = Array(recent)
+        c["openActionCount"] = open.count
+        c["moreActions"] = open.count > recent.count
         if let intro = model.intro { c["intro"] = bodies[intro].html }
         let errors = model.diagnostics.filter { $0.severity == .error }.count
         let warnings = model.diagnostics.filter { $0.severity == .warning }.count
@@ -314,7 +322,7 @@ struct PageRenderer: Sendable {
         for (i, d) in docs.enumerated() where kinds == nil || kinds!.contains(d.kind ?? "") {
             for t in d.tasks where !t.checked {
                 let anchor = t.section.map { "#" + SitePath.encodeFragment(d.sections[$0].anchor) } ?? ""
-                var e: [String: Any] = ["text": t.text, "doc": link(i, from: page),
+                var e: [String: Any] = ["text": t.text, "doc": ["label": model.label(i)],
                                         "href": SitePath.relative(from: page, to: model.pagePaths[i]) + anchor, "line": t.position.line]
                 if let s = t.section { e["section"] = d.sections[s].title }
                 if let date = d.date { e["date"] = date.iso }
@@ -378,17 +386,36 @@ struct PageRenderer: Sendable {
         return c
     }
 
+    /// Above this many documents the handbook graph keeps only documents joined by relations
+    /// (supersedes, amends, relates-to): a drawing of thousands of boxes helps nobody and weighs megabytes.
+    static let graphLimit = 300
+
     func graphContext(_ path: String) -> [String: Any] {
         var c = base(path, title: "Relation graph", section: "graph")
-        // Decisions, and every document that a decision relates to or that links to a decision.
+        // Decisions, what they relate to, and (in small handbooks) the documents that link to them.
         var members = Set(docs.indices.filter { docs[$0].kind == "decision" })
         var edges: [(Int, Int, String)] = forward.map { ($0.from, $0.to, $0.type.rawValue) }
+        for e in edges { members.insert(e.0); members.insert(e.1) }
+        var linkEdges: [(Int, Int, String)] = []
         for (i, body) in bodies.enumerated() {
             for r in body.references where r != i && (docs[r].kind == "decision" || docs[i].kind == "decision") {
-                edges.append((i, r, "links"))
+                linkEdges.append((i, r, "links"))
             }
         }
-        for e in edges { members.insert(e.0); members.insert(e.1) }
+        let withLinks = members.union(linkEdges.flatMap { [$0.0, $0.1] })
+        var note = ""
+        if withLinks.count <= Self.graphLimit {
+            members = withLinks
+            edges += linkEdges
+        } else {
+            let related = Set(edges.flatMap { [$0.0, $0.1] })
+            if members.count > Self.graphLimit {
+                note = "Showing the \(related.count) documents joined by relations; \(members.count - related.count) decisions without relations and the links between documents are left out."
+                members = related
+            } else {
+                note = "Links between documents are left out (\(withLinks.count) documents would be drawn); relations are shown."
+            }
+        }
         let order = members.sorted { docs[$0].path < docs[$1].path }
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         let nodes = order.map { diagramNode($0, from: path) }
@@ -400,6 +427,7 @@ struct PageRenderer: Sendable {
         c["graph"] = SVGDiagrams.relationGraph(nodes: nodes, edges: diagramEdges, title: "Handbook relations", includeIsolated: true)
         c["nodeCount"] = nodes.count
         c["edgeCount"] = diagramEdges.count
+        c["note"] = note.isEmpty ? false : note
         return c
     }
 
