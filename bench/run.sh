@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# `make bench`: time `archbook check` against cmark-gfm alone on synthetic and real corpora.
-# Run from anywhere (it cds to the repo root): bash bench/run.sh.  See bench/README.md.
+# `make bench`: time `archbook check` against cmark-gfm alone, and `archbook build` against Hugo, on
+# synthetic and real corpora.  Run from anywhere (it cds to the repo root): bash bench/run.sh.
+# See bench/README.md.
 #
 # Environment knobs:
 #   BENCH_RUNS=5             timed runs per measurement (after BENCH_WARMUP=1 warm-up run)
 #   BENCH_DOCS="1000 10000"  synthetic corpus sizes
 #   BENCH_EXTERNAL="../shared/corpora/rfc-rust"  real corpora (skipped with a note if absent; empty: none)
+#   BENCH_HUGO=1             time Hugo on the same corpora (installs Debian's hugo if missing); 0: skip
 #   ARCHBOOK=.build/release/archbook             binary under test
-#   ARCHBOOK_ARGS="..."      extra arguments appended to `archbook check DIR --format json --quiet`
+#   ARCHBOOK_ARGS="..."      extra arguments appended to `archbook check|build DIR ... --format json --quiet`
 #   BENCH_ALLOW_FAIL=1       exit 0 even when archbook could not be measured
 set -euo pipefail
 
@@ -18,6 +20,7 @@ WARMUP=${BENCH_WARMUP:-1}
 DOCS=${BENCH_DOCS:-"1000 10000"}
 EXTERNAL=${BENCH_EXTERNAL-"../shared/corpora/rfc-rust"}
 ARCHBOOK=${ARCHBOOK:-.build/release/archbook}
+HUGO_ON=${BENCH_HUGO:-1}
 read -r -a ARCHBOOK_EXTRA <<<"${ARCHBOOK_ARGS:-}"
 CC=${CC:-cc}
 PY=${PYTHON:-python3}
@@ -66,6 +69,32 @@ for ext in $EXTERNAL; do
     fi
 done
 
+# ---- Hugo (Debian's package), the reference for `archbook build`
+HUGO_VERSION=""
+if [[ $HUGO_ON == 0 ]]; then
+    NOTES+=("Hugo skipped (BENCH_HUGO=0)")
+else
+    if ! command -v hugo >/dev/null 2>&1; then
+        log "installing Debian's hugo (log: $OUT/hugo-install.log)"
+        SUDO=()
+        if [[ $(id -u) != 0 ]]; then
+            # Ask for a password only when someone can type it.
+            if [[ -t 0 ]]; then SUDO=(sudo); else SUDO=(sudo -n); fi
+        fi
+        if ! { "${SUDO[@]}" apt-get update -q &&
+               DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends hugo; } \
+               >"$OUT/hugo-install.log" 2>&1; then
+            log "could not install hugo (see $OUT/hugo-install.log)"
+        fi
+    fi
+    if command -v hugo >/dev/null 2>&1; then
+        HUGO_VERSION=$(hugo version 2>/dev/null | awk '{ print $2; exit }')
+        HUGO_VERSION=${HUGO_VERSION:-unknown version}
+    else
+        NOTES+=("Hugo rows skipped: hugo is not installed and \`apt-get install hugo\` failed (see $OUT/hugo-install.log)")
+    fi
+fi
+
 # ---- environment
 # How busy the CPUs are right now (over one second; the load average would also count our own
 # corpus generation and any run that just finished).
@@ -87,17 +116,39 @@ COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "no commit")
 
 RESULTS=$OUT/results.jsonl
 : >"$RESULTS"
-rm -f "$OUT"/archbook-*.stderr "$OUT"/cmark-*.stderr "$OUT"/archbook-*.json
+rm -f "$OUT"/archbook-*.stderr "$OUT"/cmark-*.stderr "$OUT"/hugo-*.stderr "$OUT"/archbook-*.json
 FAILED=()
 
-timeit() {  # timeit CORPUS DOCS BYTES TOOL OK_CODES BASELINE STDERR_FILE -- CMD...
-    local corpus=$1 docs=$2 bytes=$3 tool=$4 ok=$5 base=$6 errf=$7; shift 8
+timeit() {  # timeit CORPUS DOCS BYTES TOOL OK_CODES BASELINE STDERR_FILE [TIMEIT_OPTION...] -- CMD...
+    local corpus=$1 docs=$2 bytes=$3 tool=$4 ok=$5 base=$6 errf=$7; shift 7
+    local opts=()
+    while [[ $1 != -- ]]; do opts+=("$1"); shift; done
+    shift
     "$PY" bench/timeit.py --runs "$RUNS" --warmup "$WARMUP" --ok-codes "$ok" --save-stderr "$errf" \
         --launcher "$OUT/spawn_rusage" --label "$corpus/$tool" \
         --meta "corpus=$corpus" --meta "docs=$docs" --meta "bytes=$bytes" --meta "tool=$tool" \
-        --meta "baseline=$base" -- "$@"
+        --meta "baseline=$base" "${opts[@]}" -- "$@"
 }
 field() { "$PY" -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$1" "$2"; }
+# with_field JSON KEY VALUE: the JSON object with one more field (a string)
+with_field() { "$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d[sys.argv[2]]=sys.argv[3]; print(json.dumps(d))' "$@"; }
+unavailable() {  # unavailable CORPUS DOCS BYTES TOOL ERROR: the JSON of a tool that could not run at all
+    "$PY" -c 'import json,sys; print(json.dumps({"corpus": sys.argv[1], "docs": int(sys.argv[2]),
+        "bytes": int(sys.argv[3]), "tool": sys.argv[4], "ok": False, "exit": 127, "error": sys.argv[5]}))' "$@"
+}
+# explain_failure JSON TOOL CORPUS STDERR_FILE: log why a measurement failed; prints "exit N" or the error
+explain_failure() {
+    local r=$1 tool=$2 corpus=$3 errf=$4 code why head
+    code=$(field "$r" exit)
+    why=$([[ $code -ge 0 ]] && echo "exit $code" || field "$r" error)
+    log "  $tool: not available ($why)"
+    head=$(field "$r" stderr_head)
+    [[ -n $head ]] && printf '%s\n' "$head" | grep -v '^[[:space:]]*$' | head -n 6 | sed 's/^/      /' >&2
+    [[ -s $errf ]] && log "  (full stderr: $errf)"
+    echo "$why"
+}
+# tree_size DIR: "FILES BYTES" of what a tool wrote
+tree_size() { find "$1" -type f -printf '%s\n' 2>/dev/null | awk '{ n++; s += $1 } END { print n + 0, s + 0 }'; }
 
 for entry in "${CORPORA[@]}"; do
     name=${entry%%=*}
@@ -118,29 +169,69 @@ for entry in "${CORPORA[@]}"; do
         fi
     done
 
+    # -- archbook check
     log "  archbook check"
+    errf=$OUT/archbook-$name.stderr
+    report=$OUT/archbook-$name.json
     cmd=("$ARCHBOOK" check "$dir" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
     if [[ -x $ARCHBOOK ]]; then
-        rm -f "$OUT/archbook-$name.stderr"
-        r=$(timeit "$name" "$docs" "$bytes" "archbook check" 0,1 0 "$OUT/archbook-$name.stderr" -- "${cmd[@]}")
+        r=$(timeit "$name" "$docs" "$bytes" "archbook check" 0,1 0 "$errf" -- "${cmd[@]}")
     else
-        r=$("$PY" -c 'import json,sys; print(json.dumps({"corpus": sys.argv[1], "docs": int(sys.argv[2]),
-            "bytes": int(sys.argv[3]), "tool": "archbook check", "ok": False, "exit": 127,
-            "error": "not found"}))' "$name" "$docs" "$bytes")
+        r=$(unavailable "$name" "$docs" "$bytes" "archbook check" "not found")
     fi
     if [[ $(field "$r" ok) != True ]]; then
-        code=$(field "$r" exit)
-        why=$([[ $code -ge 0 ]] && echo "exit $code" || field "$r" error)
-        log "  archbook check: not available ($why)"
-        head=$(field "$r" stderr_head)
-        [[ -n $head ]] && printf '%s\n' "$head" | grep -v '^[[:space:]]*$' | head -n 6 | sed 's/^/      /' >&2
-        [[ -s $OUT/archbook-$name.stderr ]] && log "  (full stderr: $OUT/archbook-$name.stderr)"
-        FAILED+=("archbook check on $name: $why")
+        FAILED+=("archbook check on $name: $(explain_failure "$r" "archbook check" "$name" "$errf")")
     elif [[ $(field "$r" exit) == 1 ]]; then
         # Keep the findings of one extra (untimed) run, to see what archbook flagged.
-        report=$OUT/archbook-$name.json
         "$ARCHBOOK" check "$dir" --format json "${ARCHBOOK_EXTRA[@]}" >"$report" 2>/dev/null || true
-        r=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d["report"]=sys.argv[2]; print(json.dumps(d))' "$r" "$report")
+        r=$(with_field "$r" report "$report")
+    fi
+    echo "$r" >>"$RESULTS"
+
+    # -- archbook build: writes into a temporary folder and swaps it for the previous run's site itself,
+    # so every run is a full build and removing the old site is part of the time.
+    log "  archbook build"
+    errf=$OUT/archbook-build-$name.stderr
+    site=$OUT/build-$name/archbook
+    mkdir -p "$OUT/build-$name"
+    rm -rf "$site"
+    cmd=("$ARCHBOOK" build "$dir" -o "$site" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
+    if [[ -x $ARCHBOOK ]]; then
+        r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 -- "${cmd[@]}")
+    else
+        r=$(unavailable "$name" "$docs" "$bytes" "archbook build" "not found")
+    fi
+    if [[ $(field "$r" ok) != True ]]; then
+        FAILED+=("archbook build on $name: $(explain_failure "$r" "archbook build" "$name" "$errf")")
+    else
+        read -r files outbytes < <(tree_size "$site")
+        r=$(with_field "$r" out_files "$files")
+        r=$(with_field "$r" out_bytes "$outbytes")
+        if [[ $(field "$r" exit) == 1 && -f $report ]]; then
+            r=$(with_field "$r" report "$report")
+        fi
+    fi
+    echo "$r" >>"$RESULTS"
+
+    # -- Hugo on the same Markdown; --clean empties its output folder before every run, untimed
+    # (Hugo writes over an existing folder rather than replacing it).
+    [[ -n $HUGO_VERSION ]] || continue
+    log "  hugo $HUGO_VERSION"
+    errf=$OUT/hugo-$name.stderr
+    hsite=$PWD/$OUT/hugo-site-$name
+    public=$PWD/$OUT/build-$name/hugo
+    patched=$("$PY" bench/hugo_site.py "$dir" "$hsite")
+    if [[ $patched != "patched 0 "* ]]; then
+        NOTES+=("hugo on $name: ${patched#patched } begin with a list item (or an HTML comment and then one), which Hugo reads as a broken YAML front matter delimiter and stops (\`invalid YAML delimiter\`, gohugoio/hugo#10372); Hugo renders a copy of the corpus in which those files start with an empty front matter block (\`---\` \`---\`), other bytes unchanged")
+    fi
+    r=$(timeit "$name" "$docs" "$bytes" "hugo" 0 0 "$errf" --meta hugo_ref=1 --clean "$public" \
+        -- hugo --quiet --source "$hsite" --destination "$public" --cacheDir "$PWD/$OUT/hugo-cache")
+    if [[ $(field "$r" ok) != True ]]; then
+        FAILED+=("hugo on $name: $(explain_failure "$r" "hugo" "$name" "$errf")")
+    else
+        read -r files outbytes < <(tree_size "$public")
+        r=$(with_field "$r" out_files "$files")
+        r=$(with_field "$r" out_bytes "$outbytes")
     fi
     echo "$r" >>"$RESULTS"
 done
@@ -150,8 +241,9 @@ HEADER=$OUT/results-header.md
 {
     echo "# archbook benchmark"
     echo
-    echo "$(date -u +%Y-%m-%dT%H:%MZ) · archbook $COMMIT · $(nproc) CPUs${CPU_MODEL:+ ($CPU_MODEL)} · $LOAD"
-    echo "· median of $RUNS runs after $WARMUP warm-up · MB = 10^6 bytes · ratio = wall time / cmark-gfm (2 threads) wall time"
+    echo "$(date -u +%Y-%m-%dT%H:%MZ) · archbook $COMMIT${HUGO_VERSION:+ · hugo $HUGO_VERSION} · $(nproc) CPUs${CPU_MODEL:+ ($CPU_MODEL)} · $LOAD"
+    echo "· median of $RUNS runs after $WARMUP warm-up · MB = 10^6 bytes · x cmark = wall time / cmark-gfm (2 threads) wall time"
+    echo "· x hugo, RSS ÷ hugo = archbook build's wall time, peak RSS / Hugo's on the same corpus"
     for n in "${NOTES[@]}"; do echo; echo "- $n"; done
 } >"$HEADER"
 echo

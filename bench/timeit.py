@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Run a command K times and report median wall time, CPU time and peak RSS as one JSON object.
 
-    python3 bench/timeit.py [--runs K] [--warmup W] [--ok-codes 0,1] [--label L] [--meta K=V ...] -- CMD [ARG ...]
+    python3 bench/timeit.py [--runs K] [--warmup W] [--ok-codes 0,1] [--label L] [--meta K=V ...]
+                            [--clean PATH ...] -- CMD [ARG ...]
 
 Each run is a fresh child process with stdout sent to /dev/null (stderr is kept in a temporary file;
 when a run fails its beginning goes into the JSON and all of it into --save-stderr).  Wall time is measured around fork..wait; CPU time is the
 child's user+sys and peak RSS its ru_maxrss, both from wait4 (os.wait4, or -- with --launcher
 bench/out/spawn_rusage -- the launcher's wait4, which avoids a ~15 MB RSS floor; see spawn_rusage.c).  Warm-up runs (default 1) are
 executed first and not counted; they also fill the page cache so every tool reads from memory.
+--clean PATH (repeatable) removes PATH before every run, warm-up included, outside the timed part: for
+tools such as Hugo that would otherwise write over their previous output instead of building from scratch.
 
 Output (stdout, one line):
   {"label": ..., "ok": true, "exit": 0, "runs": K, "wall_s": [...], "wall_median_s": ...,
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -62,6 +66,8 @@ def main() -> int:
                          "floor of this Python process's own RSS")
     ap.add_argument("--meta", action="append", default=[], metavar="KEY=VALUE",
                     help="extra field copied into the JSON (repeatable; integers stay integers)")
+    ap.add_argument("--clean", action="append", default=[], metavar="PATH",
+                    help="remove this file or folder before every run (not timed; repeatable)")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
@@ -74,12 +80,19 @@ def main() -> int:
         key, _, value = kv.partition("=")
         result[key] = int(value) if value.lstrip("-").isdigit() else value
     result.update(cmd=cmd, ok=True)
+    if args.clean:
+        result["clean"] = args.clean
     walls, cpus, rsses, codes = [], [], [], set()
     if args.launcher and not os.access(args.launcher, os.X_OK):
         ap.error(f"launcher {args.launcher} is not executable")
     with tempfile.TemporaryFile() as errfile, tempfile.TemporaryDirectory() as tmp:
         resfile = os.path.join(tmp, "rusage")
         for i in range(args.warmup + args.runs):
+            for path in args.clean:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path)
+                elif os.path.lexists(path):
+                    os.remove(path)
             try:
                 wall, cpu, rss, code = run_once(cmd, errfile, args.launcher, resfile)
                 if args.launcher and code in (126, 127) and code not in ok_codes:
