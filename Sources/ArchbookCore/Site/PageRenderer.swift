@@ -431,11 +431,21 @@ struct PageRenderer: Sendable {
         return c
     }
 
+    static let neighbourLinkLimit = 16
+
     func neighbourhoodGraph(_ i: Int, page: String) -> String {
         var neighbours: [(Int, Int, String)] = forwardTouching[i].map { (forward[$0].from, forward[$0].to, forward[$0].type.rawValue) }
         let related = Set(neighbours.flatMap { [$0.0, $0.1] })
-        for r in bodies[i].references where r != i && !related.contains(r) { neighbours.append((i, r, "links")) }
-        for b in backlinks[i] where !related.contains(b) { neighbours.append((b, i, "links")) }
+        // Relations always; plain links only while the drawing stays readable.
+        var linked = 0
+        for r in bodies[i].references where r != i && !related.contains(r) && linked < Self.neighbourLinkLimit {
+            neighbours.append((i, r, "links"))
+            linked += 1
+        }
+        for b in backlinks[i] where !related.contains(b) && linked < Self.neighbourLinkLimit {
+            neighbours.append((b, i, "links"))
+            linked += 1
+        }
         guard !neighbours.isEmpty, docs[i].kind == "decision" else { return "" }
         let order = ([i] + Set(neighbours.flatMap { [$0.0, $0.1] }).subtracting([i]).sorted { docs[$0].path < docs[$1].path })
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
