@@ -23,11 +23,12 @@ enum DecisionMatrix {
 
     static func check(_ tree: MarkdownTree, report: (SourcePosition, String, String?) -> Void) {
         for i in tree.nodes.indices where tree.nodes[i].tag == .table {
+            // Only a table with a Weight column is a matrix: read its header row before any other row.
+            guard let header = tree.childIndices(of: i).first(where: { _ in true }) else { continue }
+            let names = tree.childIndices(of: header).map { tree.plainText($0, trimmed: true) }
+            guard let w = names.firstIndex(where: { SectionKey.normalize($0).hasPrefix("weight") }) else { continue }
             let table = MarkdownNode(tree: tree, index: i)
             let rows = table.children.map { $0.children }
-            guard let header = rows.first else { continue }
-            let names = header.map { $0.plainText.trimmed }
-            guard let w = names.firstIndex(where: { SectionKey.normalize($0).hasPrefix("weight") }) else { continue }
             let optionColumns = Array((w + 1)..<names.count)
             guard !optionColumns.isEmpty else { continue }
             var weights: [(Double, [Number?])] = []
