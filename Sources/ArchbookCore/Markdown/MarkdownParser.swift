@@ -54,6 +54,8 @@ public enum MarkdownParser {
     /// records nodes in pre-order with the index just past each subtree.
     private static func convert(_ root: OpaquePointer, lineOffset: Int, sourceSize: Int) -> MarkdownTree {
         var nodes: [MarkdownTree.NodeData] = []
+        // Prose averages a node per few dozen bytes; starting near that skips most regrowing.
+        nodes.reserveCapacity(sourceSize / 32 + 8)
         // Literals are a little smaller than the source; one reservation avoids regrowing.
         var literals: [UInt8] = []
         literals.reserveCapacity(sourceSize)

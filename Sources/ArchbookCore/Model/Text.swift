@@ -14,13 +14,27 @@ public enum StatusText {
 
     /// Drops emoji, markup, a parenthesised qualifier and trailing punctuation; keeps only the first sentence.
     public static func parse(_ raw: String) -> Parsed {
-        var s = String(String.UnicodeScalarView(raw.unicodeScalars.filter { !isDecoration($0) }))
-        s = s.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+        // Statuses are nearly always ASCII: no decorations to drop, and byte searches then give the
+        // same answers as Foundation's Unicode-aware ones.
+        let ascii = raw.utf8.allSatisfy { $0 < 0x80 }
+        var s = ascii ? raw : String(String.UnicodeScalarView(raw.unicodeScalars.filter { !isDecoration($0) }))
+        for marker in [UInt8(ascii: "*"), UInt8(ascii: "_")] where s.utf8.contains(marker) {
+            s = ascii ? removingPairs(of: marker, in: s) : s.replacingOccurrences(of: marker == UInt8(ascii: "*") ? "**" : "__", with: "")
+        }
         var parts = s.split(separator: ";", omittingEmptySubsequences: true).map { String($0) }
         if parts.isEmpty { parts = [""] }
         var head = parts.removeFirst()
         // Only the first sentence is the status: "proposed. This ADR did not reach consensus..."
-        if let r = head.range(of: ". ") { head = String(head[..<r.lowerBound]) }
+        if head.utf8.contains(UInt8(ascii: ".")) {
+            if ascii {
+                let u = Array(head.utf8)
+                if let k = u.indices.dropLast().first(where: { u[$0] == UInt8(ascii: ".") && u[$0 + 1] == 0x20 }) {
+                    head = String(decoding: u[..<k], as: UTF8.self)
+                }
+            } else if let r = head.range(of: ". ") {
+                head = String(head[..<r.lowerBound])
+            }
+        }
         var note: String?
         if let open = head.firstIndex(of: "("), let close = head[open...].firstIndex(of: ")") {
             let inner = head[head.index(after: open)..<close].trimmed
@@ -31,6 +45,20 @@ public enum StatusText {
         value = trim(value, " *_`.!:,-–—")
         return Parsed(value: value, note: note,
                       trailing: parts.map { collapse($0).trimmed }.filter { !$0.isEmpty })
+    }
+
+    /// `s` without each non-overlapping pair of `marker` bytes, left to right, as `replacingOccurrences` removes them.
+    private static func removingPairs(of marker: UInt8, in s: String) -> String {
+        var out: [UInt8] = []
+        let u = Array(s.utf8)
+        out.reserveCapacity(u.count)
+        var i = 0
+        while i < u.count {
+            if u[i] == marker, i + 1 < u.count, u[i + 1] == marker { i += 2; continue }
+            out.append(u[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func isDecoration(_ u: Unicode.Scalar) -> Bool {
