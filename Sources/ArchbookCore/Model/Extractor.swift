@@ -483,7 +483,7 @@ private struct ExtractionState {
     }
 
     mutating func readDate(_ raw: String, position: SourcePosition, field: String) -> DateValue? {
-        let text = raw.trimmingCharacters(in: CharacterSet(charactersIn: " *_`"))
+        let text = Self.trimming(raw) { $0 == 0x20 || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "`") }
         switch DateText.parse(text) {
         case .valid(let y, let m, let d):
             return DateValue(raw: raw, year: y, month: m, day: d, position: position)
@@ -500,6 +500,16 @@ private struct ExtractionState {
             }
         }
         return nil
+    }
+
+    /// `s` without leading and trailing ASCII bytes matching `isEdge`; the same as trimming those
+    /// characters with Foundation, which works on Unicode scalars, but without its cost.
+    static func trimming(_ s: String, _ isEdge: (UInt8) -> Bool) -> String {
+        let u = s.utf8
+        var lo = u.startIndex, hi = u.endIndex
+        while lo < hi, isEdge(u[lo]) { lo = u.index(after: lo) }
+        while hi > lo, isEdge(u[u.index(before: hi)]) { hi = u.index(before: hi) }
+        return String(s[lo..<hi])
     }
 
     // MARK: - Tree walks

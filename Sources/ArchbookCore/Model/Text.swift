@@ -181,42 +181,52 @@ public struct GlobPattern: Sendable, Equatable {
     }
 
     public func matches(_ path: String) -> Bool {
-        let parts = path.utf8.split(separator: UInt8(ascii: "/")).map { Array($0) }
-        return Self.match(segments[...], parts[...])
+        // Every document's path is matched against every kind's globs: work on the path's bytes in
+        // place, with segments as ranges, rather than copying each segment into an array.
+        var path = path
+        return path.withUTF8 { bytes in
+            var parts: [Range<Int>] = []
+            var start = 0
+            for k in 0...bytes.count where k == bytes.count || bytes[k] == UInt8(ascii: "/") {
+                if k > start { parts.append(start..<k) }
+                start = k + 1
+            }
+            return Self.match(segments[...], parts[...], bytes)
+        }
     }
 
     private static let doubleStar: [UInt8] = [UInt8(ascii: "*"), UInt8(ascii: "*")]
 
-    private static func match(_ p: ArraySlice<[UInt8]>, _ s: ArraySlice<[UInt8]>) -> Bool {
+    private static func match(_ p: ArraySlice<[UInt8]>, _ s: ArraySlice<Range<Int>>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = p.first else { return s.isEmpty }
         if first == doubleStar {
             var rest = s
             while true {
-                if match(p.dropFirst(), rest) { return true }
+                if match(p.dropFirst(), rest, bytes) { return true }
                 if rest.isEmpty { return false }
                 rest = rest.dropFirst()
             }
         }
-        guard let seg = s.first, segment(first[...], seg[...]) else { return false }
-        return match(p.dropFirst(), s.dropFirst())
+        guard let seg = s.first, segment(first, 0, bytes, seg.lowerBound, seg.upperBound) else { return false }
+        return match(p.dropFirst(), s.dropFirst(), bytes)
     }
 
     /// Byte-wise: `*` and `?` never meet a `/` here, and a multi-byte character only matters to `?`,
     /// which then matches one byte of it — acceptable for folder and file-name patterns.
-    private static func segment(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> Bool {
-        guard let c = p.first else { return s.isEmpty }
-        switch c {
+    private static func segment(_ p: [UInt8], _ pi: Int, _ s: UnsafeBufferPointer<UInt8>, _ si: Int, _ end: Int) -> Bool {
+        guard pi < p.count else { return si == end }
+        switch p[pi] {
         case UInt8(ascii: "*"):
-            var rest = s
+            var k = si
             while true {
-                if segment(p.dropFirst(), rest) { return true }
-                if rest.isEmpty { return false }
-                rest = rest.dropFirst()
+                if segment(p, pi + 1, s, k, end) { return true }
+                if k == end { return false }
+                k += 1
             }
         case UInt8(ascii: "?"):
-            return !s.isEmpty && segment(p.dropFirst(), s.dropFirst())
+            return si < end && segment(p, pi + 1, s, si + 1, end)
         default:
-            return s.first == c && segment(p.dropFirst(), s.dropFirst())
+            return si < end && s[si] == p[pi] && segment(p, pi + 1, s, si + 1, end)
         }
     }
 }
