@@ -115,13 +115,14 @@ private struct ExtractionState {
                            "Fix the YAML syntax; quote values that contain ': ', '#', '[' or '{'.")
             }
         }
-        let tree = MarkdownParser.parse(bytes[split.bodyOffset...], lineOffset: split.bodyLineOffset)
-        return build(tree: tree, frontMatter: frontMatter)
+        let body = bytes[split.bodyOffset...]
+        let tree = MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
+        return build(tree: tree, frontMatter: frontMatter, body: body, bodyLineOffset: split.bodyLineOffset)
     }
 
     // MARK: - Building the document
 
-    mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?) -> Document {
+    mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?, body: ArraySlice<UInt8>, bodyLineOffset: Int) -> Document {
         let parseFindings = findings.count
         let sections = collectSections(tree)
         let (tasks, links) = collectTasksAndLinks(tree, sections: sections)
@@ -289,7 +290,8 @@ private struct ExtractionState {
         let doc = Document(
             path: path, kind: kind?.name, id: id, idSource: idSource, title: title, titleSource: titleSource,
             titlePosition: titlePosition, status: status, dates: dates, people: people, tags: tags,
-            relations: relations, sections: sections, tasks: tasks, links: links, frontMatter: fm, markdown: tree)
+            relations: relations, sections: sections, tasks: tasks, links: links, frontMatter: fm,
+            body: body, bodyLineOffset: bodyLineOffset)
         if let kind { validate(doc, kind: kind) }
         checkPlaceholders(tree)
         DecisionMatrix.check(tree) { position, message, hint in
