@@ -23,11 +23,10 @@ public enum Checker {
         let listing = try tree.listing()
         let context = ExtractionContext(config: config)
         let paths = listing.files.filter { path in
-            guard let ext = path.split(separator: ".").last, markdownExtensions.contains(ext.lowercased()),
-                  path.utf8.contains(UInt8(ascii: ".")) else { return false }
+            guard isMarkdownPath(path) else { return false }
             return !context.isExcluded(path)
         }
-        let results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
+        var results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
             do throws(FileTreeError) {
                 let bytes = try tree.read(path)
                 let (doc, diags) = Extractor.extract(path: path, bytes: bytes, context: context)
@@ -39,12 +38,47 @@ public enum Checker {
                 return (nil, d.map { [$0] } ?? [])
             }
         }
-        let documents = results.compactMap { $0.0 }
-        var diagnostics = results.flatMap { $0.1 }
+        // Move results out rather than copy them: a copied Document retains each of its many fields.
+        var documents: [Document] = []
+        var perFile: [[Diagnostic]] = []
+        documents.reserveCapacity(results.count)
+        perFile.reserveCapacity(results.count)
+        while let (doc, diags) = results.popLast() {
+            if let doc { documents.append(doc) }
+            perFile.append(diags)
+        }
+        documents.reverse()
+        var diagnostics = perFile.reversed().flatMap { $0 }
         var validator = HandbookValidator(documents: documents, listing: listing, config: config, displayPrefix: displayPrefix)
         diagnostics += validator.run()
         diagnostics.sort(by: Diagnostic.reportOrder)
         return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: paths.count)
+    }
+
+    static func isMarkdownPath(_ path: String) -> Bool {
+        let u = path.utf8
+        guard u.contains(UInt8(ascii: ".")) else { return false }
+        // The extension is the last non-empty run between dots; on ASCII, bytes give the same runs
+        // as Characters.
+        guard u.allSatisfy({ $0 < 0x80 }) else {
+            guard let ext = path.split(separator: ".").last else { return false }
+            return markdownExtensions.contains(ext.lowercased())
+        }
+        var end = u.endIndex
+        while end > u.startIndex, u[u.index(before: end)] == UInt8(ascii: ".") { end = u.index(before: end) }
+        let start = u[..<end].lastIndex(of: UInt8(ascii: ".")).map { u.index(after: $0) } ?? u.startIndex
+        let ext = u[start..<end]
+        func equalsLowered(_ word: StaticString) -> Bool {
+            guard ext.count == word.utf8CodeUnitCount else { return false }
+            var k = 0
+            for b in ext {
+                let lower: UInt8 = b >= 0x41 && b <= 0x5A ? b + 32 : b
+                if lower != word.utf8Start[k] { return false }
+                k += 1
+            }
+            return true
+        }
+        return equalsLowered("md") || equalsLowered("markdown")
     }
 
     /// Maps in parallel over all cores, keeping input order so output stays deterministic.
@@ -79,7 +113,14 @@ private final class ResultBuffer<R>: @unchecked Sendable {
     }
 
     func set(_ i: Int, _ value: R) { slots[i] = value }
-    func values() -> [R] { (0..<count).map { slots[$0]! } }
+    /// Moves the results out, leaving the slots empty.
+    func values() -> [R] {
+        (0..<count).map { i in
+            let value = (slots + i).move()!
+            (slots + i).initialize(to: nil)
+            return value
+        }
+    }
 }
 
 /// Rules that look across documents: IDs, links, anchors and relations.
@@ -107,14 +148,20 @@ struct HandbookValidator {
         var byPath: [String: Int] = [:]
         var byID: [String: [Int]] = [:]
         var bySlug: [String: [Int]] = [:]
-        for (i, d) in documents.enumerated() {
-            byPath[d.path] = i
-            if let id = d.id { byID[id.uppercased(), default: []].append(i) }
-            let name = String(d.path.split(separator: "/").last ?? "")
+        byPath.reserveCapacity(documents.count)
+        bySlug.reserveCapacity(documents.count)
+        // Fields are read in place: copying a whole Document retains every one of its strings and arrays.
+        for i in documents.indices {
+            let path = documents[i].path
+            byPath[path] = i
+            if let id = documents[i].id { byID[id.uppercased(), default: []].append(i) }
+            let name = String(path.split(separator: "/").last ?? "")
             let slug = name.split(separator: ".").dropLast().joined(separator: ".")
             bySlug[slug.lowercased(), default: []].append(i)
         }
-        anchorSets = documents.map { Set($0.sections.map { $0.anchor.lowercased() }) }
+        anchorSets = Checker.parallelMap(Array(documents.indices)) { i in
+            Set(documents[i].sections.map { $0.anchor.lowercased() })
+        }
         self.byPath = byPath
         self.byID = byID
         self.bySlug = bySlug
