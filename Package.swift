@@ -18,9 +18,10 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        .target(name: "CCmarkFields", dependencies: ["CCmarkGFM"]),
         .target(
             name: "ArchbookCore",
-            dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CCmarkGFM", "CCmarkFields", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "ArchbookCLI",

@@ -1,6 +1,7 @@
 // Parses GitHub Flavored Markdown with libcmark-gfm and copies the result into a Swift `MarkdownTree`.
 
 import CCmarkGFM
+import CCmarkFields
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -97,16 +98,20 @@ public enum MarkdownParser {
         return MarkdownTree(nodes: nodes, literals: literals)
     }
 
-    /// Copies a C string into `literals`; cmark replaces NUL bytes, so the string ends at the first one.
+    /// Copies one of a node's string fields into `literals`.
+    private static func append(_ field: archbook_bytes, to literals: inout [UInt8]) -> MarkdownTree.ByteSpan {
+        guard field.length > 0, let data = field.data else { return .empty }
+        let start = literals.count
+        literals.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(field.length)))
+        return MarkdownTree.ByteSpan(start: Int32(truncatingIfNeeded: start), count: field.length)
+    }
+
+    /// Copies a C string into `literals`.
     private static func append(_ p: UnsafePointer<CChar>?, to literals: inout [UInt8]) -> MarkdownTree.ByteSpan {
         guard let p else { return .empty }
-        let count = strlen(p)
-        guard count > 0 else { return .empty }
-        let start = literals.count
-        p.withMemoryRebound(to: UInt8.self, capacity: count) {
-            literals.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
+        return p.withMemoryRebound(to: UInt8.self, capacity: 1) {
+            append(archbook_bytes(data: $0, length: Int32(truncatingIfNeeded: strlen(p))), to: &literals)
         }
-        return MarkdownTree.ByteSpan(start: Int32(truncatingIfNeeded: start), count: Int32(truncatingIfNeeded: count))
     }
 
     private static func data(of node: OpaquePointer, range: SourceRange, parent: Int, end: Int,
@@ -117,7 +122,7 @@ public enum MarkdownParser {
             MarkdownTree.NodeData(tag: tag, flags: flags, number: number, range: range, parent: parent, end: end,
                                   literal: literal, extra: extra)
         }
-        func literal() -> MarkdownTree.ByteSpan { append(cmark_node_get_literal(node), to: &literals) }
+        func literal() -> MarkdownTree.ByteSpan { append(archbook_literal(node), to: &literals) }
         switch cmark_node_get_type(node) {
         case CMARK_NODE_DOCUMENT: return make(.document)
         case CMARK_NODE_BLOCK_QUOTE: return make(.blockQuote)
@@ -136,7 +141,7 @@ public enum MarkdownParser {
             var length: Int32 = 0, offset: Int32 = 0
             var character: CChar = 0
             let fenced = cmark_node_get_fenced(node, &length, &offset, &character) != 0
-            let info = append(cmark_node_get_fence_info(node), to: &literals)
+            let info = append(archbook_fence_info(node), to: &literals)
             return make(.codeBlock, flags: fenced ? Flag.fenced : 0, literal: literal(), extra: info)
         case CMARK_NODE_HTML_BLOCK: return make(.htmlBlock, literal: literal())
         case CMARK_NODE_PARAGRAPH: return make(.paragraph)
@@ -151,8 +156,8 @@ public enum MarkdownParser {
         case CMARK_NODE_EMPH: return make(.emphasis)
         case CMARK_NODE_STRONG: return make(.strong)
         case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-            let url = append(cmark_node_get_url(node), to: &literals)
-            let title = append(cmark_node_get_title(node), to: &literals)
+            let url = append(archbook_url(node), to: &literals)
+            let title = append(archbook_title(node), to: &literals)
             return make(cmark_node_get_type(node) == CMARK_NODE_LINK ? .link : .image, literal: url, extra: title)
         case CMARK_NODE_FOOTNOTE_REFERENCE: return make(.footnoteReference, literal: literal())
         case CMARK_NODE_TABLE:
