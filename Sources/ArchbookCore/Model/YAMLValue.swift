@@ -163,6 +163,14 @@ public struct FrontMatter: Sendable, Equatable {
     }
 
     public static func normalizeKey(_ key: String) -> String {
-        String(key.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
+        // Keys are looked up several times per document and are nearly always ASCII, where bytes
+        // and Characters agree.
+        if key.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: key.utf8.map { b -> UInt8 in
+                if b >= 0x41 && b <= 0x5A { return b + 32 }
+                return b == UInt8(ascii: "_") || b == 0x20 ? UInt8(ascii: "-") : b
+            }, as: UTF8.self)
+        }
+        return String(key.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
     }
 }

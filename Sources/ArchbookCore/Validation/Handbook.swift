@@ -208,6 +208,7 @@ struct HandbookValidator {
         // Byte-level: every link of every document passes through here.
         var out: [UInt8] = []
         let t = target.utf8
+        out.reserveCapacity(docPath.utf8.count + t.count + 1)
         if t.first != UInt8(ascii: "/"), let slash = docPath.utf8.lastIndex(of: UInt8(ascii: "/")) {
             out.append(contentsOf: docPath.utf8[..<slash])
         }
