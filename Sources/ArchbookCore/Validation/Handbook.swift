@@ -150,14 +150,15 @@ struct HandbookValidator {
         var bySlug: [String: [Int]] = [:]
         byPath.reserveCapacity(documents.count)
         bySlug.reserveCapacity(documents.count)
-        // Fields are read in place: copying a whole Document retains every one of its strings and arrays.
+        // Keys are computed in parallel; only the dictionary inserts are serial. Fields are read in
+        // place: copying a whole Document retains every one of its strings and arrays.
+        let keys = Checker.parallelMap(Array(documents.indices)) { i in
+            (id: documents[i].id?.uppercased(), slug: Self.slug(of: documents[i].path))
+        }
         for i in documents.indices {
-            let path = documents[i].path
-            byPath[path] = i
-            if let id = documents[i].id { byID[id.uppercased(), default: []].append(i) }
-            let name = String(path.split(separator: "/").last ?? "")
-            let slug = name.split(separator: ".").dropLast().joined(separator: ".")
-            bySlug[slug.lowercased(), default: []].append(i)
+            byPath[documents[i].path] = i
+            if let id = keys[i].id { byID[id, default: []].append(i) }
+            bySlug[keys[i].slug, default: []].append(i)
         }
         anchorSets = Checker.parallelMap(Array(documents.indices)) { i in
             Set(documents[i].sections.map { $0.anchor.lowercased() })
@@ -165,6 +166,24 @@ struct HandbookValidator {
         self.byPath = byPath
         self.byID = byID
         self.bySlug = bySlug
+    }
+
+    /// The file name without its last extension, lower-cased: how relations name documents by slug.
+    static func slug(of path: String) -> String {
+        let u = path.utf8
+        // On ASCII, byte runs between separators are the same as Character runs.
+        guard u.allSatisfy({ $0 < 0x80 }) else {
+            let name = String(path.split(separator: "/").last ?? "")
+            return name.split(separator: ".").dropLast().joined(separator: ".").lowercased()
+        }
+        let name = u.split(separator: UInt8(ascii: "/")).last ?? u[u.startIndex..<u.startIndex]
+        var out: [UInt8] = []
+        out.reserveCapacity(name.count)
+        for part in name.split(separator: UInt8(ascii: ".")).dropLast() {
+            if !out.isEmpty { out.append(UInt8(ascii: ".")) }
+            out.append(contentsOf: part.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 })
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     mutating func report(_ doc: Int, _ rule: Rule, _ position: SourcePosition, _ message: String, hint: String? = nil) {
