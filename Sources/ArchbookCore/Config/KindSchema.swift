@@ -171,8 +171,8 @@ public enum SectionKey {
             text = text.lowercased()
             if text.utf8.contains(UInt8(ascii: "(")) { text = text.replacingOccurrences(of: "(optional)", with: "") }
         }
-        let utf8 = text.utf8
-        return utf8.withContiguousStorageIfAvailable(normalizeBytes) ?? Array(utf8).withUnsafeBufferPointer(normalizeBytes)
+        // withUTF8 also serves small strings in place, without copying them into an array.
+        return text.withUTF8(normalizeBytes)
     }
 
     /// The byte rules of `normalize`, writing straight into the result: headings and table cells of

@@ -140,18 +140,20 @@ public enum Slug {
     /// GitHub's heading anchor: lower case, letters/digits/spaces/hyphens/underscores kept, spaces to hyphens.
     public static func anchor(_ heading: String) -> String {
         if heading.utf8.allSatisfy({ $0 < 0x80 }) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(heading.utf8.count)
-            for b in heading.utf8 {
-                switch b {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(b + 32)
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                     UInt8(ascii: "-"), UInt8(ascii: "_"): bytes.append(b)
-                case UInt8(ascii: " "): bytes.append(UInt8(ascii: "-"))
-                default: break
+            return String(unsafeUninitializedCapacity: heading.utf8.count) { out in
+                var n = 0
+                for b in heading.utf8 {
+                    switch b {
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): out[n] = b + 32
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                         UInt8(ascii: "-"), UInt8(ascii: "_"): out[n] = b
+                    case UInt8(ascii: " "): out[n] = UInt8(ascii: "-")
+                    default: continue
+                    }
+                    n += 1
                 }
+                return n
             }
-            return String(decoding: bytes, as: UTF8.self)
         }
         var out = ""
         for ch in heading.lowercased() {
@@ -246,8 +248,8 @@ public struct IDText: Equatable, Sendable {
         if i < scalars.count, scalars[i] == "-" || scalars[i] == " " || scalars[i] == "_" , prefix != nil { i += 1 }
         var j = i
         while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
-        guard j > i, j == scalars.count, j - i <= 12, let n = Int(String(String.UnicodeScalarView(scalars[i..<j]))) else { return nil }
-        return IDText(prefix: prefix, number: n)
+        guard j > i, j == scalars.count, j - i <= 12 else { return nil }
+        return IDText(prefix: prefix, number: scalars[i..<j].reduce(0) { $0 * 10 + Int($1.value - 0x30) })
     }
 
     /// A number at the start of a file name: `0007-use-kafka.md` gives 7.
@@ -266,6 +268,8 @@ public struct IDText: Equatable, Sendable {
         return Int(digits)
     }
 
+    private static let titleSeparators: [Unicode.Scalar] = [".", ":", ")", " ", "-", "–", "—"]
+
     /// An ID at the start of a title: `ADR-007: Use X`, `7. Use X`, `ADR 12 - Use X`.
     /// Returns the ID and the title without it.
     public static func fromTitle(_ title: String) -> (id: IDText, rest: String)? {
@@ -280,11 +284,12 @@ public struct IDText: Equatable, Sendable {
         }
         var j = i
         while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
-        guard j > i, j - i <= 12, let n = Int(String(String.UnicodeScalarView(scalars[i..<j]))) else { return nil }
+        guard j > i, j - i <= 12 else { return nil }
+        let n = scalars[i..<j].reduce(0) { $0 * 10 + Int($1.value - 0x30) }
         // A separator must follow: "7. X", "7: X", "7) X", "ADR-7 - X", or (with a prefix) just a space.
         var k = j
         var separated = false
-        while k < scalars.count, [".", ":", ")", " ", "-", "–", "—"].contains(scalars[k]) {
+        while k < scalars.count, titleSeparators.contains(scalars[k]) {
             if scalars[k] != " " || prefix != nil { separated = true }
             k += 1
         }

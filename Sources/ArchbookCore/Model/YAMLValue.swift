@@ -166,10 +166,12 @@ public struct FrontMatter: Sendable, Equatable {
         // Keys are looked up several times per document and are nearly always ASCII, where bytes
         // and Characters agree.
         if key.utf8.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: key.utf8.map { b -> UInt8 in
-                if b >= 0x41 && b <= 0x5A { return b + 32 }
-                return b == UInt8(ascii: "_") || b == 0x20 ? UInt8(ascii: "-") : b
-            }, as: UTF8.self)
+            return String(unsafeUninitializedCapacity: key.utf8.count) { out in
+                for (k, b) in key.utf8.enumerated() {
+                    out[k] = b >= 0x41 && b <= 0x5A ? b + 32 : b == UInt8(ascii: "_") || b == 0x20 ? UInt8(ascii: "-") : b
+                }
+                return key.utf8.count
+            }
         }
         return String(key.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
     }
