@@ -295,7 +295,8 @@ public struct IDText: Equatable, Sendable {
         }
         if k == scalars.count, prefix != nil { separated = true }
         guard separated else { return nil }
-        let rest = String(String.UnicodeScalarView(scalars[k...])).trimmed
+        // Sliced from the title itself: rebuilding it scalar by scalar regrows the string many times.
+        let rest = String(title.unicodeScalars[title.unicodeScalars.index(title.unicodeScalars.startIndex, offsetBy: k)...]).trimmed
         return (IDText(prefix: prefix, number: n), rest)
     }
 }
