@@ -741,18 +741,24 @@ private struct ExtractionState {
         func isCandidate(_ b: UInt8) -> Bool { b == UInt8(ascii: "{") || b == UInt8(ascii: "|") }
         // Most documents hold neither brace nor pipe in any literal: one scan rules the whole tree out.
         guard tree.literals.contains(where: isCandidate) else { return }
+        // Look before building anything: most blocks hold neither brace nor pipe. One pass over the
+        // text nodes marks the paragraphs, headings and cells around those that do.
+        var candidates: Set<Int> = []
+        tree.literals.withUnsafeBufferPointer { literals in
+            for k in tree.nodes.indices where tree.nodes[k].tag == .text {
+                guard UnsafeBufferPointer(rebasing: literals[tree.nodes[k].literal.range]).contains(where: isCandidate) else { continue }
+                var p = tree.nodes[k].parent
+                while p >= 0 {
+                    let tag = tree.nodes[p].tag
+                    if tag == .paragraph || tag == .heading || tag == .tableCell { candidates.insert(p) }
+                    p = tree.nodes[p].parent
+                }
+            }
+        }
         var text: [UInt8] = []
         var starts: [(offset: Int, position: SourcePosition)] = []
-        for i in tree.nodes.indices {
-            let tag = tree.nodes[i].tag
-            guard tag == .paragraph || tag == .heading || tag == .tableCell else { continue }
+        for i in candidates.sorted() {
             let end = tree.nodes[i].end
-            // Look before building anything: most blocks hold neither brace nor pipe.
-            var candidate = false
-            for k in (i + 1)..<end where tree.nodes[k].tag == .text {
-                if tree.literals[tree.nodes[k].literal.range].contains(where: isCandidate) { candidate = true; break }
-            }
-            guard candidate else { continue }
             // Concatenate this block's own text runs, skipping code spans and nested blocks.
             text.removeAll(keepingCapacity: true)
             starts.removeAll(keepingCapacity: true)
