@@ -366,28 +366,47 @@ struct HandbookValidator {
         return nil
     }
 
+    /// Resolution reads only shared, immutable state, so it runs per document in parallel; results
+    /// and findings are then taken in document order, as a serial loop would produce them.
     mutating func checkRelationTargets() -> [ResolvedRelation] {
+        let validator = self
+        let perDocument = Checker.parallelMap(Array(documents.indices)) { validator.relationTargets(of: $0) }
         var out: [ResolvedRelation] = []
-        for (i, doc) in documents.enumerated() {
-            for rel in doc.relations {
-                if let t = target(rel.target, from: i) {
-                    out.append(ResolvedRelation(from: i, relation: rel, to: t))
-                } else {
-                    report(i, Rules.relationTargetMissing, rel.position,
-                           "\(rel.type.phrase) '\(rel.target)', which is not a document in this handbook",
-                           hint: "Point the relation at an existing document's ID (e.g. \(config.kind(named: doc.kind ?? "")?.canonicalID(number: 1) ?? "ADR-0001")) or relative path.")
-                }
-            }
+        for (resolved, found) in perDocument {
+            out += resolved
+            findings += found
         }
         return out
     }
 
+    func relationTargets(of i: Int) -> ([ResolvedRelation], [(Int, Finding)]) {
+        var resolved: [ResolvedRelation] = []
+        var found: [(Int, Finding)] = []
+        for rel in documents[i].relations {
+            if let t = target(rel.target, from: i) {
+                resolved.append(ResolvedRelation(from: i, relation: rel, to: t))
+            } else {
+                found.append((i, Finding(rule: Rules.relationTargetMissing, position: rel.position,
+                                         message: "\(rel.type.phrase) '\(rel.target)', which is not a document in this handbook",
+                                         hint: "Point the relation at an existing document's ID (e.g. \(config.kind(named: documents[i].kind ?? "")?.canonicalID(number: 1) ?? "ADR-0001")) or relative path.")))
+            }
+        }
+        return (resolved, found)
+    }
+
+    /// One relation as a set member: source, type and target.
+    private struct RelationKey: Hashable {
+        var from: Int
+        var type: RelationType
+        var to: Int
+    }
+
     mutating func checkReciprocity(_ resolved: [ResolvedRelation]) {
-        var has = Set<String>()
-        for r in resolved { has.insert("\(r.from)|\(r.relation.type.rawValue)|\(r.to)") }
+        var has = Set<RelationKey>()
+        for r in resolved { has.insert(RelationKey(from: r.from, type: r.relation.type, to: r.to)) }
         for r in resolved {
             guard let inverse = r.relation.type.inverse, r.from != r.to else { continue }
-            if !has.contains("\(r.to)|\(inverse.rawValue)|\(r.from)") {
+            if !has.contains(RelationKey(from: r.to, type: inverse, to: r.from)) {
                 let other = documents[r.to]
                 let line = inverse.phrase.prefix(1).uppercased() + inverse.phrase.dropFirst()
                 let article = "aeiou".contains(line.lowercased().first!) ? "an" : "a"
