@@ -22,6 +22,17 @@ archbook_bytes archbook_url(cmark_node *node) { return chunk(&node->as.link.url)
 archbook_bytes archbook_title(cmark_node *node) { return chunk(&node->as.link.title); }
 archbook_bytes archbook_fence_info(cmark_node *node) { return chunk(&node->as.code.info); }
 
+void archbook_get_node_info(cmark_node *node, archbook_node_info *info) {
+    info->type = (cmark_node_type)node->type;
+    info->start_line = node->start_line;
+    info->start_column = node->start_column;
+    info->end_line = node->end_line;
+    info->end_column = node->end_column;
+    info->first_child = node->first_child;
+    info->next = node->next;
+    info->parent = node->parent;
+}
+
 #else
 
 static archbook_bytes cstring(const char *s) {
@@ -33,5 +44,16 @@ archbook_bytes archbook_literal(cmark_node *node) { return cstring(cmark_node_ge
 archbook_bytes archbook_url(cmark_node *node) { return cstring(cmark_node_get_url(node)); }
 archbook_bytes archbook_title(cmark_node *node) { return cstring(cmark_node_get_title(node)); }
 archbook_bytes archbook_fence_info(cmark_node *node) { return cstring(cmark_node_get_fence_info(node)); }
+
+void archbook_get_node_info(cmark_node *node, archbook_node_info *info) {
+    info->type = cmark_node_get_type(node);
+    info->start_line = cmark_node_get_start_line(node);
+    info->start_column = cmark_node_get_start_column(node);
+    info->end_line = cmark_node_get_end_line(node);
+    info->end_column = cmark_node_get_end_column(node);
+    info->first_child = cmark_node_first_child(node);
+    info->next = cmark_node_next(node);
+    info->parent = cmark_node_parent(node);
+}
 
 #endif

@@ -63,35 +63,41 @@ public enum MarkdownParser {
         var stack: [Int] = []
         var node: OpaquePointer? = root
         var lastLine = 1 + lineOffset
+        var info = archbook_node_info()
         while let current = node {
             let idx = nodes.count
+            archbook_get_node_info(current, &info)
             var range = SourceRange(
-                start: SourcePosition(line: Int(cmark_node_get_start_line(current)) + lineOffset,
-                                      column: Int(cmark_node_get_start_column(current))),
-                end: SourcePosition(line: Int(cmark_node_get_end_line(current)) + lineOffset,
-                                    column: Int(cmark_node_get_end_column(current))))
+                start: SourcePosition(line: Int(info.start_line) + lineOffset, column: Int(info.start_column)),
+                end: SourcePosition(line: Int(info.end_line) + lineOffset, column: Int(info.end_column)))
             // Some inlines carry no position of their own; place them at the nearest known line.
             if range.start.line <= lineOffset {
                 let p = stack.last.map { nodes[$0].start } ?? SourcePosition(line: lastLine, column: 1)
                 range = SourceRange(start: p, end: p)
             }
             lastLine = range.start.line
-            nodes.append(data(of: current, range: range, parent: stack.last ?? -1, end: idx + 1, literals: &literals))
-            if let child = cmark_node_first_child(current) {
+            nodes.append(data(of: current, type: info.type, range: range, parent: stack.last ?? -1, end: idx + 1,
+                              literals: &literals))
+            if let child = info.first_child {
                 stack.append(idx)
                 node = child
                 continue
             }
             var n: OpaquePointer? = current
+            var next = info.next, parent = info.parent
             node = nil
             while let m = n {
                 if m == root { break }
-                if let next = cmark_node_next(m) {
+                if let next {
                     node = next
                     break
                 }
-                n = cmark_node_parent(m)
+                n = parent
                 if let closed = stack.popLast() { nodes[closed].endIndex = Int32(truncatingIfNeeded: nodes.count) }
+                if let p = n {
+                    next = cmark_node_next(p)
+                    parent = cmark_node_parent(p)
+                }
             }
         }
         while let closed = stack.popLast() { nodes[closed].endIndex = Int32(truncatingIfNeeded: nodes.count) }
@@ -114,7 +120,7 @@ public enum MarkdownParser {
         }
     }
 
-    private static func data(of node: OpaquePointer, range: SourceRange, parent: Int, end: Int,
+    private static func data(of node: OpaquePointer, type: cmark_node_type, range: SourceRange, parent: Int, end: Int,
                              literals: inout [UInt8]) -> MarkdownTree.NodeData {
         typealias Flag = MarkdownTree.Flag
         func make(_ tag: NodeTag, flags: UInt8 = 0, number: Int32 = 0,
@@ -123,7 +129,7 @@ public enum MarkdownParser {
                                   literal: literal, extra: extra)
         }
         func literal() -> MarkdownTree.ByteSpan { append(archbook_literal(node), to: &literals) }
-        switch cmark_node_get_type(node) {
+        switch type {
         case CMARK_NODE_DOCUMENT: return make(.document)
         case CMARK_NODE_BLOCK_QUOTE: return make(.blockQuote)
         case CMARK_NODE_LIST:
@@ -158,7 +164,7 @@ public enum MarkdownParser {
         case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
             let url = append(archbook_url(node), to: &literals)
             let title = append(archbook_title(node), to: &literals)
-            return make(cmark_node_get_type(node) == CMARK_NODE_LINK ? .link : .image, literal: url, extra: title)
+            return make(type == CMARK_NODE_LINK ? .link : .image, literal: url, extra: title)
         case CMARK_NODE_FOOTNOTE_REFERENCE: return make(.footnoteReference, literal: literal())
         case CMARK_NODE_TABLE:
             let n = Int(cmark_gfm_extensions_get_table_columns(node))

@@ -19,4 +19,13 @@ archbook_bytes archbook_title(cmark_node *node);
 /// A code block's info string.
 archbook_bytes archbook_fence_info(cmark_node *node);
 
+/// What the tree walk needs of every node, fetched in one call rather than eight.
+typedef struct {
+    cmark_node_type type;
+    int start_line, start_column, end_line, end_column;
+    cmark_node *first_child, *next, *parent;
+} archbook_node_info;
+
+void archbook_get_node_info(cmark_node *node, archbook_node_info *info);
+
 #endif
