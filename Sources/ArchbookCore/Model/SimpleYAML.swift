@@ -3,10 +3,9 @@
 
 enum SimpleYAML {
     /// The mapping Yams would produce for `text`, or nil when `text` is not in the plain subset.
-    /// The subset: `\n` line ends, entries starting in column 1, keys of ASCII letters, digits, `-` and
-    /// `_`, each key once, and values that are a plain scalar, a flow list of them or a block list of
-    /// them (`- item` lines), made of characters that mean nothing to YAML, or a double-quoted
-    /// scalar without escapes.
+    /// The subset: ASCII, `\n` line ends, one entry per line starting in column 1, keys of letters,
+    /// digits, `-` and `_`, each key once, and values that are a plain scalar or a flow list of them,
+    /// made of characters that mean nothing to YAML.
     static func read(_ text: String, lineOffset: Int) -> YAMLValue? {
         var text = text
         return text.withUTF8 { read($0, lineOffset: lineOffset) }
@@ -18,11 +17,8 @@ enum SimpleYAML {
         var keys: Set<String> = []
         var line = 1
         var i = 0
-        // YAML counts columns in characters, not bytes.
         func position(_ offset: Int, lineStart: Int) -> SourcePosition {
-            var column = 1
-            for k in lineStart..<offset where u[k] & 0xC0 != 0x80 { column += 1 }
-            return SourcePosition(line: line + lineOffset, column: column)
+            SourcePosition(line: line + lineOffset, column: offset - lineStart + 1)
         }
         while i < u.count {
             let lineStart = i
@@ -32,44 +28,12 @@ enum SimpleYAML {
             guard isLetter(u[i]) else { return nil }
             while i < end, isLetter(u[i]) || isDigit(u[i]) || u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "_") { i += 1 }
             let key = String(decoding: UnsafeBufferPointer(rebasing: u[lineStart..<i]), as: UTF8.self)
-            guard i < end, u[i] == UInt8(ascii: ":"), keys.insert(key).inserted else { return nil }
-            let keyPosition = position(lineStart, lineStart: lineStart)
+            guard i + 1 < end, u[i] == UInt8(ascii: ":"), u[i + 1] == 0x20, keys.insert(key).inserted else { return nil }
             i += 1
-            // Value: a block list on the following lines, a flow list or a scalar.
-            let value: YAMLValue
-            if i == end {
-                var items: [YAMLValue] = []
-                var listPosition: SourcePosition?
-                var indent: Int?
-                i = end + 1
-                while i < u.count {
-                    let itemLine = i
-                    var itemEnd = i
-                    while u[itemEnd] != 0x0A { itemEnd += 1 }
-                    while i < itemEnd, u[i] == 0x20 { i += 1 }
-                    guard i + 1 < itemEnd, u[i] == UInt8(ascii: "-"), u[i + 1] == 0x20,
-                          indent == nil || indent == i - itemLine else { i = itemLine; break }
-                    line += 1
-                    indent = i - itemLine
-                    if listPosition == nil { listPosition = position(i, lineStart: itemLine) }
-                    i += 1
-                    while i < itemEnd, u[i] == 0x20 { i += 1 }
-                    guard let (s, e) = scalar(u, from: i, to: itemEnd, inList: false) else { return nil }
-                    var rest = e
-                    while rest < itemEnd, u[rest] == 0x20 { rest += 1 }
-                    guard rest == itemEnd else { return nil }
-                    items.append(.scalar(String(decoding: UnsafeBufferPointer(rebasing: u[s..<e]), as: UTF8.self),
-                                         position(s, lineStart: itemLine)))
-                    i = itemEnd + 1
-                }
-                guard let listPosition else { return nil }
-                entries.append(YAMLEntry(key: key, keyPosition: keyPosition, value: .sequence(items, listPosition)))
-                line += 1
-                continue
-            }
-            guard u[i] == 0x20 else { return nil }
             while i < end, u[i] == 0x20 { i += 1 }
             guard i < end else { return nil }
+            // Value: a flow list or a scalar.
+            let value: YAMLValue
             if u[i] == UInt8(ascii: "[") {
                 let open = i
                 var items: [YAMLValue] = []
@@ -94,21 +58,6 @@ enum SimpleYAML {
                 while i < end, u[i] == 0x20 { i += 1 }
                 guard i == end else { return nil }
                 value = .sequence(items, position(open, lineStart: lineStart))
-            } else if u[i] == UInt8(ascii: "\"") {
-                // A double-quoted scalar without escapes: its text is what lies between the quotes.
-                let open = i
-                i += 1
-                while i < end, u[i] != UInt8(ascii: "\"") {
-                    guard u[i] >= 0x20, u[i] != 0x7F, u[i] != UInt8(ascii: "\\"), u[i] < 0x80 || isPlainNonASCII(u, i, end) else { return nil }
-                    i += 1
-                }
-                guard i < end else { return nil }
-                let close = i
-                i += 1
-                while i < end, u[i] == 0x20 { i += 1 }
-                guard i == end else { return nil }
-                value = .scalar(String(decoding: UnsafeBufferPointer(rebasing: u[(open + 1)..<close]), as: UTF8.self),
-                                position(open, lineStart: lineStart))
             } else {
                 guard let (s, e) = scalar(u, from: i, to: end, inList: false) else { return nil }
                 var rest = e
@@ -117,7 +66,7 @@ enum SimpleYAML {
                 value = .scalar(String(decoding: UnsafeBufferPointer(rebasing: u[s..<e]), as: UTF8.self),
                                 position(s, lineStart: lineStart))
             }
-            entries.append(YAMLEntry(key: key, keyPosition: keyPosition, value: value))
+            entries.append(YAMLEntry(key: key, keyPosition: position(lineStart, lineStart: lineStart), value: value))
             i = end + 1
             line += 1
         }
@@ -126,37 +75,20 @@ enum SimpleYAML {
 
     /// A plain scalar from `start`: it begins with a letter or digit, holds only letters, digits, spaces
     /// and `. / + - _ ( )`, and ends before trailing spaces (and, in a list, before `,` or `]`).
-    /// Non-ASCII characters count as letters, except those YAML treats as line breaks, byte-order
-    /// marks or unprintable.
     private static func scalar(_ u: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, inList: Bool) -> (Int, Int)? {
-        guard start < end, isLetter(u[start]) || isDigit(u[start]) || u[start] >= 0x80 else { return nil }
+        guard start < end, isLetter(u[start]) || isDigit(u[start]) else { return nil }
         var i = start
         var last = start
         while i < end {
             let b = u[i]
             if inList && (b == UInt8(ascii: ",") || b == UInt8(ascii: "]")) { break }
-            if b >= 0x80 {
-                guard isPlainNonASCII(u, i, end) else { return nil }
-            } else {
-                guard isLetter(b) || isDigit(b) || b == 0x20 || b == UInt8(ascii: ".") || b == UInt8(ascii: "/")
-                    || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
-                    || b == UInt8(ascii: "(") || b == UInt8(ascii: ")") else { return nil }
-            }
+            guard isLetter(b) || isDigit(b) || b == 0x20 || b == UInt8(ascii: ".") || b == UInt8(ascii: "/")
+                || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+                || b == UInt8(ascii: "(") || b == UInt8(ascii: ")") else { return nil }
             if b != 0x20 { last = i }
             i += 1
         }
         return (start, last + 1)
-    }
-
-    /// False at the first byte of U+0080–U+009F (C1 controls, NEL), U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF.
-    private static func isPlainNonASCII(_ u: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Bool {
-        func at(_ k: Int) -> UInt8 { i + k < end ? u[i + k] : 0 }
-        switch u[i] {
-        case 0xC2: return at(1) >= 0xA0
-        case 0xE2: return !(at(1) == 0x80 && (at(2) == 0xA8 || at(2) == 0xA9))
-        case 0xEF: return !(at(1) == 0xBB && at(2) == 0xBF) && !(at(1) == 0xBF && (at(2) == 0xBE || at(2) == 0xBF))
-        default: return true
-        }
     }
 
     private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
