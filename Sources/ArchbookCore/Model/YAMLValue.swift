@@ -62,11 +62,6 @@ public enum YAMLReader {
 
     /// Parses one YAML document. `lineOffset` shifts positions to file lines. Returns nil for an empty document.
     public static func read(_ text: String, lineOffset: Int = 0) -> Result<YAMLValue?, YAMLParseError> {
-        if let value = SimpleYAML.read(text, lineOffset: lineOffset) { return .success(value) }
-        return readWithYams(text, lineOffset: lineOffset)
-    }
-
-    static func readWithYams(_ text: String, lineOffset: Int) -> Result<YAMLValue?, YAMLParseError> {
         let node: Node?
         do {
             // Every scalar is read as text, so Yams' tag resolution (regexes per scalar) would be wasted work.
