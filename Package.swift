@@ -19,10 +19,12 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        .target(name: "CCmarkFields", dependencies: ["CCmarkGFM"]),
         .target(
             name: "ArchbookCore",
             dependencies: [
                 "CCmarkGFM",
+                "CCmarkFields",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

@@ -39,9 +39,18 @@ public struct DiskFileTree: FileTree {
                 if name.hasPrefix(".") || ignoredDirectoryNames.contains(name) { continue }
                 let childRel = rel.isEmpty ? name : rel + "/" + name
                 if childRel == excluded { continue }
-                var st = stat()
-                guard lstat(root + "/" + childRel, &st) == 0 else { continue }
-                let mode = st.st_mode & S_IFMT
+                // The directory entry usually says what it is; lstat only when the file system does not.
+                let mode: mode_t
+                switch Int32(entry.pointee.d_type) {
+                case Int32(DT_DIR): mode = S_IFDIR
+                case Int32(DT_REG): mode = S_IFREG
+                case Int32(DT_LNK): mode = S_IFLNK
+                case Int32(DT_UNKNOWN):
+                    var st = stat()
+                    guard lstat(root + "/" + childRel, &st) == 0 else { continue }
+                    mode = st.st_mode & S_IFMT
+                default: continue
+                }
                 if mode == S_IFDIR {
                     dirs.append(childRel)
                     pending.append(childRel)

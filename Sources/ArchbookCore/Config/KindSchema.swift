@@ -171,7 +171,14 @@ public enum SectionKey {
             text = text.lowercased()
             if text.utf8.contains(UInt8(ascii: "(")) { text = text.replacingOccurrences(of: "(optional)", with: "") }
         }
-        let bytes = text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+        // withUTF8 also serves small strings in place, without copying them into an array.
+        return text.withUTF8(normalizeBytes)
+    }
+
+    /// The byte rules of `normalize`, writing straight into the result: headings and table cells of
+    /// every document pass through here.
+    private static func normalizeBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
         var i = 0
         while i < bytes.count, bytes[i] == 0x20 { i += 1 }
         var j = i
@@ -179,20 +186,23 @@ public enum SectionKey {
         if j > i, j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x29 || bytes[j - 1] == 0x2E {
             i = bytes[j] == 0x29 ? j + 1 : j
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var lastSpace = true
-        for b in bytes[i...] {
-            if b == UInt8(ascii: "*") || b == UInt8(ascii: "_") || b == UInt8(ascii: "`") { continue }
-            if b == 0x20 || b == 0x09 {
-                if !lastSpace { out.append(0x20) }
-                lastSpace = true
-                continue
+        return String(unsafeUninitializedCapacity: max(1, bytes.count - i)) { out in
+            var n = 0
+            var lastSpace = true
+            for k in i..<bytes.count {
+                let b = bytes[k]
+                if b == UInt8(ascii: "*") || b == UInt8(ascii: "_") || b == UInt8(ascii: "`") { continue }
+                if b == 0x20 || b == 0x09 {
+                    if !lastSpace { out[n] = 0x20; n += 1 }
+                    lastSpace = true
+                    continue
+                }
+                out[n] = lower(b)
+                n += 1
+                lastSpace = false
             }
-            out.append(b)
-            lastSpace = false
+            while n > 0, out[n - 1] == 0x20 || out[n - 1] == UInt8(ascii: ":") { n -= 1 }
+            return n
         }
-        while let l = out.last, l == 0x20 || l == UInt8(ascii: ":") { out.removeLast() }
-        return String(decoding: out, as: UTF8.self)
     }
 }

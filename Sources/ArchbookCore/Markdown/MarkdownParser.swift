@@ -1,6 +1,12 @@
 // Parses GitHub Flavored Markdown with libcmark-gfm and copies the result into a Swift `MarkdownTree`.
 
 import CCmarkGFM
+import CCmarkFields
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 public enum MarkdownParser {
     /// The GFM extensions every document is parsed with.
@@ -19,7 +25,7 @@ public enum MarkdownParser {
         _ = registered
         let options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
         guard let parser = cmark_parser_new(options) else {
-            return MarkdownTree(nodes: [.init(kind: .document, tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)])
+            return MarkdownTree(nodes: [.init(tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)], literals: [])
         }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
@@ -35,10 +41,10 @@ public enum MarkdownParser {
             }
         }
         guard let doc = cmark_parser_finish(parser) else {
-            return MarkdownTree(nodes: [.init(kind: .document, tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)])
+            return MarkdownTree(nodes: [.init(tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)], literals: [])
         }
         defer { cmark_node_free(doc) }
-        return convert(doc, lineOffset: lineOffset)
+        return convert(doc, lineOffset: lineOffset, sourceSize: bytes.count)
     }
 
     public static func parse(_ text: String) -> MarkdownTree {
@@ -47,125 +53,133 @@ public enum MarkdownParser {
 
     /// Walks the C tree iteratively (deeply nested input must not exhaust the stack) and
     /// records nodes in pre-order with the index just past each subtree.
-    private static func convert(_ root: OpaquePointer, lineOffset: Int) -> MarkdownTree {
-        var kinds: [MarkdownKind] = []
-        var ranges: [SourceRange] = []
-        var parents: [Int] = []
-        var ends: [Int] = []
+    private static func convert(_ root: OpaquePointer, lineOffset: Int, sourceSize: Int) -> MarkdownTree {
+        var nodes: [MarkdownTree.NodeData] = []
+        // Prose averages a node per few dozen bytes; starting near that skips most regrowing.
+        nodes.reserveCapacity(sourceSize / 32 + 8)
+        // Literals are a little smaller than the source; one reservation avoids regrowing.
+        var literals: [UInt8] = []
+        literals.reserveCapacity(sourceSize)
         var stack: [Int] = []
         var node: OpaquePointer? = root
         var lastLine = 1 + lineOffset
+        var info = archbook_node_info()
         while let current = node {
-            let idx = kinds.count
-            kinds.append(kind(of: current))
+            let idx = nodes.count
+            archbook_get_node_info(current, &info)
             var range = SourceRange(
-                start: SourcePosition(line: Int(cmark_node_get_start_line(current)) + lineOffset,
-                                      column: Int(cmark_node_get_start_column(current))),
-                end: SourcePosition(line: Int(cmark_node_get_end_line(current)) + lineOffset,
-                                    column: Int(cmark_node_get_end_column(current))))
+                start: SourcePosition(line: Int(info.start_line) + lineOffset, column: Int(info.start_column)),
+                end: SourcePosition(line: Int(info.end_line) + lineOffset, column: Int(info.end_column)))
             // Some inlines carry no position of their own; place them at the nearest known line.
             if range.start.line <= lineOffset {
-                let p = stack.last.map { ranges[$0].start } ?? SourcePosition(line: lastLine, column: 1)
+                let p = stack.last.map { nodes[$0].start } ?? SourcePosition(line: lastLine, column: 1)
                 range = SourceRange(start: p, end: p)
             }
             lastLine = range.start.line
-            ranges.append(range)
-            parents.append(stack.last ?? -1)
-            ends.append(idx + 1)
-            if let child = cmark_node_first_child(current) {
+            nodes.append(data(of: current, type: info.type, range: range, parent: stack.last ?? -1, end: idx + 1,
+                              literals: &literals))
+            if let child = info.first_child {
                 stack.append(idx)
                 node = child
                 continue
             }
             var n: OpaquePointer? = current
+            var next = info.next, parent = info.parent
             node = nil
             while let m = n {
                 if m == root { break }
-                if let next = cmark_node_next(m) {
+                if let next {
                     node = next
                     break
                 }
-                n = cmark_node_parent(m)
-                if let closed = stack.popLast() { ends[closed] = kinds.count }
+                n = parent
+                if let closed = stack.popLast() { nodes[closed].endIndex = Int32(truncatingIfNeeded: nodes.count) }
+                if let p = n {
+                    next = cmark_node_next(p)
+                    parent = cmark_node_parent(p)
+                }
             }
         }
-        while let closed = stack.popLast() { ends[closed] = kinds.count }
-        var data: [MarkdownTree.NodeData] = []
-        data.reserveCapacity(kinds.count)
-        for i in kinds.indices {
-            data.append(.init(kind: kinds[i], tag: NodeTag(kinds[i]), range: ranges[i], parent: parents[i], end: ends[i]))
+        while let closed = stack.popLast() { nodes[closed].endIndex = Int32(truncatingIfNeeded: nodes.count) }
+        return MarkdownTree(nodes: nodes, literals: literals)
+    }
+
+    /// Copies one of a node's string fields into `literals`.
+    private static func append(_ field: archbook_bytes, to literals: inout [UInt8]) -> MarkdownTree.ByteSpan {
+        guard field.length > 0, let data = field.data else { return .empty }
+        let start = literals.count
+        literals.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(field.length)))
+        return MarkdownTree.ByteSpan(start: Int32(truncatingIfNeeded: start), count: field.length)
+    }
+
+    /// Copies a C string into `literals`.
+    private static func append(_ p: UnsafePointer<CChar>?, to literals: inout [UInt8]) -> MarkdownTree.ByteSpan {
+        guard let p else { return .empty }
+        return p.withMemoryRebound(to: UInt8.self, capacity: 1) {
+            append(archbook_bytes(data: $0, length: Int32(truncatingIfNeeded: strlen(p))), to: &literals)
         }
-        return MarkdownTree(nodes: data)
     }
 
-    private static func string(_ p: UnsafePointer<CChar>?) -> String {
-        p.map { String(cString: $0) } ?? ""
-    }
-
-    private static func kind(of node: OpaquePointer) -> MarkdownKind {
-        let type = cmark_node_get_type(node)
+    private static func data(of node: OpaquePointer, type: cmark_node_type, range: SourceRange, parent: Int, end: Int,
+                             literals: inout [UInt8]) -> MarkdownTree.NodeData {
+        typealias Flag = MarkdownTree.Flag
+        func make(_ tag: NodeTag, flags: UInt8 = 0, number: Int32 = 0,
+                  literal: MarkdownTree.ByteSpan = .empty, extra: MarkdownTree.ByteSpan = .empty) -> MarkdownTree.NodeData {
+            MarkdownTree.NodeData(tag: tag, flags: flags, number: number, range: range, parent: parent, end: end,
+                                  literal: literal, extra: extra)
+        }
+        func literal() -> MarkdownTree.ByteSpan { append(archbook_literal(node), to: &literals) }
         switch type {
-        case CMARK_NODE_DOCUMENT: return .document
-        case CMARK_NODE_BLOCK_QUOTE: return .blockQuote
+        case CMARK_NODE_DOCUMENT: return make(.document)
+        case CMARK_NODE_BLOCK_QUOTE: return make(.blockQuote)
         case CMARK_NODE_LIST:
-            return .list(ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
-                         start: Int(cmark_node_get_list_start(node)),
-                         tight: cmark_node_get_list_tight(node) != 0)
+            return make(.list, flags: (cmark_node_get_list_type(node) == CMARK_ORDERED_LIST ? Flag.ordered : 0)
+                            | (cmark_node_get_list_tight(node) != 0 ? Flag.tight : 0),
+                        number: cmark_node_get_list_start(node))
         case CMARK_NODE_ITEM:
             // Only the tasklist extension claims list items.
             if cmark_node_get_syntax_extension(node) != nil {
-                return .item(task: cmark_gfm_extensions_get_tasklist_item_checked(node) ? .checked : .unchecked)
+                return make(.taskItem, flags: cmark_gfm_extensions_get_tasklist_item_checked(node) ? Flag.checked : 0)
             }
-            return .item(task: nil)
+            return make(.item)
         case CMARK_NODE_CODE_BLOCK:
             // cmark_node_get_fenced writes through all three pointers unconditionally.
             var length: Int32 = 0, offset: Int32 = 0
             var character: CChar = 0
-            return .codeBlock(info: string(cmark_node_get_fence_info(node)),
-                              literal: string(cmark_node_get_literal(node)),
-                              fenced: cmark_node_get_fenced(node, &length, &offset, &character) != 0)
-        case CMARK_NODE_HTML_BLOCK: return .htmlBlock(string(cmark_node_get_literal(node)))
-        case CMARK_NODE_PARAGRAPH: return .paragraph
-        case CMARK_NODE_HEADING:
-            return .heading(level: Int(cmark_node_get_heading_level(node)), setext: false)
-        case CMARK_NODE_THEMATIC_BREAK: return .thematicBreak
-        case CMARK_NODE_FOOTNOTE_DEFINITION: return .footnoteDefinition(label: string(cmark_node_get_literal(node)))
-        case CMARK_NODE_TEXT: return .text(string(cmark_node_get_literal(node)))
-        case CMARK_NODE_SOFTBREAK: return .softBreak
-        case CMARK_NODE_LINEBREAK: return .lineBreak
-        case CMARK_NODE_CODE: return .code(string(cmark_node_get_literal(node)))
-        case CMARK_NODE_HTML_INLINE: return .htmlInline(string(cmark_node_get_literal(node)))
-        case CMARK_NODE_EMPH: return .emphasis
-        case CMARK_NODE_STRONG: return .strong
-        case CMARK_NODE_LINK:
-            return .link(destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
-        case CMARK_NODE_IMAGE:
-            return .image(source: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
-        case CMARK_NODE_FOOTNOTE_REFERENCE: return .footnoteReference(label: string(cmark_node_get_literal(node)))
+            let fenced = cmark_node_get_fenced(node, &length, &offset, &character) != 0
+            let info = append(archbook_fence_info(node), to: &literals)
+            return make(.codeBlock, flags: fenced ? Flag.fenced : 0, literal: literal(), extra: info)
+        case CMARK_NODE_HTML_BLOCK: return make(.htmlBlock, literal: literal())
+        case CMARK_NODE_PARAGRAPH: return make(.paragraph)
+        case CMARK_NODE_HEADING: return make(.heading, number: cmark_node_get_heading_level(node))
+        case CMARK_NODE_THEMATIC_BREAK: return make(.thematicBreak)
+        case CMARK_NODE_FOOTNOTE_DEFINITION: return make(.footnoteDefinition, literal: literal())
+        case CMARK_NODE_TEXT: return make(.text, literal: literal())
+        case CMARK_NODE_SOFTBREAK: return make(.softBreak)
+        case CMARK_NODE_LINEBREAK: return make(.lineBreak)
+        case CMARK_NODE_CODE: return make(.code, literal: literal())
+        case CMARK_NODE_HTML_INLINE: return make(.htmlInline, literal: literal())
+        case CMARK_NODE_EMPH: return make(.emphasis)
+        case CMARK_NODE_STRONG: return make(.strong)
+        case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+            let url = append(archbook_url(node), to: &literals)
+            let title = append(archbook_title(node), to: &literals)
+            return make(type == CMARK_NODE_LINK ? .link : .image, literal: url, extra: title)
+        case CMARK_NODE_FOOTNOTE_REFERENCE: return make(.footnoteReference, literal: literal())
         case CMARK_NODE_TABLE:
             let n = Int(cmark_gfm_extensions_get_table_columns(node))
-            var aligns: [TableAlignment] = []
+            let start = literals.count
             if let a = cmark_gfm_extensions_get_table_alignments(node) {
-                for i in 0..<n {
-                    switch a[i] {
-                    case UInt8(ascii: "l"): aligns.append(.left)
-                    case UInt8(ascii: "c"): aligns.append(.center)
-                    case UInt8(ascii: "r"): aligns.append(.right)
-                    default: aligns.append(.none)
-                    }
-                }
+                for i in 0..<n { literals.append(a[i]) }
             }
-            return .table(alignments: aligns)
+            return make(.table, extra: MarkdownTree.ByteSpan(start: Int32(truncatingIfNeeded: start),
+                                                             count: Int32(truncatingIfNeeded: literals.count - start)))
         case CMARK_NODE_TABLE_ROW:
-            return .tableRow(header: cmark_gfm_extensions_get_table_row_is_header(node) != 0)
-        case CMARK_NODE_TABLE_CELL: return .tableCell
-        case CMARK_NODE_STRIKETHROUGH: return .strikethrough
+            return make(.tableRow, flags: cmark_gfm_extensions_get_table_row_is_header(node) != 0 ? Flag.header : 0)
+        case CMARK_NODE_TABLE_CELL: return make(.tableCell)
+        case CMARK_NODE_STRIKETHROUGH: return make(.strikethrough)
         default:
-            return .other(typeString(node))
+            return make(.other, literal: append(cmark_node_get_type_string(node), to: &literals))
         }
-    }
-
-    private static func typeString(_ node: OpaquePointer) -> String {
-        string(cmark_node_get_type_string(node))
     }
 }

@@ -115,17 +115,18 @@ private struct ExtractionState {
                            "Fix the YAML syntax; quote values that contain ': ', '#', '[' or '{'.")
             }
         }
-        let tree = MarkdownParser.parse(bytes[split.bodyOffset...], lineOffset: split.bodyLineOffset)
-        return build(tree: tree, frontMatter: frontMatter)
+        let body = bytes[split.bodyOffset...]
+        let tree = MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
+        return build(tree: tree, frontMatter: frontMatter, body: body, bodyLineOffset: split.bodyLineOffset)
     }
 
     // MARK: - Building the document
 
-    mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?) -> Document {
+    mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?, body: ArraySlice<UInt8>, bodyLineOffset: Int) -> Document {
         let parseFindings = findings.count
         let sections = collectSections(tree)
         let (tasks, links) = collectTasksAndLinks(tree, sections: sections)
-        let h1 = tree.root.children.first { if case .heading(1, _) = $0.kind { return true } else { return false } }
+        let h1 = tree.childIndices(of: 0).first { tree.nodes[$0].headingLevel == 1 }
         let bodyFields = collectBodyFields(tree, sections: sections, h1: h1)
 
         // Kind
@@ -152,8 +153,8 @@ private struct ExtractionState {
         var titlePosition = SourcePosition.start
         var titleID: IDText?
         if let h1 {
-            let text = h1.plainText.trimmed
-            titlePosition = h1.range.start
+            let text = tree.plainText(h1, trimmed: true)
+            titlePosition = tree.nodes[h1].start
             if let (id, rest) = IDText.fromTitle(text), !rest.isEmpty,
                id.prefix == nil || id.prefix == kind?.idPrefix.uppercased() {
                 titleID = id
@@ -289,7 +290,8 @@ private struct ExtractionState {
         let doc = Document(
             path: path, kind: kind?.name, id: id, idSource: idSource, title: title, titleSource: titleSource,
             titlePosition: titlePosition, status: status, dates: dates, people: people, tags: tags,
-            relations: relations, sections: sections, tasks: tasks, links: links, frontMatter: fm, markdown: tree)
+            relations: relations, sections: sections, tasks: tasks, links: links, frontMatter: fm,
+            body: body, bodyLineOffset: bodyLineOffset)
         if let kind { validate(doc, kind: kind) }
         checkPlaceholders(tree)
         DecisionMatrix.check(tree) { position, message, hint in
@@ -483,7 +485,7 @@ private struct ExtractionState {
     }
 
     mutating func readDate(_ raw: String, position: SourcePosition, field: String) -> DateValue? {
-        let text = raw.trimmingCharacters(in: CharacterSet(charactersIn: " *_`"))
+        let text = Self.trimming(raw) { $0 == 0x20 || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "`") }
         switch DateText.parse(text) {
         case .valid(let y, let m, let d):
             return DateValue(raw: raw, year: y, month: m, day: d, position: position)
@@ -502,25 +504,37 @@ private struct ExtractionState {
         return nil
     }
 
+    /// `s` without leading and trailing ASCII bytes matching `isEdge`; the same as trimming those
+    /// characters with Foundation, which works on Unicode scalars, but without its cost.
+    static func trimming(_ s: String, _ isEdge: (UInt8) -> Bool) -> String {
+        let u = s.utf8
+        var lo = u.startIndex, hi = u.endIndex
+        while lo < hi, isEdge(u[lo]) { lo = u.index(after: lo) }
+        while hi > lo, isEdge(u[u.index(before: hi)]) { hi = u.index(before: hi) }
+        return String(s[lo..<hi])
+    }
+
     // MARK: - Tree walks
 
     func collectSections(_ tree: MarkdownTree) -> [Section] {
         var sections: [Section] = []
         var stack: [Int] = []
         var anchorCounts: [String: Int] = [:]
-        for child in tree.root.children {
-            if case .heading(let level, _) = child.kind {
+        for child in tree.childIndices(of: 0) {
+            let data = tree.nodes[child]
+            if data.tag == .heading {
+                let level = data.headingLevel
                 while let last = stack.last, sections[last].level >= level { stack.removeLast() }
-                let title = child.plainText.trimmed
+                let title = tree.plainText(child, trimmed: true)
                 let base = Slug.anchor(title)
                 let n = anchorCounts[base, default: 0]
                 anchorCounts[base] = n + 1
-                sections.append(Section(title: title, key: SectionKey.normalize(title), level: level, range: child.range,
+                sections.append(Section(title: title, key: SectionKey.normalize(title), level: level, range: data.range,
                                         anchor: n == 0 ? base : "\(base)-\(n)", parent: stack.last,
-                                        hasContent: false, hasOwnContent: false, node: child.index))
+                                        hasContent: false, hasOwnContent: false, node: child))
                 stack.append(sections.count - 1)
             } else if let current = stack.last {
-                if case .htmlBlock(let html) = child.kind, html.hasPrefix("<!--") { continue }
+                if data.tag == .htmlBlock, tree.literal(child, hasPrefix: "<!--") { continue }
                 sections[current].hasOwnContent = true
                 var s: Int? = current
                 while let i = s {
@@ -542,23 +556,24 @@ private struct ExtractionState {
         return lo == 0 ? nil : lo - 1
     }
 
+    /// The first paragraph directly inside node `i`.
+    func firstParagraph(in tree: MarkdownTree, _ i: Int) -> Int? {
+        tree.childIndices(of: i).first { tree.nodes[$0].tag == .paragraph }
+    }
+
     func collectTasksAndLinks(_ tree: MarkdownTree, sections: [Section]) -> ([TaskItem], [Link]) {
         var tasks: [TaskItem] = []
         var links: [Link] = []
         for i in tree.nodes.indices {
-            let tag = tree.nodes[i].tag
-            guard tag == .taskItem || tag == .link || tag == .image else { continue }
-            let node = MarkdownNode(tree: tree, index: i)
-            switch node.kind {
-            case .item(let task?):
-                let para = node.children.first { $0.kind == .paragraph }
-                let text = (para?.plainText ?? "").trimmed
-                tasks.append(TaskItem(checked: task == .checked, text: text,
-                                      section: sectionIndex(of: node.index, sections: sections), position: node.range.start))
-            case .link(let dest, _):
-                links.append(Link(destination: dest, text: node.plainText, isImage: false, position: node.range.start))
-            case .image(let src, _):
-                links.append(Link(destination: src, text: node.plainText, isImage: true, position: node.range.start))
+            let data = tree.nodes[i]
+            switch data.tag {
+            case .taskItem:
+                let text = firstParagraph(in: tree, i).map { tree.plainText($0, trimmed: true) } ?? ""
+                tasks.append(TaskItem(checked: data.flags & MarkdownTree.Flag.checked != 0, text: text,
+                                      section: sectionIndex(of: i, sections: sections), position: data.start))
+            case .link, .image:
+                links.append(Link(destination: tree.literal(i), text: tree.plainText(i, trimmed: false),
+                                  isImage: data.tag == .image, position: data.start))
             default:
                 break
             }
@@ -567,30 +582,31 @@ private struct ExtractionState {
     }
 
     /// Lines of a paragraph split at soft and hard breaks, each with its text, link destinations and position.
-    func lines(of paragraph: MarkdownNode) -> [(text: String, links: [String], position: SourcePosition)] {
+    func lines(of paragraph: Int, in tree: MarkdownTree) -> [(text: String, links: [String], position: SourcePosition)] {
         var out: [(String, [String], SourcePosition)] = []
-        var text = ""
+        var text: [UInt8] = []
         var links: [String] = []
-        var pos = paragraph.range.start
+        var pos = tree.nodes[paragraph].start
         var started = false
-        for n in paragraph.subtree.dropFirst() {
-            switch n.kind {
+        for j in (paragraph + 1)..<tree.nodes[paragraph].end {
+            let n = tree.nodes[j]
+            switch n.tag {
             case .softBreak, .lineBreak:
-                out.append((text, links, pos))
-                text = ""; links = []; started = false
-            case .text(let s), .code(let s):
-                if !started { pos = n.range.start; started = true }
-                text += s
-            case .link(let d, _):
-                if !started { pos = n.range.start; started = true }
-                links.append(d)
-            case .htmlInline(let h):
-                if !h.hasPrefix("<!--") { text += h }
+                out.append((String(decoding: text, as: UTF8.self), links, pos))
+                text.removeAll(keepingCapacity: true); links = []; started = false
+            case .text, .code:
+                if !started { pos = n.start; started = true }
+                text.append(contentsOf: tree.literals[n.literal.range])
+            case .link:
+                if !started { pos = n.start; started = true }
+                links.append(tree.literal(j))
+            case .htmlInline:
+                if !tree.literal(j, hasPrefix: "<!--") { text.append(contentsOf: tree.literals[n.literal.range]) }
             default:
                 break
             }
         }
-        out.append((text, links, pos))
+        out.append((String(decoding: text, as: UTF8.self), links, pos))
         return out.filter { !$0.0.trimmed.isEmpty || !$0.1.isEmpty }
     }
 
@@ -599,37 +615,71 @@ private struct ExtractionState {
         "owner", "owners", "consulted", "informed", "tags", "created", "updated", "last updated",
     ]
 
-    func collectBodyFields(_ tree: MarkdownTree, sections: [Section], h1: MarkdownNode?) -> [BodyField] {
-        var fields: [BodyField] = []
-        let top = tree.root.children
-        // Header area: blocks before the first heading below the H1.
-        var headerEnd = top.count
-        for (i, n) in top.enumerated() {
-            if case .heading(let level, _) = n.kind, level > 1 || h1?.index != n.index { headerEnd = i; break }
-        }
-        func keyValue(_ text: String) -> (String, String)? {
+    /// `Key: value` with a known key; the key lower-cased with single spaces, both without surrounding ` *_`.
+    static func keyValue(_ text: String) -> (String, String)? {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            // Characters and Unicode case mapping only matter outside ASCII.
             guard let colon = text.firstIndex(of: ":") else { return nil }
             let key = StatusText.collapse(String(text[..<colon]).lowercased()).trimmingCharacters(in: CharacterSet(charactersIn: " *_"))
-            guard Self.bulletKeys.contains(key) else { return nil }
+            guard bulletKeys.contains(key) else { return nil }
             let value = text[text.index(after: colon)...].trimmingCharacters(in: CharacterSet(charactersIn: " *_"))
             return (key, value)
         }
+        let u = Array(text.utf8)
+        guard let colon = u.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        func isEdge(_ b: UInt8) -> Bool { b == 0x20 || b == UInt8(ascii: "*") || b == UInt8(ascii: "_") }
+        // Lower-case and collapse runs of separators as `StatusText.collapse` does: a `\n` that ends a
+        // `\r\n` pair is part of one Character there, so it does not separate.
+        var key: [UInt8] = []
+        var pendingSpace = false
+        for k in 0..<colon {
+            let b = u[k]
+            if b == 0x20 || b == 0x09 || (b == 0x0A && (k == 0 || u[k - 1] != 0x0D)) {
+                pendingSpace = !key.isEmpty
+                continue
+            }
+            if pendingSpace { key.append(0x20); pendingSpace = false }
+            key.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+        }
+        var lo = 0, hi = key.count
+        while lo < hi, isEdge(key[lo]) { lo += 1 }
+        while hi > lo, isEdge(key[hi - 1]) { hi -= 1 }
+        let keyString = String(decoding: key[lo..<hi], as: UTF8.self)
+        guard bulletKeys.contains(keyString) else { return nil }
+        var vlo = colon + 1, vhi = u.count
+        while vlo < vhi, isEdge(u[vlo]) { vlo += 1 }
+        while vhi > vlo, isEdge(u[vhi - 1]) { vhi -= 1 }
+        return (keyString, String(decoding: u[vlo..<vhi], as: UTF8.self))
+    }
+
+    func collectBodyFields(_ tree: MarkdownTree, sections: [Section], h1: Int?) -> [BodyField] {
+        var fields: [BodyField] = []
+        let top = Array(tree.childIndices(of: 0))
+        // Header area: blocks before the first heading below the H1.
+        var headerEnd = top.count
+        for (i, n) in top.enumerated() {
+            let level = tree.nodes[n].headingLevel
+            if level > 0, level > 1 || h1 != n { headerEnd = i; break }
+        }
         for n in top[0..<headerEnd] {
-            switch n.kind {
+            switch tree.nodes[n].tag {
             case .list:
-                for item in n.children {
-                    guard let para = item.children.first(where: { $0.kind == .paragraph }) else { continue }
-                    for line in lines(of: para).prefix(1) {
-                        if let (k, v) = keyValue(line.text) {
+                for item in tree.childIndices(of: n) {
+                    guard let para = firstParagraph(in: tree, item) else { continue }
+                    for line in lines(of: para, in: tree).prefix(1) {
+                        if let (k, v) = Self.keyValue(line.text) {
                             fields.append(BodyField(key: k, value: v, links: line.links, position: line.position, source: .headerBullet))
-                        } else if relationPhrases.contains(where: { line.text.lowercased().trimmed.hasPrefix($0.0) }) {
-                            fields.append(BodyField(key: "relation", value: line.text, links: line.links, position: line.position, source: .headerBullet))
+                        } else {
+                            let lower = line.text.lowercased().trimmed
+                            if relationPhrases.contains(where: { lower.hasPrefix($0.0) }) {
+                                fields.append(BodyField(key: "relation", value: line.text, links: line.links, position: line.position, source: .headerBullet))
+                            }
                         }
                     }
                 }
             case .paragraph:
-                for line in lines(of: n) {
-                    if let (k, v) = keyValue(line.text), k == "date" || k == "status" || k == "deciders" || k == "authors" {
+                for line in lines(of: n, in: tree) {
+                    if let (k, v) = Self.keyValue(line.text), k == "date" || k == "status" || k == "deciders" || k == "authors" {
                         fields.append(BodyField(key: k, value: v, links: line.links, position: line.position, source: k == "date" ? .dateLine : .headerBullet))
                     }
                 }
@@ -639,13 +689,14 @@ private struct ExtractionState {
         }
         // A "Status" section: first non-relation line is the status, relation lines follow.
         if let s = sections.first(where: { $0.key == "status" }) {
-            var i = top.firstIndex { $0.index == s.node }! + 1
+            var i = top.firstIndex { $0 == s.node }! + 1
             var sawStatus = false
             while i < top.count {
                 let n = top[i]
-                if case .heading(let level, _) = n.kind, level <= s.level { break }
-                if n.kind == .paragraph {
-                    for line in lines(of: n) {
+                let data = tree.nodes[n]
+                if data.tag == .heading, data.headingLevel <= s.level { break }
+                if data.tag == .paragraph {
+                    for line in lines(of: n, in: tree) {
                         let lower = line.text.lowercased().trimmed
                         let isRelation = relationPhrases.contains { lower.hasPrefix($0.0) }
                         if !sawStatus && !(isRelation && !lower.hasPrefix("superseded by") && !lower.hasPrefix("superceded by")) {
@@ -655,9 +706,10 @@ private struct ExtractionState {
                             fields.append(BodyField(key: "relation", value: line.text, links: line.links, position: line.position, source: .statusSection))
                         }
                     }
-                } else if case .list = n.kind, !sawStatus {
+                } else if data.tag == .list, !sawStatus {
                     // Some write the status as a one-item list.
-                    if let para = n.children.first?.children.first(where: { $0.kind == .paragraph }), let line = lines(of: para).first {
+                    if let item = tree.childIndices(of: n).first(where: { _ in true }), let para = firstParagraph(in: tree, item),
+                       let line = lines(of: para, in: tree).first {
                         fields.append(BodyField(key: "status", value: line.text, links: line.links, position: line.position, source: .statusSection))
                         sawStatus = true
                     }
@@ -668,18 +720,17 @@ private struct ExtractionState {
         // "Date: 2016-02-12" lines anywhere at the top level before the first section heading were handled above;
         // key/value table rows anywhere: | Status | Accepted |
         for i in tree.nodes.indices where tree.nodes[i].tag == .tableRow {
-            let cells = MarkdownNode(tree: tree, index: i).children
-            guard cells.count >= 2 else { continue }
-            let label = cells[0].plainText
+            var cells = tree.childIndices(of: i)
+            guard let labelCell = cells.next(), let valueCell = cells.next() else { continue }
+            let label = tree.plainText(labelCell, trimmed: false)
             guard label.utf8.count <= 24 else { continue }
             let key = SectionKey.normalize(label)
             guard key == "status" || key == "date" || key == "owner" || key == "deciders" || key == "authors" else { continue }
-            let value = cells[1].plainText.trimmed
+            let value = tree.plainText(valueCell, trimmed: true)
             guard !value.isEmpty else { continue }
-            let linkDests: [String] = cells[1].subtree.compactMap { c -> String? in
-                if case .link(let d, _) = c.kind { return d } else { return nil }
-            }.map { $0 }
-            fields.append(BodyField(key: key, value: value, links: linkDests, position: cells[1].contentStart, source: .tableRow))
+            let linkDests = (valueCell..<tree.nodes[valueCell].end).filter { tree.nodes[$0].tag == .link }.map { tree.literal($0) }
+            fields.append(BodyField(key: key, value: value, links: linkDests,
+                                    position: MarkdownNode(tree: tree, index: valueCell).contentStart, source: .tableRow))
         }
         return fields
     }
@@ -687,45 +738,51 @@ private struct ExtractionState {
     // MARK: - Placeholders
 
     mutating func checkPlaceholders(_ tree: MarkdownTree) {
-        for i in tree.nodes.indices {
-            let tag = tree.nodes[i].tag
-            guard tag == .paragraph || tag == .heading || tag == .tableCell else { continue }
-            let node = MarkdownNode(tree: tree, index: i)
-            // Concatenate this block's own text runs, skipping code spans and nested blocks.
-            // Most blocks hold neither brace nor pipe: look before building anything.
-            var candidate = false
-            var k = node.index + 1
-            while k < node.tree.nodes[node.index].end, !candidate {
-                if node.tree.nodes[k].tag == .text, case .text(let s) = node.tree.nodes[k].kind {
-                    for b in s.utf8 where b == UInt8(ascii: "{") || b == UInt8(ascii: "|") { candidate = true; break }
+        func isCandidate(_ b: UInt8) -> Bool { b == UInt8(ascii: "{") || b == UInt8(ascii: "|") }
+        // Most documents hold neither brace nor pipe in any literal: one scan rules the whole tree out.
+        guard tree.literals.contains(where: isCandidate) else { return }
+        // Look before building anything: most blocks hold neither brace nor pipe. One pass over the
+        // text nodes marks the paragraphs, headings and cells around those that do.
+        var candidates: Set<Int> = []
+        tree.literals.withUnsafeBufferPointer { literals in
+            for k in tree.nodes.indices where tree.nodes[k].tag == .text {
+                guard UnsafeBufferPointer(rebasing: literals[tree.nodes[k].literal.range]).contains(where: isCandidate) else { continue }
+                var p = tree.nodes[k].parent
+                while p >= 0 {
+                    let tag = tree.nodes[p].tag
+                    if tag == .paragraph || tag == .heading || tag == .tableCell { candidates.insert(p) }
+                    p = tree.nodes[p].parent
                 }
-                k += 1
             }
-            guard candidate else { continue }
-            var text = ""
-            var starts: [(offset: Int, position: SourcePosition)] = []
-            var j = node.index + 1
-            let end = node.tree.nodes[node.index].end
+        }
+        var text: [UInt8] = []
+        var starts: [(offset: Int, position: SourcePosition)] = []
+        for i in candidates.sorted() {
+            let end = tree.nodes[i].end
+            // Concatenate this block's own text runs, skipping code spans and nested blocks.
+            text.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            var j = i + 1
             while j < end {
-                let data = node.tree.nodes[j]
-                if data.kind.isBlock { j = data.end; continue }
-                switch data.kind {
-                case .text(let s):
-                    starts.append((text.utf8.count, data.range.start))
-                    text += s
+                let data = tree.nodes[j]
+                if data.tag.isBlock { j = data.end; continue }
+                switch data.tag {
+                case .text:
+                    starts.append((text.count, data.start))
+                    text.append(contentsOf: tree.literals[data.literal.range])
                 case .softBreak, .lineBreak:
-                    text += " "
+                    text.append(0x20)
                 case .code:
-                    text += "\u{1}"
+                    text.append(1)
                 default:
                     break
                 }
                 j += 1
             }
-            for match in Self.placeholderMatches(text) {
+            for match in Self.placeholderMatches(bytes: text) {
                 let pos = starts.last { $0.offset <= match.offset }.map {
                     SourcePosition(line: $0.position.line, column: $0.position.column + (match.offset - $0.offset))
-                } ?? node.range.start
+                } ?? tree.nodes[i].start
                 report(Rules.unfilledPlaceholder, pos, "template placeholder '\(match.text)' was left in the document",
                        hint: "Replace the placeholder with the real content.")
             }
@@ -734,8 +791,11 @@ private struct ExtractionState {
 
     /// `{...}` with letters inside, and `[a | b | ...]` choice lists.
     static func placeholderMatches(_ text: String) -> [(offset: Int, text: String)] {
+        placeholderMatches(bytes: Array(text.utf8))
+    }
+
+    static func placeholderMatches(bytes u: [UInt8]) -> [(offset: Int, text: String)] {
         var out: [(Int, String)] = []
-        let u = Array(text.utf8)
         var i = 0
         while i < u.count {
             let c = u[i]

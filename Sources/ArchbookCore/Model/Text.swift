@@ -14,13 +14,27 @@ public enum StatusText {
 
     /// Drops emoji, markup, a parenthesised qualifier and trailing punctuation; keeps only the first sentence.
     public static func parse(_ raw: String) -> Parsed {
-        var s = String(String.UnicodeScalarView(raw.unicodeScalars.filter { !isDecoration($0) }))
-        s = s.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+        // Statuses are nearly always ASCII: no decorations to drop, and byte searches then give the
+        // same answers as Foundation's Unicode-aware ones.
+        let ascii = raw.utf8.allSatisfy { $0 < 0x80 }
+        var s = ascii ? raw : String(String.UnicodeScalarView(raw.unicodeScalars.filter { !isDecoration($0) }))
+        for marker in [UInt8(ascii: "*"), UInt8(ascii: "_")] where s.utf8.contains(marker) {
+            s = ascii ? removingPairs(of: marker, in: s) : s.replacingOccurrences(of: marker == UInt8(ascii: "*") ? "**" : "__", with: "")
+        }
         var parts = s.split(separator: ";", omittingEmptySubsequences: true).map { String($0) }
         if parts.isEmpty { parts = [""] }
         var head = parts.removeFirst()
         // Only the first sentence is the status: "proposed. This ADR did not reach consensus..."
-        if let r = head.range(of: ". ") { head = String(head[..<r.lowerBound]) }
+        if head.utf8.contains(UInt8(ascii: ".")) {
+            if ascii {
+                let u = Array(head.utf8)
+                if let k = u.indices.dropLast().first(where: { u[$0] == UInt8(ascii: ".") && u[$0 + 1] == 0x20 }) {
+                    head = String(decoding: u[..<k], as: UTF8.self)
+                }
+            } else if let r = head.range(of: ". ") {
+                head = String(head[..<r.lowerBound])
+            }
+        }
         var note: String?
         if let open = head.firstIndex(of: "("), let close = head[open...].firstIndex(of: ")") {
             let inner = head[head.index(after: open)..<close].trimmed
@@ -31,6 +45,20 @@ public enum StatusText {
         value = trim(value, " *_`.!:,-–—")
         return Parsed(value: value, note: note,
                       trailing: parts.map { collapse($0).trimmed }.filter { !$0.isEmpty })
+    }
+
+    /// `s` without each non-overlapping pair of `marker` bytes, left to right, as `replacingOccurrences` removes them.
+    private static func removingPairs(of marker: UInt8, in s: String) -> String {
+        var out: [UInt8] = []
+        let u = Array(s.utf8)
+        out.reserveCapacity(u.count)
+        var i = 0
+        while i < u.count {
+            if u[i] == marker, i + 1 < u.count, u[i + 1] == marker { i += 2; continue }
+            out.append(u[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func isDecoration(_ u: Unicode.Scalar) -> Bool {
@@ -112,18 +140,20 @@ public enum Slug {
     /// GitHub's heading anchor: lower case, letters/digits/spaces/hyphens/underscores kept, spaces to hyphens.
     public static func anchor(_ heading: String) -> String {
         if heading.utf8.allSatisfy({ $0 < 0x80 }) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(heading.utf8.count)
-            for b in heading.utf8 {
-                switch b {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes.append(b + 32)
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                     UInt8(ascii: "-"), UInt8(ascii: "_"): bytes.append(b)
-                case UInt8(ascii: " "): bytes.append(UInt8(ascii: "-"))
-                default: break
+            return String(unsafeUninitializedCapacity: heading.utf8.count) { out in
+                var n = 0
+                for b in heading.utf8 {
+                    switch b {
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): out[n] = b + 32
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                         UInt8(ascii: "-"), UInt8(ascii: "_"): out[n] = b
+                    case UInt8(ascii: " "): out[n] = UInt8(ascii: "-")
+                    default: continue
+                    }
+                    n += 1
                 }
+                return n
             }
-            return String(decoding: bytes, as: UTF8.self)
         }
         var out = ""
         for ch in heading.lowercased() {
@@ -153,42 +183,52 @@ public struct GlobPattern: Sendable, Equatable {
     }
 
     public func matches(_ path: String) -> Bool {
-        let parts = path.utf8.split(separator: UInt8(ascii: "/")).map { Array($0) }
-        return Self.match(segments[...], parts[...])
+        // Every document's path is matched against every kind's globs: work on the path's bytes in
+        // place, with segments as ranges, rather than copying each segment into an array.
+        var path = path
+        return path.withUTF8 { bytes in
+            var parts: [Range<Int>] = []
+            var start = 0
+            for k in 0...bytes.count where k == bytes.count || bytes[k] == UInt8(ascii: "/") {
+                if k > start { parts.append(start..<k) }
+                start = k + 1
+            }
+            return Self.match(segments[...], parts[...], bytes)
+        }
     }
 
     private static let doubleStar: [UInt8] = [UInt8(ascii: "*"), UInt8(ascii: "*")]
 
-    private static func match(_ p: ArraySlice<[UInt8]>, _ s: ArraySlice<[UInt8]>) -> Bool {
+    private static func match(_ p: ArraySlice<[UInt8]>, _ s: ArraySlice<Range<Int>>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = p.first else { return s.isEmpty }
         if first == doubleStar {
             var rest = s
             while true {
-                if match(p.dropFirst(), rest) { return true }
+                if match(p.dropFirst(), rest, bytes) { return true }
                 if rest.isEmpty { return false }
                 rest = rest.dropFirst()
             }
         }
-        guard let seg = s.first, segment(first[...], seg[...]) else { return false }
-        return match(p.dropFirst(), s.dropFirst())
+        guard let seg = s.first, segment(first, 0, bytes, seg.lowerBound, seg.upperBound) else { return false }
+        return match(p.dropFirst(), s.dropFirst(), bytes)
     }
 
     /// Byte-wise: `*` and `?` never meet a `/` here, and a multi-byte character only matters to `?`,
     /// which then matches one byte of it — acceptable for folder and file-name patterns.
-    private static func segment(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> Bool {
-        guard let c = p.first else { return s.isEmpty }
-        switch c {
+    private static func segment(_ p: [UInt8], _ pi: Int, _ s: UnsafeBufferPointer<UInt8>, _ si: Int, _ end: Int) -> Bool {
+        guard pi < p.count else { return si == end }
+        switch p[pi] {
         case UInt8(ascii: "*"):
-            var rest = s
+            var k = si
             while true {
-                if segment(p.dropFirst(), rest) { return true }
-                if rest.isEmpty { return false }
-                rest = rest.dropFirst()
+                if segment(p, pi + 1, s, k, end) { return true }
+                if k == end { return false }
+                k += 1
             }
         case UInt8(ascii: "?"):
-            return !s.isEmpty && segment(p.dropFirst(), s.dropFirst())
+            return si < end && segment(p, pi + 1, s, si + 1, end)
         default:
-            return s.first == c && segment(p.dropFirst(), s.dropFirst())
+            return si < end && s[si] == p[pi] && segment(p, pi + 1, s, si + 1, end)
         }
     }
 }
@@ -208,8 +248,8 @@ public struct IDText: Equatable, Sendable {
         if i < scalars.count, scalars[i] == "-" || scalars[i] == " " || scalars[i] == "_" , prefix != nil { i += 1 }
         var j = i
         while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
-        guard j > i, j == scalars.count, j - i <= 12, let n = Int(String(String.UnicodeScalarView(scalars[i..<j]))) else { return nil }
-        return IDText(prefix: prefix, number: n)
+        guard j > i, j == scalars.count, j - i <= 12 else { return nil }
+        return IDText(prefix: prefix, number: scalars[i..<j].reduce(0) { $0 * 10 + Int($1.value - 0x30) })
     }
 
     /// A number at the start of a file name: `0007-use-kafka.md` gives 7.
@@ -228,6 +268,8 @@ public struct IDText: Equatable, Sendable {
         return Int(digits)
     }
 
+    private static let titleSeparators: [Unicode.Scalar] = [".", ":", ")", " ", "-", "–", "—"]
+
     /// An ID at the start of a title: `ADR-007: Use X`, `7. Use X`, `ADR 12 - Use X`.
     /// Returns the ID and the title without it.
     public static func fromTitle(_ title: String) -> (id: IDText, rest: String)? {
@@ -242,17 +284,19 @@ public struct IDText: Equatable, Sendable {
         }
         var j = i
         while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
-        guard j > i, j - i <= 12, let n = Int(String(String.UnicodeScalarView(scalars[i..<j]))) else { return nil }
+        guard j > i, j - i <= 12 else { return nil }
+        let n = scalars[i..<j].reduce(0) { $0 * 10 + Int($1.value - 0x30) }
         // A separator must follow: "7. X", "7: X", "7) X", "ADR-7 - X", or (with a prefix) just a space.
         var k = j
         var separated = false
-        while k < scalars.count, [".", ":", ")", " ", "-", "–", "—"].contains(scalars[k]) {
+        while k < scalars.count, titleSeparators.contains(scalars[k]) {
             if scalars[k] != " " || prefix != nil { separated = true }
             k += 1
         }
         if k == scalars.count, prefix != nil { separated = true }
         guard separated else { return nil }
-        let rest = String(String.UnicodeScalarView(scalars[k...])).trimmed
+        // Sliced from the title itself: rebuilding it scalar by scalar regrows the string many times.
+        let rest = String(title.unicodeScalars[title.unicodeScalars.index(title.unicodeScalars.startIndex, offsetBy: k)...]).trimmed
         return (IDText(prefix: prefix, number: n), rest)
     }
 }

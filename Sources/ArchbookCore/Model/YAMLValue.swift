@@ -158,6 +158,16 @@ public struct FrontMatter: Sendable, Equatable {
     }
 
     public static func normalizeKey(_ key: String) -> String {
-        String(key.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
+        // Keys are looked up several times per document and are nearly always ASCII, where bytes
+        // and Characters agree.
+        if key.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(unsafeUninitializedCapacity: key.utf8.count) { out in
+                for (k, b) in key.utf8.enumerated() {
+                    out[k] = b >= 0x41 && b <= 0x5A ? b + 32 : b == UInt8(ascii: "_") || b == 0x20 ? UInt8(ascii: "-") : b
+                }
+                return key.utf8.count
+            }
+        }
+        return String(key.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
     }
 }

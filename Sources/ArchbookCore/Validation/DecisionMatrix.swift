@@ -11,23 +11,43 @@ enum DecisionMatrix {
 
     /// Reads `30%`, `0.3`, `**7.1**`, `7`, `1,5`; nil for anything else.
     static func number(_ text: String) -> Number? {
-        var s = text.trimmingCharacters(in: CharacterSet(charactersIn: " *_`~"))
+        // Only ASCII digits, `.`, `,` and `%` can make a number, so bytes answer exactly what
+        // Foundation's trimming and replacing would, without their cost on every matrix cell.
+        var u = Array(text.utf8)[...]
+        func trim(_ isEdge: (UInt8) -> Bool) {
+            while let f = u.first, isEdge(f) { u.removeFirst() }
+            while let l = u.last, isEdge(l) { u.removeLast() }
+        }
+        trim { $0 == 0x20 || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "`") || $0 == UInt8(ascii: "~") }
         var percent = false
-        if s.hasSuffix("%") { percent = true; s.removeLast(); s = s.trimmed }
-        s = s.replacingOccurrences(of: ",", with: ".")
-        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              s.filter({ $0 == "." }).count <= 1, let v = Double(s) else { return nil }
-        let decimals = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
+        if u.last == UInt8(ascii: "%") {
+            percent = true
+            u.removeLast()
+            trim { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        }
+        var digits: [UInt8] = []
+        var dots = 0
+        for b in u {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(b)
+            case UInt8(ascii: "."), UInt8(ascii: ","): digits.append(UInt8(ascii: ".")); dots += 1
+            default: return nil
+            }
+        }
+        let s = String(decoding: digits, as: UTF8.self)
+        guard !digits.isEmpty, dots <= 1, let v = Double(s) else { return nil }
+        let decimals = digits.firstIndex(of: UInt8(ascii: ".")).map { digits.count - $0 - 1 } ?? 0
         return Number(value: v, decimals: decimals, percent: percent)
     }
 
     static func check(_ tree: MarkdownTree, report: (SourcePosition, String, String?) -> Void) {
         for i in tree.nodes.indices where tree.nodes[i].tag == .table {
+            // Only a table with a Weight column is a matrix: read its header row before any other row.
+            guard let header = tree.childIndices(of: i).first(where: { _ in true }) else { continue }
+            let names = tree.childIndices(of: header).map { tree.plainText($0, trimmed: true) }
+            guard let w = names.firstIndex(where: { SectionKey.normalize($0).hasPrefix("weight") }) else { continue }
             let table = MarkdownNode(tree: tree, index: i)
             let rows = table.children.map { $0.children }
-            guard let header = rows.first else { continue }
-            let names = header.map { $0.plainText.trimmed }
-            guard let w = names.firstIndex(where: { SectionKey.normalize($0).hasPrefix("weight") }) else { continue }
             let optionColumns = Array((w + 1)..<names.count)
             guard !optionColumns.isEmpty else { continue }
             var weights: [(Double, [Number?])] = []

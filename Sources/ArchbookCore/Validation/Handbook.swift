@@ -23,11 +23,10 @@ public enum Checker {
         let listing = try tree.listing()
         let context = ExtractionContext(config: config)
         let paths = listing.files.filter { path in
-            guard let ext = path.split(separator: ".").last, markdownExtensions.contains(ext.lowercased()),
-                  path.utf8.contains(UInt8(ascii: ".")) else { return false }
+            guard isMarkdownPath(path) else { return false }
             return !context.isExcluded(path)
         }
-        let results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
+        var results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
             do throws(FileTreeError) {
                 let bytes = try tree.read(path)
                 let (doc, diags) = Extractor.extract(path: path, bytes: bytes, context: context)
@@ -39,12 +38,47 @@ public enum Checker {
                 return (nil, d.map { [$0] } ?? [])
             }
         }
-        let documents = results.compactMap { $0.0 }
-        var diagnostics = results.flatMap { $0.1 }
+        // Move results out rather than copy them: a copied Document retains each of its many fields.
+        var documents: [Document] = []
+        var perFile: [[Diagnostic]] = []
+        documents.reserveCapacity(results.count)
+        perFile.reserveCapacity(results.count)
+        while let (doc, diags) = results.popLast() {
+            if let doc { documents.append(doc) }
+            perFile.append(diags)
+        }
+        documents.reverse()
+        var diagnostics = perFile.reversed().flatMap { $0 }
         var validator = HandbookValidator(documents: documents, listing: listing, config: config, displayPrefix: displayPrefix)
         diagnostics += validator.run()
         diagnostics.sort(by: Diagnostic.reportOrder)
         return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: paths.count)
+    }
+
+    static func isMarkdownPath(_ path: String) -> Bool {
+        let u = path.utf8
+        guard u.contains(UInt8(ascii: ".")) else { return false }
+        // The extension is the last non-empty run between dots; on ASCII, bytes give the same runs
+        // as Characters.
+        guard u.allSatisfy({ $0 < 0x80 }) else {
+            guard let ext = path.split(separator: ".").last else { return false }
+            return markdownExtensions.contains(ext.lowercased())
+        }
+        var end = u.endIndex
+        while end > u.startIndex, u[u.index(before: end)] == UInt8(ascii: ".") { end = u.index(before: end) }
+        let start = u[..<end].lastIndex(of: UInt8(ascii: ".")).map { u.index(after: $0) } ?? u.startIndex
+        let ext = u[start..<end]
+        func equalsLowered(_ word: StaticString) -> Bool {
+            guard ext.count == word.utf8CodeUnitCount else { return false }
+            var k = 0
+            for b in ext {
+                let lower: UInt8 = b >= 0x41 && b <= 0x5A ? b + 32 : b
+                if lower != word.utf8Start[k] { return false }
+                k += 1
+            }
+            return true
+        }
+        return equalsLowered("md") || equalsLowered("markdown")
     }
 
     /// Maps in parallel over all cores, keeping input order so output stays deterministic.
@@ -79,7 +113,14 @@ private final class ResultBuffer<R>: @unchecked Sendable {
     }
 
     func set(_ i: Int, _ value: R) { slots[i] = value }
-    func values() -> [R] { (0..<count).map { slots[$0]! } }
+    /// Moves the results out, leaving the slots empty.
+    func values() -> [R] {
+        (0..<count).map { i in
+            let value = (slots + i).move()!
+            (slots + i).initialize(to: nil)
+            return value
+        }
+    }
 }
 
 /// Rules that look across documents: IDs, links, anchors and relations.
@@ -107,17 +148,42 @@ struct HandbookValidator {
         var byPath: [String: Int] = [:]
         var byID: [String: [Int]] = [:]
         var bySlug: [String: [Int]] = [:]
-        for (i, d) in documents.enumerated() {
-            byPath[d.path] = i
-            if let id = d.id { byID[id.uppercased(), default: []].append(i) }
-            let name = String(d.path.split(separator: "/").last ?? "")
-            let slug = name.split(separator: ".").dropLast().joined(separator: ".")
-            bySlug[slug.lowercased(), default: []].append(i)
+        byPath.reserveCapacity(documents.count)
+        bySlug.reserveCapacity(documents.count)
+        // Keys are computed in parallel; only the dictionary inserts are serial. Fields are read in
+        // place: copying a whole Document retains every one of its strings and arrays.
+        let keys = Checker.parallelMap(Array(documents.indices)) { i in
+            (id: documents[i].id?.uppercased(), slug: Self.slug(of: documents[i].path))
         }
-        anchorSets = documents.map { Set($0.sections.map { $0.anchor.lowercased() }) }
+        for i in documents.indices {
+            byPath[documents[i].path] = i
+            if let id = keys[i].id { byID[id, default: []].append(i) }
+            bySlug[keys[i].slug, default: []].append(i)
+        }
+        anchorSets = Checker.parallelMap(Array(documents.indices)) { i in
+            Set(documents[i].sections.map { $0.anchor.lowercased() })
+        }
         self.byPath = byPath
         self.byID = byID
         self.bySlug = bySlug
+    }
+
+    /// The file name without its last extension, lower-cased: how relations name documents by slug.
+    static func slug(of path: String) -> String {
+        let u = path.utf8
+        // On ASCII, byte runs between separators are the same as Character runs.
+        guard u.allSatisfy({ $0 < 0x80 }) else {
+            let name = String(path.split(separator: "/").last ?? "")
+            return name.split(separator: ".").dropLast().joined(separator: ".").lowercased()
+        }
+        let name = u.split(separator: UInt8(ascii: "/")).last ?? u[u.startIndex..<u.startIndex]
+        var out: [UInt8] = []
+        out.reserveCapacity(name.count)
+        for part in name.split(separator: UInt8(ascii: ".")).dropLast() {
+            if !out.isEmpty { out.append(UInt8(ascii: ".")) }
+            out.append(contentsOf: part.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 })
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     mutating func report(_ doc: Int, _ rule: Rule, _ position: SourcePosition, _ message: String, hint: String? = nil) {
@@ -161,6 +227,7 @@ struct HandbookValidator {
         // Byte-level: every link of every document passes through here.
         var out: [UInt8] = []
         let t = target.utf8
+        out.reserveCapacity(docPath.utf8.count + t.count + 1)
         if t.first != UInt8(ascii: "/"), let slash = docPath.utf8.lastIndex(of: UInt8(ascii: "/")) {
             out.append(contentsOf: docPath.utf8[..<slash])
         }
@@ -299,28 +366,47 @@ struct HandbookValidator {
         return nil
     }
 
+    /// Resolution reads only shared, immutable state, so it runs per document in parallel; results
+    /// and findings are then taken in document order, as a serial loop would produce them.
     mutating func checkRelationTargets() -> [ResolvedRelation] {
+        let validator = self
+        let perDocument = Checker.parallelMap(Array(documents.indices)) { validator.relationTargets(of: $0) }
         var out: [ResolvedRelation] = []
-        for (i, doc) in documents.enumerated() {
-            for rel in doc.relations {
-                if let t = target(rel.target, from: i) {
-                    out.append(ResolvedRelation(from: i, relation: rel, to: t))
-                } else {
-                    report(i, Rules.relationTargetMissing, rel.position,
-                           "\(rel.type.phrase) '\(rel.target)', which is not a document in this handbook",
-                           hint: "Point the relation at an existing document's ID (e.g. \(config.kind(named: doc.kind ?? "")?.canonicalID(number: 1) ?? "ADR-0001")) or relative path.")
-                }
-            }
+        for (resolved, found) in perDocument {
+            out += resolved
+            findings += found
         }
         return out
     }
 
+    func relationTargets(of i: Int) -> ([ResolvedRelation], [(Int, Finding)]) {
+        var resolved: [ResolvedRelation] = []
+        var found: [(Int, Finding)] = []
+        for rel in documents[i].relations {
+            if let t = target(rel.target, from: i) {
+                resolved.append(ResolvedRelation(from: i, relation: rel, to: t))
+            } else {
+                found.append((i, Finding(rule: Rules.relationTargetMissing, position: rel.position,
+                                         message: "\(rel.type.phrase) '\(rel.target)', which is not a document in this handbook",
+                                         hint: "Point the relation at an existing document's ID (e.g. \(config.kind(named: documents[i].kind ?? "")?.canonicalID(number: 1) ?? "ADR-0001")) or relative path.")))
+            }
+        }
+        return (resolved, found)
+    }
+
+    /// One relation as a set member: source, type and target.
+    private struct RelationKey: Hashable {
+        var from: Int
+        var type: RelationType
+        var to: Int
+    }
+
     mutating func checkReciprocity(_ resolved: [ResolvedRelation]) {
-        var has = Set<String>()
-        for r in resolved { has.insert("\(r.from)|\(r.relation.type.rawValue)|\(r.to)") }
+        var has = Set<RelationKey>()
+        for r in resolved { has.insert(RelationKey(from: r.from, type: r.relation.type, to: r.to)) }
         for r in resolved {
             guard let inverse = r.relation.type.inverse, r.from != r.to else { continue }
-            if !has.contains("\(r.to)|\(inverse.rawValue)|\(r.from)") {
+            if !has.contains(RelationKey(from: r.to, type: inverse, to: r.from)) {
                 let other = documents[r.to]
                 let line = inverse.phrase.prefix(1).uppercased() + inverse.phrase.dropFirst()
                 let article = "aeiou".contains(line.lowercased().first!) ? "an" : "a"
