@@ -22,11 +22,18 @@ public enum MarkdownParser {
     /// Parses UTF-8 bytes. `lineOffset` is added to every line so positions refer to the whole file
     /// when the bytes are a document's body after its front matter.
     public static func parse(_ bytes: ArraySlice<UInt8>, lineOffset: Int = 0) -> MarkdownTree {
+        withCTree(bytes, options: CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8) { doc, _ in
+            convert(doc, lineOffset: lineOffset, sourceSize: bytes.count)
+        } ?? MarkdownTree(nodes: [.init(tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)], literals: [])
+    }
+
+    /// Parses `bytes` with cmark-gfm and the GFM extensions, and hands the C document and its parser (the
+    /// HTML renderer needs the parser's extension list) to `body`; both are freed when it returns.
+    /// Nil only when cmark-gfm cannot allocate.
+    static func withCTree<R>(_ bytes: ArraySlice<UInt8>, options: Int32,
+                             _ body: (_ document: OpaquePointer, _ parser: OpaquePointer) -> R) -> R? {
         _ = registered
-        let options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
-        guard let parser = cmark_parser_new(options) else {
-            return MarkdownTree(nodes: [.init(tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)], literals: [])
-        }
+        guard let parser = cmark_parser_new(options) else { return nil }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
             if let ext = cmark_find_syntax_extension(name) {
@@ -40,11 +47,9 @@ public enum MarkdownParser {
                 }
             }
         }
-        guard let doc = cmark_parser_finish(parser) else {
-            return MarkdownTree(nodes: [.init(tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)], literals: [])
-        }
+        guard let doc = cmark_parser_finish(parser) else { return nil }
         defer { cmark_node_free(doc) }
-        return convert(doc, lineOffset: lineOffset, sourceSize: bytes.count)
+        return body(doc, parser)
     }
 
     public static func parse(_ text: String) -> MarkdownTree {

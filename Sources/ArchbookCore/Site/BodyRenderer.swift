@@ -36,41 +36,27 @@ public struct BodyRenderer: Sendable {
         self.allowRawHTML = allowRawHTML
     }
 
-    /// cmark-gfm keeps its extension registry in a C global; registered once before any thread parses.
-    private static let registered: Bool = {
-        cmark_gfm_core_extensions_ensure_registered()
-        return true
-    }()
-
     /// - Parameters:
+    ///   - body: the document's Markdown after its front matter, as `Document.body` keeps it.
+    ///   - lineOffset: lines before the body, so positions match the file's.
     ///   - anchors: heading anchors by the heading's line in the file.
     ///   - dropLine: the line of an H1 that the page already shows as its title.
     ///   - resolve: decides where a link destination goes.
     ///   - mention: resolves an ID written in prose (`ADR-0005`, `ADR 5`) to a page, or nil.
-    public func render(bytes raw: [UInt8], anchors: [Int: String], dropLine: Int?,
+    public func render(body: ArraySlice<UInt8>, lineOffset: Int, anchors: [Int: String], dropLine: Int?,
                        resolve: (String) -> LinkTarget, mention: (String, Int) -> (href: String, document: Int)?,
                        idPrefixes: [String]) -> RenderedBody {
-        _ = Self.registered
-        let source = SourceText(decoding: raw)
-        let bytes = source.bytes
-        let split = FrontMatterSplit.split(bytes)
-        let body = split.unclosed ? bytes[...] : bytes[split.bodyOffset...]
         var options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
         if allowRawHTML { options |= CMARK_OPT_UNSAFE }
-        guard let parser = cmark_parser_new(options) else { return RenderedBody(html: "", references: [], files: []) }
-        defer { cmark_parser_free(parser) }
-        for name in MarkdownParser.extensionNames {
-            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
-        }
-        body.withUnsafeBufferPointer { buf in
-            buf.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buf.count) { cmark_parser_feed(parser, $0, buf.count) }
-            }
-        }
-        guard let doc = cmark_parser_finish(parser) else { return RenderedBody(html: "", references: [], files: []) }
-        defer { cmark_node_free(doc) }
-        let lineOffset = split.unclosed ? 0 : split.bodyLineOffset
+        return MarkdownParser.withCTree(body, options: options) { doc, parser in
+            render(doc, parser: parser, options: options, lineOffset: lineOffset, anchors: anchors, dropLine: dropLine,
+                   resolve: resolve, mention: mention, idPrefixes: idPrefixes)
+        } ?? RenderedBody(html: "", references: [], files: [])
+    }
 
+    private func render(_ doc: OpaquePointer, parser: OpaquePointer, options: Int32, lineOffset: Int, anchors: [Int: String],
+                        dropLine: Int?, resolve: (String) -> LinkTarget, mention: (String, Int) -> (href: String, document: Int)?,
+                        idPrefixes: [String]) -> RenderedBody {
         var targets: [LinkTarget] = []
         var references = Set<Int>()
         var files = Set<String>()

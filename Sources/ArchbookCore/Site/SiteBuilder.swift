@@ -62,25 +62,9 @@ public enum SiteBuilder {
         let renderer = BodyRenderer(allowRawHTML: options.allowRawHTML)
         let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
 
-        // Phase 1: bodies, in parallel. Each records what it links to, for backlinks.
-        let bodies: [Result<RenderedBody, FileTreeError>] = Checker.parallelMap(Array(model.docs.indices)) { i in
-            do throws(FileTreeError) {
-                let bytes = try tree.read(model.docs[i].path)
-                return .success(model.renderBody(i, bytes: bytes, renderer: renderer, prefixes: prefixes))
-            } catch {
-                return .failure(error)
-            }
-        }
-        var rendered: [RenderedBody] = []
-        rendered.reserveCapacity(bodies.count)
-        for (i, b) in bodies.enumerated() {
-            switch b {
-            case .success(let body): rendered.append(body)
-            case .failure:
-                // Unreadable files were reported by check; their page says so instead of failing the site.
-                rendered.append(RenderedBody(html: "<p class=\"broken-link\">This file could not be read.</p>", references: [], files: []))
-                _ = i
-            }
+        // Phase 1: bodies, in parallel, from the bytes check kept. Each records what it links to, for backlinks.
+        let rendered = Checker.parallelMap(Array(model.docs.indices)) { i in
+            model.renderBody(i, renderer: renderer, prefixes: prefixes)
         }
         var backlinks = Array(repeating: [Int](), count: model.docs.count)
         for (i, body) in rendered.enumerated() {
@@ -259,12 +243,12 @@ struct SiteModel: Sendable {
         return .brokenAnchor(href: href.isEmpty ? "#" : href, document: t, reason: "Broken link: no heading '#\(fragment)' in \(where_)")
     }
 
-    func renderBody(_ i: Int, bytes: [UInt8], renderer: BodyRenderer, prefixes: [String]) -> RenderedBody {
+    func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String]) -> RenderedBody {
         let d = docs[i]
         var anchors: [Int: String] = [:]
         for s in d.sections { anchors[s.range.start.line] = s.anchor }
         let drop = d.titleSource == .heading ? d.titlePosition.line : nil
-        return renderer.render(bytes: bytes, anchors: anchors, dropLine: drop,
+        return renderer.render(body: d.body, lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
                                resolve: { resolveLink($0, from: i) },
                                mention: { prefix, number in
                                    for k in config.kinds where k.idPrefix == prefix {
