@@ -222,19 +222,17 @@ struct HTMLPostProcessor {
             while j < n, html[j] >= 0x30, html[j] <= 0x39 { v = v * 10 + Int(html[j] - 0x30); j += 1 }
             return (v, j)
         }
-        var lastHeadingLevel: UInt8 = 0
         var tables = 0
         while i < n {
             let b = html[i]
-            if b == UInt8(ascii: "<"), i + 2 < n, html[i + 1] == UInt8(ascii: "h"), html[i + 2] >= 0x31, html[i + 2] <= 0x36 {
-                lastHeadingLevel = html[i + 2]
-            }
             if b == UInt8(ascii: " "), matches(sourcepos, at: i) {
                 let (line, after) = number(at: i + sourcepos.count)
                 var j = after
                 while j < n, html[j] != UInt8(ascii: "\"") { j += 1 }
-                // A heading's tag is `<hN data-sourcepos=...`: the attribute follows the tag name directly.
-                if lastHeadingLevel != 0, i >= 3, html[i - 3] == UInt8(ascii: "<"), html[i - 2] == UInt8(ascii: "h") {
+                // A heading's tag is `<hN data-sourcepos=...`: the attribute follows the tag name directly
+                // (`<hr data-sourcepos` is not a heading).
+                if i >= 3, html[i - 3] == UInt8(ascii: "<"), html[i - 2] == UInt8(ascii: "h"),
+                   html[i - 1] >= UInt8(ascii: "1"), html[i - 1] <= UInt8(ascii: "6") {
                     var anchor = anchors[line + lineOffset]
                     if anchor == nil {
                         anchor = uniqueAnchor(headingText(html, from: j + 1), used: &used)
@@ -243,7 +241,6 @@ struct HTMLPostProcessor {
                     out.append(contentsOf: HTML.attribute(anchor ?? "").utf8)
                     out.append(UInt8(ascii: "\""))
                 }
-                lastHeadingLevel = 0
                 i = j + 1
                 continue
             }

@@ -23,46 +23,12 @@ public enum HTML {
         return out
     }
 
-    public static func text(_ s: String) -> String { attribute(s) }
-
     /// The entities cmark-gfm writes, back to characters (for heading text read out of rendered HTML).
     static func unescape(_ s: String) -> String {
         guard s.contains("&") else { return s }
-        return s.replacingAll("&quot;", "\"").replacingAll("&#39;", "'").replacingAll("&lt;", "<")
-            .replacingAll("&gt;", ">").replacingAll("&amp;", "&")
-    }
-
-    /// JSON for a `<script>` element or a `.js` file: `<`, `>` and `&` as \u escapes, so `</script>` or
-    /// `<!--` inside a string cannot end the script.
-    public static func scriptSafeJSON(_ json: String) -> String {
-        var out = ""
-        out.reserveCapacity(json.utf8.count)
-        for ch in json.unicodeScalars {
-            switch ch {
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
-}
-
-extension String {
-    func replacingAll(_ a: String, _ b: String) -> String {
-        guard !a.isEmpty, contains(a) else { return self }
-        var out = ""
-        var rest = self[...]
-        while let r = rest.range(of: a) {
-            out += rest[..<r.lowerBound]
-            out += b
-            rest = rest[r.upperBound...]
-        }
-        out += rest
-        return out
+        return s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
     }
 }
 

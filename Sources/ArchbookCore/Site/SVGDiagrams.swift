@@ -313,28 +313,17 @@ public enum SVGDiagrams {
     /// Escapes text for XML text and double-quoted attribute values (& < > " '). Characters XML 1.0 cannot
     /// carry at all (most C0 controls, U+FFFE, U+FFFF) become U+FFFD so the SVG stays well-formed.
     public static func escape(_ s: String) -> String {
-        // Most text needs nothing; checking bytes first avoids rebuilding it scalar by scalar.
-        let clean = s.utf8.allSatisfy { b in
-            b >= 0x20 ? (b != 0x26 && b != 0x3C && b != 0x3E && b != 0x22 && b != 0x27 && b != 0xEF)
-                : (b == 0x9 || b == 0xA || b == 0xD)
-        }
-        if clean { return s }
+        // XML cannot hold most control characters (HTML tolerates them); replace those, then escape as for HTML.
+        let xmlSafe = s.utf8.allSatisfy { $0 >= 0x20 ? $0 != 0xEF : ($0 == 0x9 || $0 == 0xA || $0 == 0xD) }
+        if xmlSafe { return HTML.attribute(s) }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                let v = u.value
-                let allowed = v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v != 0xFFFE && v != 0xFFFF)
-                out.unicodeScalars.append(allowed ? u : "\u{FFFD}")
-            }
+            let v = u.value
+            let allowed = v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v != 0xFFFE && v != 0xFFFF)
+            out.unicodeScalars.append(allowed ? u : "\u{FFFD}")
         }
-        return out
+        return HTML.attribute(out)
     }
 }
 
