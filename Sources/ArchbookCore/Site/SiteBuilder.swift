@@ -200,12 +200,7 @@ struct SiteModel: Sendable {
             }
             return .unsafe
         }
-        let u = dest.utf8
-        let hash = u.firstIndex(of: UInt8(ascii: "#"))
-        let fragment: String? = hash.map { String(dest[u.index(after: $0)...]) }
-        let beforeHash = hash ?? u.endIndex
-        let query = u[..<beforeHash].firstIndex(of: UInt8(ascii: "?")) ?? beforeHash
-        let pathPart = String(dest[..<query])
+        let (pathPart, fragment) = HandbookValidator.splitDestination(dest)
         let decoded = pathPart.removingPercentEncoding ?? pathPart
         guard let resolved = HandbookValidator.resolve(decoded, from: docs[i].path) else {
             return .broken(reason: "Broken link: '\(pathPart)' points outside the handbook")

@@ -244,6 +244,17 @@ struct HandbookValidator {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A relative link's path (without `?query`) and its `#fragment`, if any.
+    /// Split on bytes: Character-based searches walk grapheme clusters, and this runs for every link.
+    static func splitDestination(_ dest: String) -> (path: String, fragment: String?) {
+        let u = dest.utf8
+        let hash = u.firstIndex(of: UInt8(ascii: "#"))
+        let fragment: String? = hash.map { String(dest[u.index(after: $0)...]) }
+        let beforeHash = hash ?? u.endIndex
+        let query = u[..<beforeHash].firstIndex(of: UInt8(ascii: "?")) ?? beforeHash
+        return (String(dest[..<query]), fragment)
+    }
+
     static func isExternal(_ dest: String) -> Bool {
         if dest.hasPrefix("//") { return true }
         // A scheme: letters, digits, +, -, . then a colon before any slash.
@@ -270,13 +281,7 @@ struct HandbookValidator {
         for link in doc.links {
             let dest = link.destination
             if dest.isEmpty || Self.isExternal(dest) { continue }
-            // Split on bytes: Character-based searches walk grapheme clusters, and this runs for every link.
-            let u = dest.utf8
-            let hash = u.firstIndex(of: UInt8(ascii: "#"))
-            let fragment: String? = hash.map { String(dest[u.index(after: $0)...]) }
-            let beforeHash = hash ?? u.endIndex
-            let query = u[..<beforeHash].firstIndex(of: UInt8(ascii: "?")) ?? beforeHash
-            let pathPart = String(dest[..<query])
+            let (pathPart, fragment) = Self.splitDestination(dest)
             let decoded = pathPart.utf8.contains(UInt8(ascii: "%")) ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
             var targetDoc: Int? = i
             if !decoded.isEmpty {
