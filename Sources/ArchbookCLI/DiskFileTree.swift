@@ -33,9 +33,7 @@ public struct DiskFileTree: FileTree {
             first = false
             defer { closedir(dir) }
             while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-                }
+                let name = Self.name(of: entry)
                 if name.hasPrefix(".") || ignoredDirectoryNames.contains(name) { continue }
                 let childRel = rel.isEmpty ? name : rel + "/" + name
                 if childRel == excluded { continue }
@@ -65,6 +63,13 @@ public struct DiskFileTree: FileTree {
             }
         }
         return FileListing(files: files.sorted(), directories: dirs.sorted())
+    }
+
+    /// A directory entry's file name.
+    static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
+        withUnsafePointer(to: entry.pointee.d_name) {
+            $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+        }
     }
 
     public func read(_ path: String) throws(FileTreeError) -> [UInt8] {

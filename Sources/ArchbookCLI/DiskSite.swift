@@ -92,14 +92,8 @@ enum DiskSite {
         guard lstat(path, &st) == 0 else { return .missing }
         guard st.st_mode & S_IFMT == S_IFDIR else { return .foreign("it is not a directory") }
         if DiskFileTree.isFile(path + "/" + siteMarkerName) { return .ourSite }
-        guard let dir = opendir(path) else { return .foreign("it cannot be read") }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { return .foreign("it is not empty and was not written by archbook (no \(siteMarkerName) file)") }
-        }
+        guard let names = entries(of: path) else { return .foreign("it cannot be read") }
+        if !names.isEmpty { return .foreign("it is not empty and was not written by archbook (no \(siteMarkerName) file)") }
         return .emptyDirectory
     }
 
@@ -108,21 +102,23 @@ enum DiskSite {
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
         if st.st_mode & S_IFMT == S_IFDIR {
-            if let dir = opendir(path) {
-                var names: [String] = []
-                while let entry = readdir(dir) {
-                    let name = withUnsafePointer(to: entry.pointee.d_name) {
-                        $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-                    }
-                    if name != "." && name != ".." { names.append(name) }
-                }
-                closedir(dir)
-                for name in names { remove(path + "/" + name) }
-            }
+            for name in entries(of: path) ?? [] { remove(path + "/" + name) }
             rmdir(path)
         } else {
             unlink(path)
         }
+    }
+
+    /// The names in a directory, without `.` and `..`; nil when it cannot be opened.
+    static func entries(of path: String) -> [String]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = DiskFileTree.name(of: entry)
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     static func parent(of path: String) -> String {

@@ -459,8 +459,7 @@ struct PageRenderer: Sendable {
         let decisions = docs.indices.filter { docs[$0].kind == "decision" && docs[$0].date != nil }.sorted(by: byDateDescending)
         let entries: [[String: Any]] = decisions.map { i in
             let d = docs[i]
-            let url = root.isEmpty ? model.pagePaths[i].split(separator: "/").map { SitePath.encodeSegment(String($0)) }.joined(separator: "/")
-                : root + model.pagePaths[i].split(separator: "/").map { SitePath.encodeSegment(String($0)) }.joined(separator: "/")
+            let url = root + model.pagePaths[i].split(separator: "/").map { SitePath.encodeSegment(String($0)) }.joined(separator: "/")
             var e: [String: Any] = ["title": d.id.map { "\($0): \(d.title)" } ?? d.title, "url": url,
                                     "id": root.isEmpty ? "urn:archbook:" + SitePath.encodeSegment(d.path) : url,
                                     "updated": (d.dates["updated"] ?? d.date!).iso + "T00:00:00Z"]
