@@ -22,17 +22,23 @@ final class CorporaTests: XCTestCase {
         return d
     }
 
+    /// Every folder of ../shared/corpora, sorted; skips the test when there are none.
+    static func corpusNames() throws -> [String] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: corpora.path).filter {
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: corpora.appendingPathComponent($0).path, isDirectory: &isDir) && isDir.boolValue
+        }.sorted()
+        try XCTSkipIf(names.isEmpty, "no corpora")
+        return names
+    }
+
     func relations(_ d: Document?) -> [String] {
         (d?.relations ?? []).map { "\($0.type.rawValue) \($0.target)" }
     }
 
     /// Every corpus is checked by the real binary within a time limit, ending with exit 0 or 1, never a crash.
     func testEveryCorpusIsCheckedWithoutCrashOrHang() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.corpora.path).filter {
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: Self.corpora.appendingPathComponent($0).path, isDirectory: &isDir) && isDir.boolValue
-        }.sorted()
-        try XCTSkipIf(names.isEmpty, "no corpora")
+        let names = try Self.corpusNames()
         let binary = Bundle.main.bundleURL.appendingPathComponent("archbook")
         for name in names {
             for format in ["text", "json", "sarif"] {
@@ -57,11 +63,7 @@ final class CorporaTests: XCTestCase {
 
     /// Every corpus builds with the real binary into a temporary folder: exit 0 or 1, every page written, every link resolving.
     func testEveryCorpusBuildsWithoutCrash() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.corpora.path).filter {
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: Self.corpora.appendingPathComponent($0).path, isDirectory: &isDir) && isDir.boolValue
-        }.sorted()
-        try XCTSkipIf(names.isEmpty, "no corpora")
+        let names = try Self.corpusNames()
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("archbook-corpora-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: out) }
