@@ -138,7 +138,7 @@ struct PageRenderer: Sendable {
     func statusContext(of d: Document) -> [String: Any]? {
         guard let s = d.status, !s.value.isEmpty else { return nil }
         var out: [String: Any] = ["value": s.value, "slug": Self.slug(s.value)]
-        if let note = s.note { out["note"] = note }
+        out["note"] = s.note ?? false
         return out
     }
 
@@ -190,7 +190,7 @@ struct PageRenderer: Sendable {
                               ("Consulted", d.people.consulted), ("Informed", d.people.informed)] where !names.isEmpty {
             people.append(["role": role, "names": names.joined(separator: ", ")])
         }
-        if !people.isEmpty { doc["people"] = people }
+        doc["people"] = people.isEmpty ? false : people
         doc["tags"] = d.tags.map { ["name": $0, "href": SitePath.relative(from: path, to: Self.tagPath($0))] }
         // Relations, recorded here or by the other side.
         var groups: [[String: Any]] = []
@@ -204,7 +204,7 @@ struct PageRenderer: Sendable {
         if !unresolved.isEmpty {
             groups.append(["phrase": "Unresolved", "items": unresolved.map { ["label": "\($0.type.phrase) \($0.target)", "title": "not a document in this handbook", "broken": true] }])
         }
-        if !groups.isEmpty { doc["relations"] = groups }
+        doc["relations"] = groups.isEmpty ? false : groups
         doc["backlinks"] = backlinks[i].map { link($0, from: path) }
 
         // Banner for a decision that no longer holds.
@@ -212,8 +212,10 @@ struct PageRenderer: Sendable {
         let value = d.status?.value ?? ""
         if !successors.isEmpty || value.hasPrefix("superseded") || value == "deprecated" {
             var banner: [String: Any] = ["state": value.hasPrefix("superseded") || !successors.isEmpty ? "superseded" : value]
-            if !successors.isEmpty { banner["successors"] = successors.map { link($0, from: path) } }
+            banner["successors"] = successors.isEmpty ? false : successors.map { link($0, from: path) }
             doc["banner"] = banner
+        } else {
+            doc["banner"] = false
         }
 
         // Table of contents with checklist progress per section (a section counts its subsections' tasks).
@@ -241,7 +243,7 @@ struct PageRenderer: Sendable {
             doc["problems"] = (problems[d.path] ?? []).map { ["severity": $0.severity.rawValue, "line": $0.position.line, "message": $0.message, "rule": $0.rule] }
         }
         let svg = neighbourhoodGraph(i, page: path)
-        if !svg.isEmpty { doc["graph"] = svg }
+        doc["graph"] = svg.isEmpty ? false : svg
         c["doc"] = doc
         return c
     }

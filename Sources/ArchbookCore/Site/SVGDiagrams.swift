@@ -443,7 +443,9 @@ extension SVGDiagrams {
     /// Whitespace collapsed, then cut to `limit` columns with "…"; East Asian wide characters and emoji count
     /// two columns because they are drawn about twice as wide.
     static func truncated(_ s: String, _ limit: Int) -> String {
-        let text = s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let text = oneLine(s)
+        // Most labels are short ASCII: one column per byte, nothing to measure.
+        if text.utf8.count <= limit && text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         var used = 0
         var cut: String.Index?
         for i in text.indices {
@@ -456,6 +458,20 @@ extension SVGDiagrams {
         var kept = text[..<end]
         while kept.last == " " { kept.removeLast() }
         return String(kept) + "…"
+    }
+
+    /// Whitespace runs become one space, ends trimmed. Labels and titles rarely need it, and Character
+    /// whitespace tests are slow, so clean printable ASCII is returned as it is.
+    static func oneLine(_ s: String) -> String {
+        var previous: UInt8 = 0x20
+        var clean = true
+        for b in s.utf8 {
+            if b >= 0x80 || b < 0x20 || b == 0x7F || (b == 0x20 && previous == 0x20) { clean = false; break }
+            previous = b
+        }
+        if clean && previous != 0x20 { return s }
+        if clean && s.isEmpty { return s }
+        return s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     static func columns(_ c: Character) -> Int {
@@ -480,14 +496,14 @@ extension SVGDiagrams {
     }
 
     static func displayLabel(_ node: DiagramNode) -> String {
-        let label = node.label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        return label.isEmpty ? node.title.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") : label
+        let label = oneLine(node.label)
+        return label.isEmpty ? oneLine(node.title) : label
     }
 
     /// "LABEL: Title (status)", leaving out whatever is missing.
     static func tooltip(_ node: DiagramNode) -> String {
-        let label = node.label.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        let title = node.title.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let label = oneLine(node.label)
+        let title = oneLine(node.title)
         var s = label.isEmpty ? title : (title.isEmpty ? label : label + ": " + title)
         if let status = node.status, !status.isEmpty { s += " (" + status + ")" }
         return s
@@ -506,7 +522,7 @@ extension SVGDiagrams {
         s += "<title>" + escape(tooltip(node)) + "</title>\n"
         s += "<rect width=\"\(num(Geometry.nodeWidth))\" height=\"\(num(Geometry.nodeHeight))\" rx=\"6\"/>\n"
         s += "<g clip-path=\"url(#\(ids.clip))\">\n"
-        let label = node.label.split(whereSeparator: { $0.isWhitespace }).isEmpty ? node.title : node.label
+        let label = oneLine(node.label).isEmpty ? node.title : node.label
         s += "<text class=\"node-label\" x=\"\(num(Geometry.textX))\" y=\"\(num(Geometry.labelBaseline))\">"
             + escape(truncated(label, Geometry.boxChars)) + "</text>\n"
         if label != node.title {
