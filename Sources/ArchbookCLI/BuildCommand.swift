@@ -182,7 +182,7 @@ enum ThemeLocator {
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
         guard n > 0 else { return nil }
-        var dir = DiskSite.parent(of: String(cString: buf))
+        var dir = DiskSite.parent(of: String(decoding: buf.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         for _ in 0..<6 {
             for candidate in [dir + "/themes/default", dir + "/share/archbook/themes/default"]
             where DiskFileTree.isFile(candidate + "/templates/layout.mustache") {

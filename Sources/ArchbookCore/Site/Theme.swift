@@ -113,6 +113,34 @@ public struct Theme: Sendable {
 
     /// Renders a template with a context of dictionaries, arrays, strings, numbers and booleans.
     public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+        library.render(MustacheValue.wrap(context), withTemplate: template) ?? ""
+    }
+}
+
+/// Context values in the shapes swift-mustache resolves fastest. Each `{{name}}` costs several dynamic casts:
+/// a `[String: Any]` is a conditional conformance (slow to confirm), and a String goes through an optional
+/// unwrap and `String(describing:)`. Wrapping them changes no output: text still escapes the same way and
+/// answers the same transforms, objects the same keys.
+enum MustacheValue {
+    struct Text: MustacheCustomRenderable, MustacheTransformable {
+        let renderText: String
+        var isNull: Bool { false }
+        func transform(_ name: String) -> Any? { renderText.transform(name) }
+    }
+
+    struct Object: MustacheParent, MustacheTransformable {
+        let fields: [String: Any]
+        func child(named name: String) -> Any? { fields[name] }
+        func transform(_ name: String) -> Any? { fields.transform(name) }
+    }
+
+    static func wrap(_ value: Any) -> Any {
+        switch value {
+        case let s as String: return Text(renderText: s)
+        case let d as [String: Any]: return Object(fields: d.mapValues(wrap))
+        case let a as [[String: Any]]: return a.map { Object(fields: $0.mapValues(wrap)) }
+        case let a as [Any]: return a.map(wrap)
+        default: return value
+        }
     }
 }
