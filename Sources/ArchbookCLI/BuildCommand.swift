@@ -79,7 +79,8 @@ struct BuildCommand: ParsableCommand {
 
         let options = SiteOptions(title: setup.config.site.title,
                                   baseURL: baseURL ?? setup.config.site.baseURL,
-                                  allowRawHTML: setup.config.site.rawHTML, generator: "archbook \(archbookVersion)")
+                                  allowRawHTML: setup.config.site.rawHTML, generator: "archbook \(archbookVersion)",
+                                  search: setup.config.site.search)
         let built = try writeAtomically(to: target, display: outputPath) { sink throws(FileTreeError) in
             try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink)
         }

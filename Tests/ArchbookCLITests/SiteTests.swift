@@ -212,7 +212,8 @@ final class SiteTests: XCTestCase {
         // Escaped text may spell `onerror=`; what matters is that no real tag carries it.
         let tagPattern = try NSRegularExpression(pattern: "<[a-z][^>]*>")
         let urlPattern = try NSRegularExpression(pattern: #"\s(?:href|src)="([^"]*)""#)
-        for (path, bytes) in files where !path.hasPrefix("assets/") {
+        // search/ holds the documents' text as JSON data, shown by the script with textContent only (checked below).
+        for (path, bytes) in files where !path.hasPrefix("assets/") && !path.hasPrefix("search/") {
             let text = String(decoding: bytes, as: UTF8.self).lowercased()
             let tags = tagPattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range, in: text)!]) }
             for tag in tags {
@@ -225,10 +226,20 @@ final class SiteTests: XCTestCase {
                 }
                 XCTAssertFalse(tag.hasPrefix("<img src=x") || tag.hasPrefix("<i>") || tag.hasPrefix("<div onclick") || tag.hasPrefix("<b "), "\(path): \(tag)")
             }
-            // Only the theme's own script tag may appear.
-            let scripts = text.components(separatedBy: "<script").count - 1
-            XCTAssertLessThanOrEqual(scripts, path.hasSuffix(".html") ? 1 : 0, "\(path) has \(scripts) script elements")
+            // Only the theme's own script tags may appear.
+            let scripts = text.components(separatedBy: "<script").dropFirst()
+            for script in scripts {
+                XCTAssertNotNil(script.range(of: #"^ src="(\./|(\.\./)*)assets/archbook(-search)?\.js"></script>"#, options: .regularExpression),
+                                "\(path) has a script element that is not the theme's: <script\(script.prefix(80))")
+            }
+            XCTAssertLessThanOrEqual(scripts.count, path.hasSuffix(".html") ? 2 : 0, "\(path) has \(scripts.count) script elements")
         }
+        // The search index is data: the script form is one call with one JSON value, whatever the documents say.
+        let script = String(decoding: files["search/index.js"]!, as: UTF8.self)
+        XCTAssertTrue(script.hasPrefix("archbookSearchData(\"index\",{") && script.hasSuffix("});\n"), String(script.prefix(200)))
+        let json = script.dropFirst("archbookSearchData(\"index\",".count).dropLast(3)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.utf8)))
+        XCTAssertEqual(String(json) + "\n", String(decoding: files["search/index.json"]!, as: UTF8.self))
         let page = String(decoding: files["decisions/0001-x.html"]!, as: UTF8.self)
         XCTAssertTrue(page.contains("<h1>Quotes &quot; and &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;</h1>"), page)
         XCTAssertTrue(page.contains("{{siteTitle}} &lt;i&gt;x&lt;/i&gt;"), "Mustache delimiters in content are text, not template tags")

@@ -30,6 +30,8 @@ public struct Config: Sendable, Equatable {
         public var theme: String?
         /// Keep raw HTML written in documents (off by default: it is dropped).
         public var rawHTML = false
+        /// The search index and page; nil turns search off (`search: false`).
+        public var search: SearchOptions? = SearchOptions()
 
         public init() {}
     }
@@ -100,7 +102,7 @@ extension Config {
                 config.exclude = try reader.strings(entry)
             case "site":
                 guard case .mapping(let settings, _) = entry.value else {
-                    throw reader.error(entry, "expected a mapping with title, base-url, theme or raw-html")
+                    throw reader.error(entry, "expected a mapping with title, base-url, theme, raw-html or search")
                 }
                 for setting in settings {
                     switch setting.key {
@@ -108,8 +110,9 @@ extension Config {
                     case "base-url": config.site.baseURL = try reader.string(setting)
                     case "theme": config.site.theme = try reader.string(setting)
                     case "raw-html": config.site.rawHTML = try reader.bool(setting)
+                    case "search": config.site.search = try reader.search(setting)
                     default:
-                        throw reader.error(setting, "unknown site setting '\(setting.key)' (expected title, base-url, theme or raw-html)")
+                        throw reader.error(setting, "unknown site setting '\(setting.key)' (expected title, base-url, theme, raw-html or search)")
                     }
                 }
             default:
@@ -139,6 +142,29 @@ private struct ConfigReader {
             throw error(entry, "expected a string, found \(entry.value.typeName)")
         }
         return s
+    }
+
+    /// `search: false`, `search: true` or a mapping with split-bytes and shard-bytes.
+    func search(_ entry: YAMLEntry) throws(ConfigError) -> SearchOptions? {
+        if case .mapping(let settings, _) = entry.value {
+            var options = SearchOptions()
+            for setting in settings {
+                switch setting.key {
+                case "split-bytes": options.splitBytes = try positiveInt(setting)
+                case "shard-bytes": options.shardBytes = try positiveInt(setting)
+                default: throw error(setting, "unknown search setting '\(setting.key)' (expected split-bytes or shard-bytes)")
+                }
+            }
+            return options
+        }
+        return try bool(entry) ? SearchOptions() : nil
+    }
+
+    func positiveInt(_ entry: YAMLEntry) throws(ConfigError) -> Int {
+        guard case .scalar(let text, _) = entry.value, let n = Int(text), n > 0 else {
+            throw error(entry, "expected a positive whole number of bytes")
+        }
+        return n
     }
 
     func bool(_ entry: YAMLEntry) throws(ConfigError) -> Bool {

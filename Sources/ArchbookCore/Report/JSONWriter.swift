@@ -44,6 +44,13 @@ enum JSONValue {
         }
     }
 
+    /// A JSON string literal.
+    static func quoted(_ s: String) -> String {
+        var out = ""
+        writeString(s, to: &out)
+        return out
+    }
+
     /// RFC 8259 escaping; everything else, including non-ASCII, is written as UTF-8.
     private static func writeString(_ s: String, to out: inout String) {
         out += "\""

@@ -27,6 +27,8 @@ public struct RenderedBody: Sendable {
     public var references: [Int]
     /// Docs-relative paths of local files the body uses, sorted and without repeats.
     public var files: [String]
+    /// The body's text by section, for the search index; empty unless asked for.
+    public var segments: [SearchSegment] = []
 }
 
 public struct BodyRenderer: Sendable {
@@ -45,18 +47,18 @@ public struct BodyRenderer: Sendable {
     ///   - mention: resolves an ID written in prose (`ADR-0005`, `ADR 5`) to a page, or nil.
     public func render(body: ArraySlice<UInt8>, lineOffset: Int, anchors: [Int: String], dropLine: Int?,
                        resolve: (String) -> LinkTarget, mention: (String, Int) -> (href: String, document: Int)?,
-                       idPrefixes: [String]) -> RenderedBody {
+                       idPrefixes: [String], collectText: Bool = false) -> RenderedBody {
         var options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
         if allowRawHTML { options |= CMARK_OPT_UNSAFE }
         return MarkdownParser.withCTree(body, options: options) { doc, parser in
             render(doc, parser: parser, options: options, lineOffset: lineOffset, anchors: anchors, dropLine: dropLine,
-                   resolve: resolve, mention: mention, idPrefixes: idPrefixes)
+                   resolve: resolve, mention: mention, idPrefixes: idPrefixes, collectText: collectText)
         } ?? RenderedBody(html: "", references: [], files: [])
     }
 
     private func render(_ doc: OpaquePointer, parser: OpaquePointer, options: Int32, lineOffset: Int, anchors: [Int: String],
                         dropLine: Int?, resolve: (String) -> LinkTarget, mention: (String, Int) -> (href: String, document: Int)?,
-                        idPrefixes: [String]) -> RenderedBody {
+                        idPrefixes: [String], collectText: Bool) -> RenderedBody {
         var targets: [LinkTarget] = []
         var references = Set<Int>()
         var files = Set<String>()
@@ -68,11 +70,13 @@ public struct BodyRenderer: Sendable {
         let iter = cmark_iter_new(doc)
         defer { cmark_iter_free(iter) }
         var insideLink = 0
+        var text = SearchTextCollector(anchors: anchors, lineOffset: lineOffset, dropLine: dropLine)
         while true {
             let event = cmark_iter_next(iter)
             if event == CMARK_EVENT_DONE { break }
             guard let node = cmark_iter_get_node(iter) else { continue }
             let type = cmark_node_get_type(node)
+            if collectText { text.visit(node, type: type, entering: event == CMARK_EVENT_ENTER) }
             if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
                 if event == CMARK_EVENT_ENTER { insideLink += 1; links.append(node) } else { insideLink -= 1 }
             } else if type == CMARK_NODE_TEXT, event == CMARK_EVENT_ENTER, insideLink == 0 {
@@ -116,7 +120,8 @@ public struct BodyRenderer: Sendable {
         defer { free(rendered) }
         let html = HTMLPostProcessor(targets: targets, anchors: anchors, lineOffset: lineOffset)
             .process(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self), count: strlen(rendered)))
-        return RenderedBody(html: html, references: references.sorted(), files: files.sorted())
+        return RenderedBody(html: html, references: references.sorted(), files: files.sorted(),
+                            segments: collectText ? text.finish() : [])
     }
 
     /// Splits a text node around ID mentions and puts each resolved mention in a link node.
@@ -153,6 +158,69 @@ public struct BodyRenderer: Sendable {
         }
         cmark_node_unlink(node)
         cmark_node_free(node)
+    }
+}
+
+/// Gathers a body's plain text by section while the renderer walks the tree: headings open a segment
+/// (with the anchor the page gives them), block ends become spaces, raw HTML is left out.
+struct SearchTextCollector {
+    let anchors: [Int: String]
+    let lineOffset: Int
+    let dropLine: Int?
+    var segments: [SearchSegment] = [SearchSegment(anchor: "", heading: "", text: "")]
+    var inHeading = false
+    var skipping = false
+
+    init(anchors: [Int: String], lineOffset: Int, dropLine: Int?) {
+        self.anchors = anchors
+        self.lineOffset = lineOffset
+        self.dropLine = dropLine
+    }
+
+    mutating func visit(_ node: OpaquePointer, type: cmark_node_type, entering: Bool) {
+        switch type {
+        case CMARK_NODE_HEADING:
+            let line = Int(cmark_node_get_start_line(node)) + lineOffset
+            if entering {
+                if line == dropLine && segments.count == 1 && segments[0].text.isEmpty {
+                    skipping = true
+                } else {
+                    segments.append(SearchSegment(anchor: anchors[line] ?? "", heading: "", text: ""))
+                    inHeading = true
+                }
+            } else {
+                skipping = false
+                inHeading = false
+            }
+        case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+            guard entering, !skipping, let lit = cmark_node_get_literal(node) else { return }
+            append(String(cString: lit))
+        case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+            append(" ")
+        case CMARK_NODE_PARAGRAPH, CMARK_NODE_ITEM:
+            if !entering { append(" ") }
+        default:
+            // Table cells are extension nodes without a fixed type constant: separate every other block too.
+            if !entering, cmark_node_first_child(node) != nil, type != CMARK_NODE_LINK, type != CMARK_NODE_EMPH,
+               type != CMARK_NODE_STRONG { append(" ") }
+        }
+    }
+
+    mutating func append(_ s: String) {
+        let k = segments.count - 1
+        if inHeading { segments[k].heading += s } else { segments[k].text += s }
+    }
+
+    func finish() -> [SearchSegment] {
+        var out = segments.map { s in
+            SearchSegment(anchor: s.anchor, heading: collapse(s.heading), text: collapse(s.text))
+        }
+        if out.first.map({ $0.text.isEmpty }) == true && out.count > 1 { out.removeFirst() }
+        return out
+    }
+
+    private func collapse(_ s: String) -> String {
+        s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
     }
 }
 

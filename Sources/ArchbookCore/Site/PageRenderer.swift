@@ -4,7 +4,7 @@ import Foundation
 
 struct PageJob: Sendable {
     enum Kind: Sendable {
-        case document(Int), home, kindIndex(Int), log, graph, actions, status(String), tag(String), tags, notFound, feed
+        case document(Int), home, kindIndex(Int), log, graph, actions, status(String), tag(String), tags, notFound, feed, search
     }
     var kind: Kind
     var path: String
@@ -46,6 +46,7 @@ struct PageRenderer: Sendable {
                               PageJob(kind: .graph, path: "graph.html"), PageJob(kind: .actions, path: "actions.html"),
                               PageJob(kind: .tags, path: "tags.html"), PageJob(kind: .notFound, path: "404.html"),
                               PageJob(kind: .feed, path: "feed.xml")]
+        if model.options.search != nil { out.append(PageJob(kind: .search, path: "search.html")) }
         for (k, kind) in model.kinds.enumerated() { out.append(PageJob(kind: .kindIndex(k), path: Self.kindPath(kind.name))) }
         for status in statusValues() { out.append(PageJob(kind: .status(status), path: Self.statusPath(status))) }
         for tag in tagValues() { out.append(PageJob(kind: .tag(tag), path: Self.tagPath(tag))) }
@@ -77,6 +78,7 @@ struct PageRenderer: Sendable {
         case .tags: return theme.render("tags", tagsContext(job.path))
         case .notFound: return theme.render("notfound", base(job.path, title: "Page not found", section: ""))
         case .feed: return theme.render("feed", feedContext())
+        case .search: return theme.render("search", base(job.path, title: "Search", section: "search"))
         }
     }
 
@@ -113,7 +115,8 @@ struct PageRenderer: Sendable {
                 ["label": "Action items", "href": root + "actions.html", "current": section == "actions"],
                 ["label": "Tags", "href": root + "tags.html", "current": section == "tags"]]
         return ["root": root, "siteTitle": model.siteTitle, "pageTitle": title, "nav": nav,
-                "generator": model.options.generator, "feed": root + "feed.xml"]
+                "generator": model.options.generator, "feed": root + "feed.xml",
+                "search": model.options.search != nil ? ["href": root + "search.html"] : false]
     }
 
     func baseURL() -> String {

@@ -36,12 +36,16 @@ public struct SiteOptions: Sendable {
     /// Raw HTML in documents is dropped unless this is set (cmark-gfm's unsafe mode plus tagfilter).
     public var allowRawHTML: Bool
     public var generator: String
+    /// The search index and page; nil leaves both out.
+    public var search: SearchOptions?
 
-    public init(title: String? = nil, baseURL: String? = nil, allowRawHTML: Bool = false, generator: String = "archbook") {
+    public init(title: String? = nil, baseURL: String? = nil, allowRawHTML: Bool = false, generator: String = "archbook",
+                search: SearchOptions? = SearchOptions()) {
         self.title = title
         self.baseURL = baseURL
         self.allowRawHTML = allowRawHTML
         self.generator = generator
+        self.search = search
     }
 }
 
@@ -54,7 +58,7 @@ public enum SiteBuilder {
     /// Paths the site itself uses; a document whose page would land on one is moved under `pages/`.
     static let reservedTopLevel: Set<String> = ["index.html", "log.html", "graph.html", "actions.html", "tags.html",
                                                 "search.html", "404.html", "feed.xml", ".archbook-site"]
-    static let reservedFolders: Set<String> = ["kinds", "status", "tags", "assets"]
+    static let reservedFolders: Set<String> = ["kinds", "status", "tags", "assets", "search"]
 
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
                              options: SiteOptions, sink: some SiteSink) throws(FileTreeError) -> SiteSummary {
@@ -64,7 +68,7 @@ public enum SiteBuilder {
 
         // Phase 1: bodies, in parallel, from the bytes check kept. Each records what it links to, for backlinks.
         let rendered = Checker.parallelMap(Array(model.docs.indices)) { i in
-            model.renderBody(i, renderer: renderer, prefixes: prefixes)
+            model.renderBody(i, renderer: renderer, prefixes: prefixes, collectText: options.search != nil)
         }
         var backlinks = Array(repeating: [Int](), count: model.docs.count)
         for (i, body) in rendered.enumerated() {
@@ -84,8 +88,23 @@ public enum SiteBuilder {
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
 
-        // Phase 3: theme assets and the local files documents link to.
+        // Phase 3: the search index, from the documents' text as the bodies were rendered.
         var copied = 0
+        if let searchOptions = options.search {
+            let searchDocs = model.docs.indices.map { i in
+                let d = model.docs[i]
+                return SearchDocument(id: d.id, title: d.title, kind: d.kind, status: d.status.flatMap { $0.value.isEmpty ? nil : $0.value },
+                                      date: d.date?.iso, tags: d.tags, url: model.pagePaths[i], segments: rendered[i].segments)
+            }
+            var labels: [String: String] = [:]
+            for k in model.kinds { labels[k.name] = pages.kindLabel(k.name) }
+            for file in SearchIndex.build(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions) {
+                try sink.write(file.path, file.bytes)
+                copied += 1
+            }
+        }
+
+        // Phase 4: theme assets and the local files documents link to.
         for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
             try sink.write(path, bytes)
             copied += 1
@@ -238,7 +257,7 @@ struct SiteModel: Sendable {
         return .brokenAnchor(href: href.isEmpty ? "#" : href, document: t, reason: "Broken link: no heading '#\(fragment)' in \(where_)")
     }
 
-    func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String]) -> RenderedBody {
+    func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String], collectText: Bool = false) -> RenderedBody {
         let d = docs[i]
         var anchors: [Int: String] = [:]
         for s in d.sections { anchors[s.range.start.line] = s.anchor }
@@ -253,6 +272,6 @@ struct SiteModel: Sendable {
                                    }
                                    return nil
                                },
-                               idPrefixes: prefixes)
+                               idPrefixes: prefixes, collectText: collectText)
     }
 }
