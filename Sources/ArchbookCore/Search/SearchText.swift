@@ -97,7 +97,8 @@ public enum SearchText {
 }
 
 /// M. F. Porter's 1980 suffix-stripping algorithm ("An algorithm for suffix stripping", Program 14(3)),
-/// the classic English stemmer; deploy, deploys, deployed and deployment all become `deploy`.
+/// the classic English stemmer, with step 1c as in Porter2 (see `step1c`); deploy, deploys, deployed and
+/// deployment all become `deploy`.
 /// Works on lower-case ASCII letters; the script holds the same steps in the same order.
 public enum PorterStemmer {
     public static func stem(_ word: String) -> String { stem(Array(word.utf8)) }
@@ -194,8 +195,15 @@ public enum PorterStemmer {
             }
         }
 
+        /// Porter's own rule turns y into i after any vowel in the stem (deploy -> deploi, but deployment ->
+        /// deploy); the rule of his later Porter2 keeps words in one piece: only a y after a consonant that is
+        /// not the first letter becomes i (happy -> happi, deploy stays).
         mutating func step1c() {
-            if ends("y"), hasVowel(b.count - 1) { b[b.count - 1] = 0x69 }
+            guard ends("y"), b.count >= 3 else { return }
+            switch b[b.count - 2] {
+            case 0x61, 0x65, 0x69, 0x6F, 0x75, 0x79: return
+            default: b[b.count - 1] = 0x69
+            }
         }
 
         mutating func step2() {

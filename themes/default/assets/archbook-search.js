@@ -12,7 +12,7 @@
   function words(s) { return normalize(s).match(/[\p{L}\p{N}]+/gu) || []; }
   function term(w) { return /^[a-z]{3,}$/.test(w) ? stem(w) : w; }
 
-  // M. F. Porter's 1980 stemmer, step by step as PorterStemmer in SearchText.swift.
+  // M. F. Porter's 1980 stemmer with Porter2's step 1c, step by step as PorterStemmer in SearchText.swift.
   function isConsonant(b, i) {
     var c = b[i];
     if (c === "a" || c === "e" || c === "i" || c === "o" || c === "u") return false;
@@ -71,8 +71,8 @@
         else if (measure(b, b.length) === 1 && cvc(b, b.length)) b.push("e");
       }
     }
-    // 1c
-    if (ends(b, "y") && hasVowel(b, b.length - 1)) b[b.length - 1] = "i";
+    // 1c, as in Porter2: only a y after a consonant that is not the first letter becomes i.
+    if (ends(b, "y") && b.length >= 3 && "aeiouy".indexOf(b[b.length - 2]) < 0) b[b.length - 1] = "i";
     for (i = 0; i < STEP2.length; i++) if (replace(b, STEP2[i][0], STEP2[i][1], 0)) break;
     for (i = 0; i < STEP3.length; i++) if (replace(b, STEP3[i][0], STEP3[i][1], 0)) break;
     for (i = 0; i < STEP4.length; i++) {

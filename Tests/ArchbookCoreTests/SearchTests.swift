@@ -1,0 +1,154 @@
+// The search index as the browser reads it: terms, scores, facets, shards and the exact file format.
+
+import Foundation
+import XCTest
+@testable import ArchbookCore
+
+final class SearchTests: XCTestCase {
+    func testNormalisingIgnoresCaseAndAccents() {
+        XCTAssertEqual(SearchText.normalize("Café DÉJÀ-vu Ångström"), "cafe deja-vu angstrom")
+        XCTAssertEqual(SearchText.normalize("ﬁle №5"), "file no5")
+    }
+
+    func testWordsAreRunsOfLettersAndDigits() {
+        XCTAssertEqual(SearchText.words("ADR-0012: Use Kafka's event_streams—fast!"),
+                       ["adr", "0012", "use", "kafka", "s", "event", "streams", "fast"])
+        XCTAssertEqual(SearchText.words("naïve café, résumé"), ["naive", "cafe", "resume"])
+        XCTAssertEqual(SearchText.words("  "), [])
+    }
+
+    func testTermsAreStemsOfEnglishWords() {
+        for w in ["deploy", "deploys", "deployed", "deploying", "deployment", "deployments"] {
+            XCTAssertEqual(SearchText.term(w), "deploy", w)
+        }
+        XCTAssertEqual(SearchText.term("postgres"), "postgr")
+        XCTAssertEqual(SearchText.term("happy"), "happi", "y after a consonant becomes i")
+        XCTAssertEqual(SearchText.term("by"), "by")
+        XCTAssertEqual(SearchText.term("0012"), "0012", "numbers are kept")
+        XCTAssertEqual(SearchText.term("k8s"), "k8s", "mixed words are kept")
+        XCTAssertEqual(SearchText.term("über"), "über", "non-ASCII words are kept")
+    }
+
+    func testIDsAreIndexedByPrefixAndNumber() {
+        XCTAssertEqual(SearchIndex.idTerms("ADR-0012", prefixes: ["ADR", "REQ"]), ["adr-12", "#12"])
+        XCTAssertEqual(SearchIndex.idTerms("RB-7", prefixes: ["RB"]), ["rb-7", "#7"])
+        XCTAssertEqual(SearchIndex.idTerms("20200925-use-x", prefixes: ["ADR"]), [])
+        XCTAssertEqual(SearchIndex.idTerms(nil, prefixes: ["ADR"]), [])
+    }
+
+    static let docs = [
+        SearchDocument(id: "ADR-0001", title: "Stream events through Kafka", kind: "decision", status: "accepted",
+                       date: "2024-03-01", tags: ["messaging"], url: "decisions/0001-kafka.html",
+                       segments: [SearchSegment(anchor: "context", heading: "Context", text: "Events are lost today.")]),
+        SearchDocument(id: "ADR-0002", title: "Partition tables by month", kind: "decision", status: "proposed",
+                       date: "2023-11-20", tags: [], url: "decisions/0002-partition.html",
+                       segments: [SearchSegment(anchor: "context", heading: "Context", text: "Large tables."),
+                                  SearchSegment(anchor: "decision", heading: "Decision", text: "Consumers read from Kafka as before.")]),
+        SearchDocument(id: "RB-0001", title: "Consumer lag", kind: "runbook", status: nil, date: nil, tags: ["messaging", "kafka"],
+                       url: "runbooks/0001-lag.html", segments: []),
+    ]
+
+    static func object(_ bytes: [UInt8]) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    }
+
+    func testSmallIndexIsOneFileWithScoresFacetsAndText() throws {
+        let files = SearchIndex.build(Self.docs, idPrefixes: ["ADR", "RB"], kindLabels: ["decision": "Decisions", "runbook": "Runbooks"])
+        XCTAssertEqual(files.map(\.path), ["search/index.json", "search/index.js"])
+        let index = try Self.object(files[0].bytes)
+        XCTAssertEqual(index["version"] as? Int, 1)
+        XCTAssertEqual(index["documents"] as? Int, 3)
+        XCTAssertEqual(index["split"] as? Bool, false)
+        XCTAssertEqual(index["prefixes"] as? [String], ["adr", "rb"])
+        let facets = try XCTUnwrap(index["facets"] as? [String: [[Any]]])
+        XCTAssertEqual(facets["kind"]?.map { "\($0[0])/\($0[1])/\($0[2])" }, ["decision/Decisions/2", "runbook/Runbooks/1"])
+        XCTAssertEqual(facets["status"]?.map { "\($0[0])/\($0[1])" }, ["accepted/1", "proposed/1"])
+        XCTAssertEqual(facets["tag"]?.map { "\($0[0])/\($0[1])" }, ["kafka/1", "messaging/2"])
+        XCTAssertEqual(facets["year"]?.map { "\($0[0])/\($0[1])" }, ["2023/1", "2024/1"])
+        let facetData = try XCTUnwrap(index["facetData"] as? [String: Any])
+        XCTAssertEqual(facetData["kind"] as? String, "##$", "one character per document: value index + 35")
+        XCTAssertEqual(facetData["status"] as? String, "#$!", "! for no value")
+        XCTAssertEqual(facetData["year"] as? String, "$#!")
+        XCTAssertEqual(facetData["tag"] as? [[Int]], [[2], [0, 2]], "documents per tag as gaps")
+
+        // Postings: [idf*100, gap, score*100, first segment, ...] in document order.
+        let terms = try XCTUnwrap(index["terms"] as? [String: [Int]])
+        let kafka = try XCTUnwrap(terms["kafka"])
+        XCTAssertEqual(kafka.count, 1 + 3 * 3)
+        XCTAssertEqual(Array(stride(from: 1, to: kafka.count, by: 3).map { kafka[$0] }), [0, 1, 1], "documents 0, 1, 2")
+        let scores = stride(from: 2, to: kafka.count, by: 3).map { kafka[$0] }
+        XCTAssertGreaterThan(scores[0], scores[1], "a title match outranks a body match")
+        XCTAssertGreaterThan(scores[2], scores[1], "a tag match outranks a body match")
+        XCTAssertEqual(kafka[9], 0)
+        XCTAssertEqual(kafka[6], 1, "document 1 first says kafka in its second segment")
+        XCTAssertEqual(terms["stream"]?.count, 4, "title 'Stream' is stemmed")
+        XCTAssertNotNil(terms["consum"], "consumer/consumers share a stem")
+        XCTAssertEqual(terms["adr-1"].map { Array($0.dropFirst()) }, [0, 0, 0])
+        XCTAssertEqual(terms["#1"].map { Array($0.dropFirst()) }, [0, 0, 0, 2, 0, 0], "ADR-0001 and RB-0001")
+
+        let docs = try XCTUnwrap(index["docs"] as? [[Any]])
+        XCTAssertEqual(docs.count, 3)
+        XCTAssertEqual(docs[1][0] as? String, "ADR-0002")
+        XCTAssertEqual(docs[1][5] as? String, "decisions/0002-partition.html")
+        XCTAssertEqual(docs[1][7] as? [[String]], [["context", "Context", "Large tables."],
+                                                 ["decision", "Decision", "Consumers read from Kafka as before."]])
+        XCTAssertEqual(docs[2][3] as? String, "", "no status")
+
+        // The script twin hands the same JSON to the page.
+        let script = String(decoding: files[1].bytes, as: UTF8.self)
+        XCTAssertEqual(script, "archbookSearchData(\"index\"," + String(decoding: files[0].bytes.dropLast(), as: UTF8.self) + ");\n")
+    }
+
+    func testLargeIndexIsSplitIntoShardsThatCoverEveryTermOnce() throws {
+        let files = SearchIndex.build(Self.docs, idPrefixes: ["ADR", "RB"], kindLabels: [:],
+                                      options: SearchOptions(splitBytes: 10, shardBytes: 60))
+        let paths = files.map(\.path).filter { $0.hasSuffix(".json") }
+        let shards = paths.filter { $0.hasPrefix("search/terms-") }
+        XCTAssertGreaterThan(shards.count, 2)
+        XCTAssertEqual(paths.filter { $0.hasPrefix("search/docs/") }, ["search/docs/0.json", "search/docs/1.json", "search/docs/2.json"])
+        XCTAssertTrue(paths.contains("search/facets.json"))
+        XCTAssertEqual(files.count, paths.count * 2, "every file also as a script")
+        let byPath = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.bytes) })
+        let meta = try Self.object(byPath["search/index.json"]!)
+        XCTAssertEqual(meta["split"] as? Bool, true)
+        XCTAssertNil(meta["terms"])
+        let firsts = try XCTUnwrap(meta["shards"] as? [String])
+        XCTAssertEqual(firsts.count, shards.count)
+        XCTAssertEqual(firsts, firsts.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) })
+        var seen: [String] = []
+        for (k, first) in firsts.enumerated() {
+            let terms = try Self.object(byPath["search/terms-\(k).json"]!)
+            let keys = terms.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            XCTAssertEqual(keys.first, first, "a shard starts at its listed first term")
+            if k + 1 < firsts.count {
+                XCTAssertTrue(keys.last!.utf16.lexicographicallyPrecedes(firsts[k + 1].utf16), "shards do not overlap")
+            }
+            seen += keys
+        }
+        XCTAssertEqual(seen.count, Set(seen).count)
+        let single = try Self.object(SearchIndex.build(Self.docs, idPrefixes: ["ADR", "RB"], kindLabels: [:])[0].bytes)
+        XCTAssertEqual(Set(seen), Set((single["terms"] as! [String: Any]).keys), "split and single indexes hold the same terms")
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(byPath["search/docs/2.json"]!)) as? [Any])
+        XCTAssertEqual(doc[1] as? String, "Consumer lag")
+    }
+
+    func testBuildingIsDeterministic() {
+        let a = SearchIndex.build(Self.docs, idPrefixes: ["ADR", "RB"], kindLabels: [:], options: SearchOptions(splitBytes: 10, shardBytes: 60))
+        let b = SearchIndex.build(Self.docs, idPrefixes: ["ADR", "RB"], kindLabels: [:], options: SearchOptions(splitBytes: 10, shardBytes: 60))
+        XCTAssertEqual(a.map(\.path), b.map(\.path))
+        XCTAssertEqual(a.map(\.bytes), b.map(\.bytes))
+    }
+
+    func testTextIsCollectedBySectionWhileRendering() {
+        let md = "# Title\n\nIntro *text* with `code`.\n\n## Context\n\n- one\n- two\n\n| A | B |\n|---|---|\n| x | y |\n\n## Decision\n\nWe <b>will</b> [link](x.md).\n"
+        let body = BodyRenderer(allowRawHTML: false).render(body: ArraySlice(Array(md.utf8)), lineOffset: 0,
+                                                            anchors: [5: "context", 14: "decision"], dropLine: 1,
+                                                            resolve: { _ in .broken(reason: "x") }, mention: { _, _ in nil },
+                                                            idPrefixes: [], collectText: true)
+        XCTAssertEqual(body.segments, [
+            SearchSegment(anchor: "", heading: "", text: "Intro text with code."),
+            SearchSegment(anchor: "context", heading: "Context", text: "one two A B x y"),
+            SearchSegment(anchor: "decision", heading: "Decision", text: "We will link."),
+        ])
+    }
+}
