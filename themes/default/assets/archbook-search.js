@@ -132,7 +132,12 @@
     this.sorted = {};
   }
   Index.open = function () {
-    if (!Index.current) Index.current = load("index").then(function (meta) { return new Index(meta); });
+    if (!Index.current) {
+      Index.current = load("index").then(function (meta) {
+        if (meta.version !== 1) throw new Error("the search index has format version " + meta.version + "; this script reads version 1");
+        return new Index(meta);
+      });
+    }
     return Index.current;
   };
   Index.prototype.shardOf = function (t) {
