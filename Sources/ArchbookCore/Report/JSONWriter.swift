@@ -44,8 +44,10 @@ enum JSONValue {
         }
     }
 
-    /// A JSON string literal.
+    /// A JSON string literal. The search index quotes megabytes of text, so text that needs no escaping is
+    /// copied in one piece.
     static func quoted(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out = ""
         writeString(s, to: &out)
         return out

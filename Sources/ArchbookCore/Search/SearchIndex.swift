@@ -81,8 +81,8 @@ public enum SearchIndex {
         for (d, a) in analysed.enumerated() {
             for (term, stats) in a.terms {
                 var tf = 0.0
-                for f in fields.indices where stats.counts[f] > 0 {
-                    let c = Double(stats.counts[f])
+                for f in fields.indices where stats.count(f) > 0 {
+                    let c = Double(stats.count(f))
                     let norm = k1 * (1 - b + b * Double(a.lengths[f]) / averages[f])
                     tf += weights[f] * c * (k1 + 1) / (c + norm)
                 }
@@ -100,14 +100,19 @@ public enum SearchIndex {
             let list = postings[term]!
             let df = Double(list.count)
             let idf = log(1 + (n - df + 0.5) / (df + 0.5))
-            var json = "[" + String(Int((idf * 100).rounded()))
+            var bytes: [UInt8] = Array(JSONValue.quoted(term).utf8)
+            bytes.reserveCapacity(bytes.count + 4 + list.count * 9)
+            bytes.append(contentsOf: ":[".utf8)
+            appendDecimal(Int((idf * 100).rounded()), to: &bytes)
             var previous = 0
             for p in list {
-                json += "," + String(p.doc - previous) + "," + String(p.score) + "," + String(p.segment)
+                bytes.append(0x2C); appendDecimal(p.doc - previous, to: &bytes)
+                bytes.append(0x2C); appendDecimal(p.score, to: &bytes)
+                bytes.append(0x2C); appendDecimal(p.segment, to: &bytes)
                 previous = p.doc
             }
-            json += "]"
-            termEntries.append((term, JSONValue.quoted(term) + ":" + json))
+            bytes.append(0x5D)
+            termEntries.append((term, String(decoding: bytes, as: UTF8.self)))
         }
 
         let facetData = "{\"kind\":" + codes(docs.map { $0.kind.map { [$0] } ?? [] }, values: kinds)
@@ -156,9 +161,28 @@ public enum SearchIndex {
     }
 
     struct TermStats {
-        var counts: [Int]
+        /// Occurrences per field (title, tags, headings, body); a tuple, not an array: one per term and document.
+        var counts: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
         /// The first segment the term appears in (0 also for the title and tags).
         var segment: Int
+
+        mutating func add(_ field: Int) {
+            switch field {
+            case 0: counts.0 += 1
+            case 1: counts.1 += 1
+            case 2: counts.2 += 1
+            default: counts.3 += 1
+            }
+        }
+
+        func count(_ field: Int) -> Int {
+            switch field {
+            case 0: Int(counts.0)
+            case 1: Int(counts.1)
+            case 2: Int(counts.2)
+            default: Int(counts.3)
+            }
+        }
     }
 
     struct Analysed {
@@ -174,10 +198,7 @@ public enum SearchIndex {
                 let term: String
                 if let t = stems[word] { term = t } else { term = SearchText.term(word); stems[word] = term }
                 a.lengths[field] += 1
-                if a.terms[term] == nil {
-                    a.terms[term] = TermStats(counts: [Int](repeating: 0, count: fields.count), segment: segment)
-                }
-                a.terms[term]!.counts[field] += 1
+                a.terms[term, default: TermStats(segment: segment)].add(field)
             }
         }
         add(d.title, field: 0, segment: 0)
@@ -243,6 +264,12 @@ public enum SearchIndex {
                       "[" + d.tags.map(JSONValue.quoted).joined(separator: ",") + "]",
                       "[" + d.segments.map { "[" + s($0.anchor) + "," + s($0.heading) + "," + s($0.text) + "]" }.joined(separator: ",") + "]"]
             .joined(separator: ",") + "]"
+    }
+
+    static func appendDecimal(_ n: Int, to bytes: inout [UInt8]) {
+        if n < 0 { bytes.append(0x2D); appendDecimal(-n, to: &bytes); return }
+        if n >= 10 { appendDecimal(n / 10, to: &bytes) }
+        bytes.append(UInt8(0x30 + n % 10))
     }
 
     /// The order JavaScript compares strings in (UTF-16 code units), so the script's binary search agrees.
