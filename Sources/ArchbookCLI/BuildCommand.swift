@@ -46,8 +46,11 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Text format: one line per problem, no source excerpts or hints.")
     var quiet = false
 
+    @Flag(help: "Print the resolved configuration (per kind: preset and why, folders, required sections, statuses) to standard error.")
+    var explain = false
+
     func run() throws {
-        let setup = try Workspace.open(directory: directory, config: config)
+        var setup = try Workspace.open(directory: directory, config: config)
         let docsRoot = DiskSite.absolute(setup.root)
         let outputPath = output ?? defaultOutput(for: setup.root)
         let target = DiskSite.absolute(outputPath)
@@ -64,12 +67,14 @@ struct BuildCommand: ParsableCommand {
         if DiskSite.isInside(target, docsRoot) {
             tree = DiskFileTree(root: setup.root, excluding: String(target.dropFirst(docsRoot.count + 1)))
         }
+        try setup.resolveConfig(tree: tree)
         let result: CheckResult
         do {
             result = try Checker.check(tree, config: setup.config, displayPrefix: setup.displayPrefix)
         } catch {
             throw RunFailure(message: "cannot read \(setup.root): \(error.message)")
         }
+        if explain { setup.printExplanation(result) }
         printReport(result, tree: tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
         let summary = result.summary
         if strict && (summary.errors > 0 || summary.warnings > 0) {

@@ -271,7 +271,8 @@ private struct ConfigReader {
                 switch try string(field) {
                 case "number": schema.idFrom = .number
                 case "file-name": schema.idFrom = .fileName
-                default: throw error(field, "expected number or file-name (or give id-pattern)")
+                case "package-file-name": schema.idFrom = .packageFileName
+                default: throw error(field, "expected number, file-name or package-file-name (or give id-pattern)")
                 }
             case "id-pattern":
                 let pattern = try string(field)

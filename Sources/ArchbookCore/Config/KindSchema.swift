@@ -197,7 +197,15 @@ public enum SectionKey {
         var text = title
         if text.utf8.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "(") }) {
             text = text.lowercased()
-            if text.utf8.contains(UInt8(ascii: "(")) { text = text.replacingOccurrences(of: "(optional)", with: "") }
+            if text.utf8.contains(UInt8(ascii: "(")) {
+                text = text.replacingOccurrences(of: "(optional)", with: "")
+                // A trailing qualifier names the same section: "Contributing Factors (findings)".
+                let trimmedText = text.trimmed
+                if trimmedText.hasSuffix(")"), let open = trimmedText.range(of: " (", options: .backwards),
+                   !trimmedText[..<open.lowerBound].trimmed.isEmpty {
+                    text = String(trimmedText[..<open.lowerBound])
+                }
+            }
         }
         // withUTF8 also serves small strings in place, without copying them into an array.
         return text.withUTF8(normalizeBytes)

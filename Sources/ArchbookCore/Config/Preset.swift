@@ -37,6 +37,8 @@ public enum IDFrom: Sendable, Equatable {
     case number
     /// The file name without extension (`20200925-use-x`, `KubePodCrashLooping`): for names without a sequence number.
     case fileName
+    /// The file name, prefixed with `<name>/` under a `packages/<name>/` folder: how log4brains names a monorepo's package ADRs.
+    case packageFileName
     /// The first match (or first capture group) of a regular expression over the file name without extension.
     case pattern(String)
 }
@@ -105,8 +107,9 @@ extension Preset {
     private static let madrSections: [SectionRequirement] = [
         section("Status"),
         section("Context and Problem Statement", "Context"),
-        section("Considered Options"),
-        section("Decision Outcome"),
+        // MADR 1 called them Considered Alternatives; many records still do.
+        section("Considered Options", "Considered Alternatives"),
+        section("Decision Outcome", "Decision"),
     ]
 
     private static let madrOptional = ["Decision Drivers", "Pros and Cons of the Options", "Consequences",
@@ -167,7 +170,7 @@ extension Preset {
             s.aliases.removeAll { $0 == "draft" }
             return s
         },
-        requireStatus: false, idFrom: .fileName, titleFrom: .heading,
+        requireStatus: false, idFrom: .packageFileName, titleFrom: .heading,
         fields: [:], rules: oneSidedRelations,
         signals: [.datedFileName, .headerField("status"), .headerField("date"), .headerField("tags")])
 
@@ -176,7 +179,7 @@ extension Preset {
         matches: "Rust-style RFCs: `- Feature Name:`, `- Start Date:`, `- RFC PR:` bullets, no H1 (the title is the file name)",
         idPrefix: "RFC", idDigits: 4, paths: ["**/rfcs/**"],
         // The RFC process treats the remaining template sections as prompts: merged RFCs often leave some out.
-        sectionSets: [[section("Summary"), section("Motivation")]],
+        sectionSets: [[section("Summary"), section("Motivation", "Motivations")]],
         optionalSections: ["Guide-level explanation", "Reference-level explanation", "Detailed design", "Drawbacks",
                            "Rationale and alternatives", "Alternatives", "Prior art", "Unresolved questions",
                            "Future possibilities", "How We Teach This"],
@@ -230,7 +233,7 @@ extension Preset {
                        section("Root Causes", "Root Cause", "Root Cause Analysis"), section("Trigger"),
                        section("Resolution", "Remediation", "Mitigation"), section("Detection"),
                        section("Action Items", "Follow-up Actions", "Corrective Actions"),
-                       section("Lessons Learned", "Lessons Learnt"), section("Timeline")]],
+                       section("Lessons Learned", "Lessons Learnt"), section("Timeline", "Incident Timeline")]],
         optionalSections: ["What went well", "What went wrong", "Where we got lucky", "Supporting information"],
         statuses: postmortemStatuses, requireStatus: false, idFrom: .number, titleFrom: .heading,
         fields: [:], rules: [:],
@@ -242,14 +245,15 @@ extension Preset {
         idPrefix: "INC", idDigits: 4, paths: ["**/postmortems/**", "**/post-mortems/**", "**/incidents/**"],
         sectionSets: [[section("Overview", "Summary", "Executive Summary", "Incident Summary"), section("What Happened"),
                        section("Contributing Factors", "Root Causes", "Root Cause"), section("Resolution", "Remediation"),
-                       section("Impact"), section("Timeline"), section("Action Items")]],
+                       section("Impact"), section("Timeline", "Incident Timeline"), section("Action Items")]],
         optionalSections: ["Responders", "How'd We Do?", "What Went Well?", "What Didn't Go So Well?", "Messaging",
                            "Internal Email", "External Message"],
         statuses: postmortemStatuses, requireStatus: false, idFrom: .number, titleFrom: .heading,
         fields: ["postmortem owner": "owner", "post-mortem owner": "owner", "meeting scheduled for": "meeting",
                  "call recording": "call-recording"],
         rules: [:],
-        signals: [.headerField("postmortem owner"), .headerField("call recording")])
+        // Its header lines (owner, meeting, recording) are often dropped; the sections tell the template apart.
+        signals: [])
 
     /// Every preset, in the order detection prefers them when two fit a folder equally well.
     public static let all: [Preset] = [nygard, madr4, madr3, madr2, log4brains, rfc, proposal, runbookAlert,

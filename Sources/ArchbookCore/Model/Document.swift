@@ -181,6 +181,8 @@ public struct Document: Sendable {
     public var headingNumber: Int?
     /// A template (`template.md`, `adr-template.md`): not a document of any kind, and its links are examples.
     public var isTemplate: Bool
+    /// `id` and `name` attributes of raw HTML in the body: link targets beside the heading anchors.
+    public var htmlAnchors: [String]
     /// The sidecar file the metadata came from, relative to the docs root.
     public var sidecar: String?
     /// The Markdown body (after any front matter) and the number of lines before it.

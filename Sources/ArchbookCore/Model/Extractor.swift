@@ -212,7 +212,7 @@ private struct ExtractionState {
     mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?, body: ArraySlice<UInt8>, bodyLineOffset: Int) -> Document {
         let parseFindings = findings.count
         let sections = collectSections(tree)
-        let (tasks, links) = collectTasksAndLinks(tree, sections: sections)
+        let (tasks, links, htmlAnchors) = collectTasksAndLinks(tree, sections: sections)
         let h1 = tree.childIndices(of: 0).first { tree.nodes[$0].headingLevel == 1 }
 
         // Kind
@@ -288,6 +288,14 @@ private struct ExtractionState {
             case .fileName:
                 id = baseName
                 idSource = .fileName
+            case .packageFileName:
+                let parts = path.split(separator: "/").dropLast()
+                if let k = parts.lastIndex(of: "packages"), k + 1 < parts.endIndex {
+                    id = "\(parts[k + 1])/\(baseName)"
+                } else {
+                    id = baseName
+                }
+                idSource = .fileName
             case .pattern:
                 if let match = context.idPatterns[kind.name]?.firstMatch(in: baseName) {
                     id = match
@@ -296,7 +304,7 @@ private struct ExtractionState {
             case .number:
                 break
             }
-            if id == nil, kind.idFrom != .fileName {
+            if id == nil, kind.idFrom != .fileName, kind.idFrom != .packageFileName {
                 if let n = fileNumber {
                     id = kind.canonicalID(number: n)
                     idSource = .fileName
@@ -382,6 +390,7 @@ private struct ExtractionState {
             titlePosition: titlePosition, status: status, dates: dates, people: people, tags: tags,
             relations: relations, sections: sections, tasks: tasks, links: links, frontMatter: fm,
             headerFields: headerFields, fields: extra, headingNumber: headingNumber, isTemplate: isTemplate,
+            htmlAnchors: htmlAnchors,
             sidecar: sidecarPath, body: body, bodyLineOffset: bodyLineOffset)
         if let kind { validate(doc, kind: kind) }
         checkPlaceholders(tree)
@@ -676,7 +685,11 @@ private struct ExtractionState {
     }
 
     mutating func readDate(_ raw: String, position: SourcePosition, field: String, file: String? = nil) -> DateValue? {
-        let text = Self.trimming(raw) { $0 == 0x20 || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "`") }
+        var text = Self.trimming(raw) { $0 == 0x20 || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "`") }
+        // "(2016-06-17)": a date someone put in the template's parentheses is still the date.
+        if text.hasPrefix("("), text.hasSuffix(")"), case .valid = DateText.parse(String(text.dropFirst().dropLast())) {
+            text = String(text.dropFirst().dropLast())
+        }
         switch DateText.parse(text) {
         case .valid(let y, let m, let d):
             return DateValue(raw: raw, year: y, month: m, day: d, position: position)
@@ -716,12 +729,20 @@ private struct ExtractionState {
             if data.tag == .heading {
                 let level = data.headingLevel
                 while let last = stack.last, sections[last].level >= level { stack.removeLast() }
-                let title = tree.plainText(child, trimmed: true)
-                let base = Slug.anchor(title)
-                let n = anchorCounts[base, default: 0]
-                anchorCounts[base] = n + 1
+                var title = tree.plainText(child, trimmed: true)
+                var anchor: String
+                if let (rest, id) = Self.headingAttributeID(title) {
+                    // `## Alternatives { #alternatives }`: mdBook, Pandoc and kramdown take the id as written.
+                    title = rest
+                    anchor = id
+                } else {
+                    let base = Slug.anchor(title)
+                    let n = anchorCounts[base, default: 0]
+                    anchorCounts[base] = n + 1
+                    anchor = n == 0 ? base : "\(base)-\(n)"
+                }
                 sections.append(Section(title: title, key: SectionKey.normalize(title), level: level, range: data.range,
-                                        anchor: n == 0 ? base : "\(base)-\(n)", parent: stack.last,
+                                        anchor: anchor, parent: stack.last,
                                         hasContent: false, hasOwnContent: false, node: child))
                 stack.append(sections.count - 1)
             } else if let current = stack.last {
@@ -735,6 +756,49 @@ private struct ExtractionState {
             }
         }
         return sections
+    }
+
+    /// A heading ending in an attribute list with an id (`Title {#id}`, `Title { #id .class }`): the title and the id.
+    static func headingAttributeID(_ title: String) -> (String, String)? {
+        guard title.hasSuffix("}"), let open = title.lastIndex(of: "{") else { return nil }
+        let inner = title[title.index(after: open)..<title.index(before: title.endIndex)]
+        guard let token = inner.split(separator: " ").first(where: { $0.hasPrefix("#") }), token.count > 1 else { return nil }
+        let rest = title[..<open].trimmed
+        return rest.isEmpty ? nil : (rest, String(token.dropFirst()))
+    }
+
+    /// Values of `id="..."` and `name="..."` attributes in raw HTML (`<a name="x"></a>`, `<span id="x">`):
+    /// GitHub keeps them, so `#x` links to them work.
+    static func htmlAnchors(_ html: ArraySlice<UInt8>) -> [String] {
+        var out: [String] = []
+        let u = Array(html)
+        var i = 0
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
+        while i < u.count {
+            var nameEnd = -1
+            if i + 2 < u.count, lower(u[i]) == UInt8(ascii: "i"), lower(u[i + 1]) == UInt8(ascii: "d") { nameEnd = i + 2 }
+            if i + 4 < u.count, lower(u[i]) == UInt8(ascii: "n"), lower(u[i + 1]) == UInt8(ascii: "a"),
+               lower(u[i + 2]) == UInt8(ascii: "m"), lower(u[i + 3]) == UInt8(ascii: "e") { nameEnd = i + 4 }
+            let boundary = i > 0 && (u[i - 1] == 0x20 || u[i - 1] == 0x09 || u[i - 1] == 0x0A)
+            if nameEnd > 0, boundary {
+                var j = nameEnd
+                while j < u.count, u[j] == 0x20 { j += 1 }
+                if j < u.count, u[j] == UInt8(ascii: "=") {
+                    j += 1
+                    while j < u.count, u[j] == 0x20 { j += 1 }
+                    if j < u.count, u[j] == UInt8(ascii: "\"") || u[j] == UInt8(ascii: "'") {
+                        let quote = u[j]
+                        var k = j + 1
+                        while k < u.count, u[k] != quote { k += 1 }
+                        if k < u.count, k > j + 1 { out.append(String(decoding: u[(j + 1)..<k], as: UTF8.self)) }
+                        i = k + 1
+                        continue
+                    }
+                }
+            }
+            i += 1
+        }
+        return out
     }
 
     /// The section a node belongs to: the last top-level heading before it.
@@ -752,12 +816,17 @@ private struct ExtractionState {
         tree.childIndices(of: i).first { tree.nodes[$0].tag == .paragraph }
     }
 
-    func collectTasksAndLinks(_ tree: MarkdownTree, sections: [Section]) -> ([TaskItem], [Link]) {
+    func collectTasksAndLinks(_ tree: MarkdownTree, sections: [Section]) -> ([TaskItem], [Link], [String]) {
         var tasks: [TaskItem] = []
         var links: [Link] = []
+        var anchors: [String] = []
         for i in tree.nodes.indices {
             let data = tree.nodes[i]
             switch data.tag {
+            case .htmlInline, .htmlBlock:
+                if tree.literals[data.literal.range].contains(UInt8(ascii: "=")) {
+                    anchors += Self.htmlAnchors(tree.literals[data.literal.range])
+                }
             case .taskItem:
                 let text = firstParagraph(in: tree, i).map { tree.plainText($0, trimmed: true) } ?? ""
                 tasks.append(TaskItem(checked: data.flags & MarkdownTree.Flag.checked != 0, text: text,
@@ -769,7 +838,7 @@ private struct ExtractionState {
                 break
             }
         }
-        return (tasks, links)
+        return (tasks, links, anchors)
     }
 
     /// Lines of a paragraph split at soft and hard breaks, each with its text, link destinations and position.
@@ -926,7 +995,8 @@ private struct ExtractionState {
         // key/value table rows anywhere: | Status | Accepted |
         for i in tree.nodes.indices where tree.nodes[i].tag == .tableRow {
             var cells = tree.childIndices(of: i)
-            guard let labelCell = cells.next(), let valueCell = cells.next() else { continue }
+            // Key/value tables have two columns; a wider table's first column is data (a Date column of a schedule).
+            guard let labelCell = cells.next(), let valueCell = cells.next(), cells.next() == nil else { continue }
             let label = tree.plainText(labelCell, trimmed: false)
             guard label.utf8.count <= 24 else { continue }
             let key = SectionKey.normalize(label)

@@ -168,7 +168,7 @@ struct HandbookValidator {
             bySlug[keys[i].slug, default: []].append(i)
         }
         anchorSets = Checker.parallelMap(Array(documents.indices)) { i in
-            Set(documents[i].sections.map { $0.anchor.lowercased() })
+            Set(documents[i].sections.map { $0.anchor.lowercased() } + documents[i].htmlAnchors.map { $0.lowercased() })
         }
         self.byPath = byPath
         self.byID = byID
