@@ -129,6 +129,8 @@ private struct ExtractionState {
     /// The sidecar's path and top-level entries, once read.
     var sidecarPath: String?
     var sidecarEntries: [YAMLEntry] = []
+    /// Document field → the key the sidecar wrote it under, for messages.
+    var sidecarKeys: [String: String] = [:]
 
     init(path: String, context: ExtractionContext) {
         self.path = path
@@ -196,12 +198,13 @@ private struct ExtractionState {
     }
 
     /// Sidecar entries renamed to the document fields they fill, per the kind's `sidecar.fields`.
-    func sidecarMetadata(_ kind: KindSchema?) -> [YAMLEntry] {
+    mutating func sidecarMetadata(_ kind: KindSchema?) -> [YAMLEntry] {
         guard let spec = kind?.sidecar, !sidecarEntries.isEmpty else { return [] }
         var out: [YAMLEntry] = []
         for (field, key) in spec.fields.sorted(by: { $0.key < $1.key }) {
             if let entry = sidecarEntries.first(where: { FrontMatter.normalizeKey($0.key) == FrontMatter.normalizeKey(key) }) {
                 out.append(YAMLEntry(key: field, keyPosition: entry.keyPosition, value: entry.value))
+                sidecarKeys[field] = entry.key
             }
         }
         return out
@@ -429,7 +432,7 @@ private struct ExtractionState {
             let name = key == "last-updated" || key == "last-modified" ? "updated" : key
             if fillOnly && meta.dates[name] != nil { return }
             if let s = scalarField(entry, file: file), !s.isEmpty,
-               let d = readDate(s, position: entry.value.position, field: entry.key, file: file) {
+               let d = readDate(s, position: entry.value.position, field: file == nil ? entry.key : sidecarKeys[entry.key] ?? entry.key, file: file) {
                 meta.dates[name] = d
             }
         case "authors", "author":
@@ -627,8 +630,7 @@ private struct ExtractionState {
     /// "front matter 'status'" or "sidecar 'status'" (with the sidecar's own key), for messages.
     func origin(_ entry: YAMLEntry, file: String?) -> String {
         guard file != nil else { return "front matter '\(entry.key)'" }
-        let key = context.config.kinds.lazy.compactMap { $0.sidecar?.fields[entry.key] }.first ?? entry.key
-        return "sidecar '\(key)'"
+        return "sidecar '\(sidecarKeys[entry.key] ?? entry.key)'"
     }
 
     mutating func scalarField(_ entry: YAMLEntry, file: String? = nil) -> String? {
