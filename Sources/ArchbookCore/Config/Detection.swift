@@ -196,7 +196,7 @@ public enum Detector {
 
     /// The share of a schema's required sections (in its best-fitting set) a document has.
     static func sectionFit(_ schema: KindSchema, _ doc: Document) -> Double {
-        let keys = Set(doc.sections.map(\.key))
+        let keys = SectionKey.matchable(doc.sections)
         var best = 0.0
         for set in schema.sectionSets where !set.isEmpty {
             let counted = set.filter { $0.satisfiedBy != "status" || schema.requireStatus }
@@ -299,7 +299,7 @@ public enum Detector {
             reasons.append("\(display(f.path)) (\(f.documents) document\(f.documents == 1 ? "" : "s")): \(f.reason)")
         }
         // Evidence: how many documents show each requirement and signal of the schema.
-        let keysPerDoc = docs.map { Set($0.sections.map(\.key)) }
+        let keysPerDoc = docs.map { SectionKey.matchable($0.sections) }
         if let set = schema.sectionSets.first(where: { !$0.isEmpty }) {
             let parts = set.filter { $0.satisfiedBy != "status" }.map { r in
                 "\(r.name) \(zip(docs, keysPerDoc).filter { meets(r, $0.0, $0.1) }.count)/\(n)"

@@ -190,6 +190,21 @@ extension KindSchema {
 
 /// Section-name normalisation shared by schemas and documents.
 public enum SectionKey {
+    /// The keys a document's headings meet requirements with: each heading's key, and the parts of a heading
+    /// that joins two sections ("Motivation and Summary", "Background & motivation") meet each part.
+    public static func matchable(_ sections: [Section]) -> Set<String> {
+        var keys = Set<String>()
+        for s in sections {
+            keys.insert(s.key)
+            guard s.key.contains(" and ") || s.key.contains(" & ") else { continue }
+            for part in s.key.replacingOccurrences(of: " & ", with: " and ").components(separatedBy: " and ") {
+                let p = part.trimmed
+                if !p.isEmpty { keys.insert(p) }
+            }
+        }
+        return keys
+    }
+
     /// Lower case, no numbering (`3.`, `3.1`, `A.`), no trailing colon, no `(Optional)`, single spaces.
     public static func normalize(_ title: String) -> String {
         // Every rule below concerns ASCII bytes only, so one pass over UTF-8 serves any title;

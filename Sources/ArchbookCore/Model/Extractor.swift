@@ -513,7 +513,7 @@ private struct ExtractionState {
                    hint: "Add `superseded-by: <ID>` to the front matter, or a `Superseded by [...](...)` line to the Status section.")
         }
         // Sections: pick the alternative set the document comes closest to.
-        let keys = Set(doc.sections.map(\.key))
+        let keys = SectionKey.matchable(doc.sections)
         func met(_ r: SectionRequirement) -> Bool {
             if r.satisfiedBy == "status", doc.status != nil { return true }
             return r.keys.contains { keys.contains($0) }
@@ -924,11 +924,13 @@ private struct ExtractionState {
     func collectBodyFields(_ tree: MarkdownTree, sections: [Section], h1: Int?, kind: KindSchema?) -> [BodyField] {
         var fields: [BodyField] = []
         let top = Array(tree.childIndices(of: 0))
-        // Header area: blocks before the first heading below the H1.
+        // Header area: blocks before the first heading below the H1. Without an H1, a heading that opens the
+        // document stands in for it (`## Shorter temporary lifetimes` above an RFC's bullets).
+        let titleHeading = h1 ?? top.first.flatMap { tree.nodes[$0].headingLevel > 0 ? $0 : nil }
         var headerEnd = top.count
         for (i, n) in top.enumerated() {
             let level = tree.nodes[n].headingLevel
-            if level > 0, level > 1 || h1 != n { headerEnd = i; break }
+            if level > 0, titleHeading != n { headerEnd = i; break }
         }
         for n in top[0..<headerEnd] {
             switch tree.nodes[n].tag {
@@ -1025,7 +1027,9 @@ private struct ExtractionState {
         func isUpper(_ b: UInt8) -> Bool { b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
         func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
         if words.count == 1 {
-            // A name in capitals: letters, digits, `_` and `-`, at least two capitals, no lower case.
+            // A name in capitals written tight against the braces (`{DATE}`; `{ SEP }` is code): letters, digits,
+            // `_` and `-`, at least two capitals, no lower case.
+            guard inner.first != 0x20, inner.last != 0x20 else { return false }
             return first.filter(isUpper).count >= 2 && first.allSatisfy {
                 isUpper($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
             }
