@@ -13,6 +13,8 @@ public struct ArchbookCommand: ParsableCommand {
         commandName: "archbook",
         abstract: "Validate and publish a repository of architecture documents.",
         discussion: """
+        Without an archbook.yml, archbook detects per folder the preset the documents follow (adr-tools, MADR, \
+        log4brains, RFCs, proposals, runbooks, post-mortems); `archbook init` writes it down.
         Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
         """,
         version: archbookVersion,

@@ -14,6 +14,8 @@ struct BuildCommand: ParsableCommand {
         DIR defaults to ./content when it exists, else the current directory. The site goes to --output, by default \
         _site beside DIR (or ./_site when DIR is the current directory). It is written to a temporary folder and \
         swapped in when complete; a non-empty folder that archbook did not write is never replaced (unless --force).
+        The configuration is DIR/archbook.yml unless --config names another file; without either, it is detected from \
+        the documents as by `archbook check` (see --explain).
         Diagnostics are printed as by `archbook check`. Exit codes: 0 built without errors, 1 built but the documents \
         have errors (with --strict: not built, errors or warnings), 2 usage, configuration, theme or output error.
         """
