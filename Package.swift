@@ -37,7 +37,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "archbook", dependencies: ["ArchbookCLI"]),
-        .testTarget(name: "ArchbookCoreTests", dependencies: ["ArchbookCore"]),
+        .testTarget(name: "ArchbookCoreTests", dependencies: ["ArchbookCore"], exclude: ["PresetTemplates"]),
         .testTarget(
             name: "ArchbookCLITests",
             dependencies: ["ArchbookCLI", "ArchbookCore"],

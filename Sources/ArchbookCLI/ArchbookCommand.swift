@@ -13,10 +13,12 @@ public struct ArchbookCommand: ParsableCommand {
         commandName: "archbook",
         abstract: "Validate and publish a repository of architecture documents.",
         discussion: """
+        Without an archbook.yml, archbook detects per folder the preset the documents follow (adr-tools, MADR, \
+        log4brains, RFCs, proposals, runbooks, post-mortems); `archbook init` writes it down.
         Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
         """,
         version: archbookVersion,
-        subcommands: [CheckCommand.self, BuildCommand.self]
+        subcommands: [CheckCommand.self, BuildCommand.self, InitCommand.self]
     )
     public init() {}
 

@@ -14,6 +14,8 @@ struct BuildCommand: ParsableCommand {
         DIR defaults to ./content when it exists, else the current directory. The site goes to --output, by default \
         _site beside DIR (or ./_site when DIR is the current directory). It is written to a temporary folder and \
         swapped in when complete; a non-empty folder that archbook did not write is never replaced (unless --force).
+        The configuration is DIR/archbook.yml unless --config names another file; without either, it is detected from \
+        the documents as by `archbook check` (see --explain).
         Diagnostics are printed as by `archbook check`. Exit codes: 0 built without errors, 1 built but the documents \
         have errors (with --strict: not built, errors or warnings), 2 usage, configuration, theme or output error.
         """
@@ -46,8 +48,11 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Text format: one line per problem, no source excerpts or hints.")
     var quiet = false
 
+    @Flag(help: "Print the resolved configuration (per kind: preset and why, folders, required sections, statuses) to standard error.")
+    var explain = false
+
     func run() throws {
-        let setup = try Workspace.open(directory: directory, config: config)
+        var setup = try Workspace.open(directory: directory, config: config)
         let docsRoot = DiskSite.absolute(setup.root)
         let outputPath = output ?? defaultOutput(for: setup.root)
         let target = DiskSite.absolute(outputPath)
@@ -64,12 +69,14 @@ struct BuildCommand: ParsableCommand {
         if DiskSite.isInside(target, docsRoot) {
             tree = DiskFileTree(root: setup.root, excluding: String(target.dropFirst(docsRoot.count + 1)))
         }
+        try setup.resolveConfig(tree: tree)
         let result: CheckResult
         do {
             result = try Checker.check(tree, config: setup.config, displayPrefix: setup.displayPrefix)
         } catch {
             throw RunFailure(message: "cannot read \(setup.root): \(error.message)")
         }
+        if explain { setup.printExplanation(result) }
         printReport(result, tree: tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
         let summary = result.summary
         if strict && (summary.errors > 0 || summary.warnings > 0) {

@@ -14,7 +14,8 @@ struct CheckCommand: ParsableCommand {
         abstract: "Validate every document and report problems with file, line and column.",
         discussion: """
         DIR defaults to ./content when it exists, else the current directory. The configuration is \
-        DIR/archbook.yml unless --config names another file.
+        DIR/archbook.yml unless --config names another file; without either, archbook detects per folder the \
+        preset the documents fit best (see --explain, and `archbook init` to write it down).
         Exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), 2 usage or configuration error.
         """
     )
@@ -34,14 +35,19 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Text format: one line per problem, no source excerpts or hints.")
     var quiet = false
 
+    @Flag(help: "Print the resolved configuration (per kind: preset and why, folders, required sections, statuses) to standard error.")
+    var explain = false
+
     func run() throws {
-        let setup = try Workspace.open(directory: directory, config: config)
+        var setup = try Workspace.open(directory: directory, config: config)
+        try setup.resolveConfig(tree: setup.tree)
         let result: CheckResult
         do {
             result = try Checker.check(setup.tree, config: setup.config, displayPrefix: setup.displayPrefix)
         } catch {
             throw RunFailure(message: "cannot read \(setup.root): \(error.message)")
         }
+        if explain { setup.printExplanation(result) }
         printReport(result, tree: setup.tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
         let summary = result.summary
         let failed = summary.errors > 0 || (strict && summary.warnings > 0)
@@ -73,21 +79,44 @@ struct Workspace {
     var config: Config
     /// Prefix that turns a docs-relative path into one relative to the current directory.
     var displayPrefix: String
+    /// The configuration file used, or nil when there is none and the configuration is detected.
+    var configFile: String?
+    var detection: Detection?
+
+    /// Without a configuration file, detects the configuration from the documents of `tree`.
+    mutating func resolveConfig(tree: some FileTree) throws {
+        guard configFile == nil else { return }
+        do {
+            let d = try Detector.detect(tree)
+            detection = d
+            config = d.config
+        } catch {
+            throw RunFailure(message: "cannot read \(root): \(error.message)")
+        }
+    }
+
+    /// `--explain`: the resolved configuration on standard error, so reports on standard output stay parseable.
+    func printExplanation(_ result: CheckResult) {
+        let source: Explanation.Source = configFile.map { .file($0) } ?? .detected
+        Output.err(Explanation.render(config: config, source: source, detection: detection, documents: result.documents) + "\n")
+    }
+
+    /// DIR as given, else ./content when it exists, else the current directory.
+    static func root(_ directory: String?) -> String {
+        directory ?? (DiskFileTree.isDirectory("content") ? "content" : ".")
+    }
 
     static func open(directory: String?, config configPath: String?) throws -> Workspace {
-        let root: String
-        if let directory {
-            root = directory
-        } else {
-            root = DiskFileTree.isDirectory("content") ? "content" : "."
-        }
+        let root = Self.root(directory)
         guard DiskFileTree.isDirectory(root) else {
             throw RunFailure(message: "'\(root)' is not a directory; pass the folder that holds your documents")
         }
         var config = Config.default
         let explicit = configPath != nil
         let path = configPath ?? (root == "." ? Config.fileName : root + "/" + Config.fileName)
+        var configFile: String?
         if explicit || DiskFileTree.isFile(path) {
+            configFile = path
             let bytes: [UInt8]
             do {
                 bytes = try DiskFileTree.readFile(path)
@@ -103,7 +132,8 @@ struct Workspace {
         var prefix = root
         while prefix.hasPrefix("./") { prefix.removeFirst(2) }
         if prefix == "." || prefix.isEmpty { prefix = "" } else if !prefix.hasSuffix("/") { prefix += "/" }
-        return Workspace(root: root, tree: DiskFileTree(root: root), config: config, displayPrefix: prefix)
+        return Workspace(root: root, tree: DiskFileTree(root: root), config: config, displayPrefix: prefix,
+                         configFile: configFile, detection: nil)
     }
 }
 

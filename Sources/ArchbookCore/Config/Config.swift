@@ -85,10 +85,7 @@ extension Config {
                     throw reader.error(entry, "expected a mapping of kind names to kind settings")
                 }
                 for kindEntry in kinds {
-                    let base = config.kind(named: kindEntry.key) ?? KindSchema(
-                        name: kindEntry.key, paths: ["**/\(kindEntry.key)s/**"],
-                        idPrefix: kindEntry.key.uppercased(), sectionSets: [[]], statuses: [], requireStatus: false)
-                    let (schema, rules) = try reader.kind(kindEntry, base: base)
+                    let (schema, rules) = try reader.kind(kindEntry, existing: config.kind(named: kindEntry.key))
                     if let i = config.kinds.firstIndex(where: { $0.name == schema.name }) {
                         config.kinds[i] = schema
                     } else {
@@ -260,14 +257,35 @@ private struct ConfigReader {
         return out
     }
 
-    func kind(_ entry: YAMLEntry, base: KindSchema) throws(ConfigError) -> (KindSchema, [String: Severity?]) {
+    /// Document fields a sidecar or a header key can fill.
+    static let documentFields = ["id", "title", "status", "date", "created", "updated", "authors", "deciders", "owner",
+                                 "consulted", "informed", "tags", "supersedes", "superseded-by", "amends", "amended-by",
+                                 "relates-to"]
+
+    func kind(_ entry: YAMLEntry, existing: KindSchema?) throws(ConfigError) -> (KindSchema, [String: Severity?]) {
         guard case .mapping(let fields, _) = entry.value else {
             throw error(entry, "expected a mapping of settings for kind '\(entry.key)'")
         }
-        var schema = base
+        var schema: KindSchema
         var rules: [String: Severity?] = [:]
+        // The preset comes first whatever the key order: every other key overrides part of it.
+        if let presetEntry = fields.first(where: { $0.key == "preset" }) {
+            let name = try string(presetEntry)
+            guard let preset = Preset.named(name) else {
+                throw ConfigError(file: file, position: presetEntry.value.position, key: presetEntry.key,
+                                  message: "unknown preset '\(name)'; known presets: \(Preset.names.joined(separator: ", "))")
+            }
+            schema = existing?.applying(preset) ?? KindSchema.new(named: entry.key, preset: preset)
+            rules = preset.rules
+        } else {
+            schema = existing ?? KindSchema(
+                name: entry.key, paths: ["**/\(entry.key)s/**"],
+                idPrefix: entry.key.uppercased(), sectionSets: [[]], statuses: [], requireStatus: false)
+        }
+        let base = schema
         for field in fields {
             switch field.key {
+            case "preset": break
             case "paths": schema.paths = try strings(field)
             case "id-prefix": schema.idPrefix = try string(field)
             case "id-digits":
@@ -275,6 +293,33 @@ private struct ConfigReader {
                     throw error(field, "expected a number of digits between 1 and 12")
                 }
                 schema.idDigits = n
+            case "id-from":
+                switch try string(field) {
+                case "number": schema.idFrom = .number
+                case "file-name": schema.idFrom = .fileName
+                case "package-file-name": schema.idFrom = .packageFileName
+                default: throw error(field, "expected number, file-name or package-file-name (or give id-pattern)")
+                }
+            case "id-pattern":
+                let pattern = try string(field)
+                guard IDPattern.compile(pattern) != nil else {
+                    throw ConfigError(file: file, position: field.value.position, key: field.key,
+                                      message: "'\(pattern)' is not a valid regular expression")
+                }
+                schema.idFrom = .pattern(pattern)
+            case "title-from":
+                guard let t = TitleFrom(rawValue: try string(field)) else {
+                    throw error(field, "expected heading or file-name")
+                }
+                schema.titleFrom = t
+            case "fields":
+                guard case .mapping(let items, _) = field.value else {
+                    throw error(field, "expected a mapping of header keys to document fields")
+                }
+                var map: [String: String] = [:]
+                for item in items { map[StatusText.collapse(item.key.lowercased())] = try string(item) }
+                schema.fields = map
+            case "sidecar": schema.sidecar = try sidecar(field)
             case "required-sections": schema.sectionSets = [try sections(field)]
             case "section-sets":
                 guard case .sequence(let sets, _) = field.value else {
@@ -289,14 +334,47 @@ private struct ConfigReader {
             case "statuses": schema.statuses = try statuses(field)
             case "require-status": schema.requireStatus = try bool(field)
             case "required-fields": schema.requiredFields = try strings(field)
-            case "rules": rules = try self.rules(field)
+            case "rules": rules.merge(try self.rules(field)) { _, explicit in explicit }
             default:
-                throw error(field, "unknown kind setting '\(field.key)' (expected paths, id-prefix, id-digits, required-sections, section-sets, optional-sections, statuses, require-status, required-fields or rules)")
+                throw error(field, "unknown kind setting '\(field.key)' (expected preset, paths, id-prefix, id-digits, id-from, id-pattern, title-from, fields, sidecar, required-sections, section-sets, optional-sections, statuses, require-status, required-fields or rules)")
             }
         }
         if base.statuses.isEmpty && !schema.statuses.isEmpty && !fields.contains(where: { $0.key == "require-status" }) {
             schema.requireStatus = true
         }
         return (schema, rules)
+    }
+
+    func sidecar(_ entry: YAMLEntry) throws(ConfigError) -> Sidecar {
+        guard case .mapping(let items, _) = entry.value else {
+            throw error(entry, "expected a mapping with file and fields")
+        }
+        var fileName: String?
+        var map: [String: String] = [:]
+        for item in items {
+            switch item.key {
+            case "file":
+                let name = try string(item)
+                guard !name.isEmpty, !name.contains("/") else {
+                    throw error(item, "expected a file name in the document's folder, such as kep.yaml")
+                }
+                fileName = name
+            case "fields":
+                guard case .mapping(let pairs, _) = item.value else {
+                    throw error(item, "expected a mapping of document fields to sidecar keys")
+                }
+                for pair in pairs {
+                    let field = FrontMatter.normalizeKey(pair.key)
+                    guard Self.documentFields.contains(field) else {
+                        throw error(pair, "unknown document field '\(pair.key)'; sidecars can fill \(Self.documentFields.joined(separator: ", "))")
+                    }
+                    map[field] = try string(pair)
+                }
+            default:
+                throw error(item, "unknown sidecar setting '\(item.key)' (expected file or fields)")
+            }
+        }
+        guard let fileName else { throw error(entry, "a sidecar needs a file name (file: kep.yaml)") }
+        return Sidecar(file: fileName, fields: map)
     }
 }

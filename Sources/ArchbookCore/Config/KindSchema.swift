@@ -31,6 +31,19 @@ public struct StatusDefinition: Sendable, Equatable {
     }
 }
 
+/// Metadata kept in a YAML file beside the Markdown (Kubernetes KEPs keep `kep.yaml` next to README.md).
+public struct Sidecar: Sendable, Equatable {
+    /// The sidecar's file name, looked up in the document's folder.
+    public var file: String
+    /// Document field → key in the sidecar (`id: kep-number`).
+    public var fields: [String: String]
+
+    public init(file: String, fields: [String: String]) {
+        self.file = file
+        self.fields = fields
+    }
+}
+
 public struct KindSchema: Sendable, Equatable {
     public var name: String
     /// Globs relative to the docs root, e.g. `**/decisions/**`.
@@ -45,10 +58,20 @@ public struct KindSchema: Sendable, Equatable {
     public var statuses: [StatusDefinition]
     public var requireStatus: Bool
     public var requiredFields: [String]
+    /// The preset the schema started from (`preset:` in archbook.yml, or detection), if any.
+    public var preset: String?
+    public var idFrom: IDFrom
+    public var titleFrom: TitleFrom
+    /// Header keys (lower case, single spaces) mapped to document fields: `start date` → `created`.
+    public var fields: [String: String]
+    /// A YAML file beside each document that supplies its metadata.
+    public var sidecar: Sidecar?
 
     public init(name: String, paths: [String], idPrefix: String, idDigits: Int = 4,
                 sectionSets: [[SectionRequirement]], optionalSections: [String] = [],
-                statuses: [StatusDefinition], requireStatus: Bool = true, requiredFields: [String] = []) {
+                statuses: [StatusDefinition], requireStatus: Bool = true, requiredFields: [String] = [],
+                preset: String? = nil, idFrom: IDFrom = .number, titleFrom: TitleFrom = .heading,
+                fields: [String: String] = [:], sidecar: Sidecar? = nil) {
         self.name = name
         self.paths = paths
         self.idPrefix = idPrefix
@@ -58,6 +81,11 @@ public struct KindSchema: Sendable, Equatable {
         self.statuses = statuses
         self.requireStatus = requireStatus
         self.requiredFields = requiredFields
+        self.preset = preset
+        self.idFrom = idFrom
+        self.titleFrom = titleFrom
+        self.fields = fields
+        self.sidecar = sidecar
     }
 
     /// Maps a normalised status through names and aliases.
@@ -162,6 +190,21 @@ extension KindSchema {
 
 /// Section-name normalisation shared by schemas and documents.
 public enum SectionKey {
+    /// The keys a document's headings meet requirements with: each heading's key, and the parts of a heading
+    /// that joins two sections ("Motivation and Summary", "Background & motivation") meet each part.
+    public static func matchable(_ sections: [Section]) -> Set<String> {
+        var keys = Set<String>()
+        for s in sections {
+            keys.insert(s.key)
+            guard s.key.contains(" and ") || s.key.contains(" & ") else { continue }
+            for part in s.key.replacingOccurrences(of: " & ", with: " and ").components(separatedBy: " and ") {
+                let p = part.trimmed
+                if !p.isEmpty { keys.insert(p) }
+            }
+        }
+        return keys
+    }
+
     /// Lower case, no numbering (`3.`, `3.1`, `A.`), no trailing colon, no `(Optional)`, single spaces.
     public static func normalize(_ title: String) -> String {
         // Every rule below concerns ASCII bytes only, so one pass over UTF-8 serves any title;
@@ -169,7 +212,15 @@ public enum SectionKey {
         var text = title
         if text.utf8.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "(") }) {
             text = text.lowercased()
-            if text.utf8.contains(UInt8(ascii: "(")) { text = text.replacingOccurrences(of: "(optional)", with: "") }
+            if text.utf8.contains(UInt8(ascii: "(")) {
+                text = text.replacingOccurrences(of: "(optional)", with: "")
+                // A trailing qualifier names the same section: "Contributing Factors (findings)".
+                let trimmedText = text.trimmed
+                if trimmedText.hasSuffix(")"), let open = trimmedText.range(of: " (", options: .backwards),
+                   !trimmedText[..<open.lowerBound].trimmed.isEmpty {
+                    text = String(trimmedText[..<open.lowerBound])
+                }
+            }
         }
         // withUTF8 also serves small strings in place, without copying them into an array.
         return text.withUTF8(normalizeBytes)

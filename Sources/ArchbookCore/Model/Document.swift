@@ -43,11 +43,14 @@ public struct Relation: Sendable, Equatable, Codable {
     /// As written: an ID (`ADR-0002`), a relative path (`0002-use-x.md`) or a slug.
     public var target: String
     public var position: SourcePosition
+    /// The file the relation was written in when it is not the document itself (a sidecar).
+    public var file: String?
 
-    public init(type: RelationType, target: String, position: SourcePosition) {
+    public init(type: RelationType, target: String, position: SourcePosition, file: String? = nil) {
         self.type = type
         self.target = target
         self.position = position
+        self.file = file
     }
 }
 
@@ -61,6 +64,22 @@ public enum MetadataSource: String, Sendable, Codable {
     case heading
     case fileName = "file-name"
     case sidecar
+    /// A section named after the field (`### Date`, `## Authors`), as the Google SRE template writes them.
+    case section
+}
+
+/// A `Key: value` line under the title (a header bullet or a line such as `Date: 2016-02-12`), whatever its key.
+public struct HeaderField: Sendable, Equatable {
+    /// Lower case with single spaces, without surrounding emphasis: `start date`.
+    public var key: String
+    public var value: String
+    public var source: MetadataSource
+
+    public init(key: String, value: String, source: MetadataSource) {
+        self.key = key
+        self.value = value
+        self.source = source
+    }
 }
 
 public struct Status: Sendable, Equatable, Codable {
@@ -154,6 +173,18 @@ public struct Document: Sendable {
     public var tasks: [TaskItem]
     public var links: [Link]
     public var frontMatter: FrontMatter?
+    /// Every `Key: value` line under the title, in document order.
+    public var headerFields: [HeaderField]
+    /// Header values with no document field of their own (`RFC PR`, `Review Manager`), by the name the kind maps them to.
+    public var fields: [String: String]
+    /// The number a `# 7. Title` heading starts with.
+    public var headingNumber: Int?
+    /// A template (`template.md`, `adr-template.md`): not a document of any kind, and its links are examples.
+    public var isTemplate: Bool
+    /// `id` and `name` attributes of raw HTML in the body: link targets beside the heading anchors.
+    public var htmlAnchors: [String]
+    /// The sidecar file the metadata came from, relative to the docs root.
+    public var sidecar: String?
     /// The Markdown body (after any front matter) and the number of lines before it.
     var body: ArraySlice<UInt8>
     var bodyLineOffset: Int

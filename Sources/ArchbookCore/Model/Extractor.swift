@@ -10,14 +10,19 @@ public struct ExtractionContext: Sendable {
     /// Each kind's path globs, compiled once.
     let kindGlobs: [(KindSchema, [GlobPattern])]
     let excludeGlobs: [GlobPattern]
+    /// Each kind's `id-pattern`, compiled once.
+    let idPatterns: [String: IDPattern]
 
     public init(config: Config) {
         self.config = config
         var known: [String: Set<String>] = [:]
+        var patterns: [String: IDPattern] = [:]
         for kind in config.kinds {
             known[kind.name] = Set(kind.sectionSets.flatMap { $0.flatMap(\.keys) } + kind.optionalSections.map(SectionKey.normalize))
+            if case .pattern(let p) = kind.idFrom, let compiled = IDPattern.compile(p) { patterns[kind.name] = compiled }
         }
         knownSections = known
+        idPatterns = patterns
         kindGlobs = config.kinds.map { ($0, $0.paths.map(GlobPattern.init)) }
         excludeGlobs = config.exclude.map(GlobPattern.init)
     }
@@ -30,6 +35,13 @@ public struct ExtractionContext: Sendable {
     public func kindForPath(_ path: String) -> KindSchema? {
         kindGlobs.first { $0.1.contains { $0.matches(path) } }?.0
     }
+
+    /// The sidecar file a document at `path` would read, if its kind (by folder) declares one.
+    public func sidecarPath(for path: String) -> String? {
+        guard let sidecar = kindForPath(path)?.sidecar else { return nil }
+        guard let slash = path.lastIndex(of: "/") else { return sidecar.file }
+        return String(path[...slash]) + sidecar.file
+    }
 }
 
 /// A diagnostic before severity overrides are applied.
@@ -38,22 +50,63 @@ struct Finding: Sendable {
     var position: SourcePosition
     var message: String
     var hint: String?
+    /// The file the problem is in when it is not the document (its sidecar).
+    var file: String?
+
+    init(rule: Rule, position: SourcePosition, message: String, hint: String?, file: String? = nil) {
+        self.rule = rule
+        self.position = position
+        self.message = message
+        self.hint = hint
+        self.file = file
+    }
 
     /// The diagnostic for `file` with the severity the configuration gives the rule, or nil when it is off.
     func diagnostic(file: String, kind: String?, config: Config) -> Diagnostic? {
         guard let severity = config.severity(of: rule, kind: kind) else { return nil }
-        return Diagnostic(rule: rule.id, severity: severity, file: file, position: position, message: message, hint: hint)
+        return Diagnostic(rule: rule.id, severity: severity, file: self.file ?? file, position: position, message: message, hint: hint)
     }
 }
 
 public enum Extractor {
     /// Parses and reads one document. Returns the document and the findings about it alone.
-    public static func extract(path: String, bytes: [UInt8], context: ExtractionContext) -> (Document, [Diagnostic]) {
+    /// `sidecar` is the document's sidecar file (path relative to the docs root, and bytes) when its kind declares one.
+    public static func extract(path: String, bytes: [UInt8], sidecar: (path: String, bytes: [UInt8])? = nil,
+                               context: ExtractionContext) -> (Document, [Diagnostic]) {
         var state = ExtractionState(path: path, context: context)
-        let doc = state.run(bytes: bytes)
+        let doc = state.run(bytes: bytes, sidecar: sidecar)
         let kind = doc.kind
         let diagnostics = state.findings.compactMap { $0.diagnostic(file: path, kind: kind, config: context.config) }
         return (doc, diagnostics)
+    }
+
+    /// Whether a file name (without extension) names a template rather than a document: `template`,
+    /// `adr-template-minimal`, `0000-template`, `PMyyyy-nnn - Postmortem template`, but not
+    /// `0039-use-velocity-as-template-engine` (a numbered or dated document about templates).
+    public static func isTemplateName(_ baseName: String) -> Bool {
+        let words = baseName.lowercased().split { !($0.isLetter || $0.isNumber) }
+        guard words.contains("template") else { return false }
+        if let first = words.first, first.allSatisfy(\.isNumber) {
+            // A leading number other than 0000, or a date, makes it a document.
+            if first.count == 8 || (first.count == 4 && words.count > 2 && words[1].count == 2 && words[1].allSatisfy(\.isNumber)) {
+                return false
+            }
+            if Int(first) != 0 { return false }
+        }
+        return true
+    }
+
+    /// A file name made readable as a title: `0001-private-fields` → "Private fields".
+    public static func readableTitle(_ baseName: String) -> String {
+        var s = Substring(baseName)
+        if let n = IDText.fileNumber(baseName + ".md") {
+            _ = n
+            s = s.drop { $0.isNumber }
+        }
+        let words = s.split { $0 == "-" || $0 == "_" || $0 == " " }
+        guard !words.isEmpty else { return baseName }
+        let text = words.joined(separator: " ")
+        return text.prefix(1).uppercased() + text.dropFirst()
     }
 }
 
@@ -73,6 +126,11 @@ private struct ExtractionState {
 
     let fileName: String
     let baseName: String
+    /// The sidecar's path and top-level entries, once read.
+    var sidecarPath: String?
+    var sidecarEntries: [YAMLEntry] = []
+    /// Document field → the key the sidecar wrote it under, for messages.
+    var sidecarKeys: [String: String] = [:]
 
     init(path: String, context: ExtractionContext) {
         self.path = path
@@ -81,12 +139,12 @@ private struct ExtractionState {
         if let dot = fileName.lastIndex(of: ".") { baseName = String(fileName[..<dot]) } else { baseName = fileName }
     }
 
-    mutating func report(_ rule: Rule, _ position: SourcePosition, _ message: String, hint: String? = nil) {
-        findings.append(Finding(rule: rule, position: position, message: message, hint: hint))
+    mutating func report(_ rule: Rule, _ position: SourcePosition, _ message: String, hint: String? = nil, file: String? = nil) {
+        findings.append(Finding(rule: rule, position: position, message: message, hint: hint, file: file))
     }
 
 
-    mutating func run(bytes raw: [UInt8]) -> Document {
+    mutating func run(bytes raw: [UInt8], sidecar: (path: String, bytes: [UInt8])?) -> Document {
         let source = SourceText(decoding: raw)
         if let first = source.invalidUTF8Lines.first {
             let lines = source.invalidUTF8Lines.prefix(5).map(String.init).joined(separator: ", ")
@@ -115,9 +173,41 @@ private struct ExtractionState {
                            "Fix the YAML syntax; quote values that contain ': ', '#', '[' or '{'.")
             }
         }
+        if let sidecar { readSidecar(sidecar) }
         let body = bytes[split.bodyOffset...]
         let tree = MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
         return build(tree: tree, frontMatter: frontMatter, body: body, bodyLineOffset: split.bodyLineOffset)
+    }
+
+    /// Reads the sidecar YAML; problems with it are reported against the sidecar file, like front matter problems.
+    mutating func readSidecar(_ sidecar: (path: String, bytes: [UInt8])) {
+        sidecarPath = sidecar.path
+        let name = sidecar.path.split(separator: "/").last.map(String.init) ?? sidecar.path
+        switch YAMLReader.read(SourceText(decoding: sidecar.bytes).string) {
+        case .success(.some(.mapping(let entries, _))):
+            sidecarEntries = entries
+        case .success(.none):
+            break
+        case .success(.some(let other)):
+            report(Rules.invalidFrontMatter, other.position, "sidecar \(name) is \(other.typeName), not a mapping of keys to values",
+                   hint: "Write the sidecar as `key: value` lines.", file: sidecar.path)
+        case .failure(let e):
+            report(Rules.invalidFrontMatter, e.position, "invalid YAML in sidecar \(name): \(e.message)",
+                   hint: "Fix the YAML syntax; quote values that contain ': ', '#', '[' or '{'.", file: sidecar.path)
+        }
+    }
+
+    /// Sidecar entries renamed to the document fields they fill, per the kind's `sidecar.fields`.
+    mutating func sidecarMetadata(_ kind: KindSchema?) -> [YAMLEntry] {
+        guard let spec = kind?.sidecar, !sidecarEntries.isEmpty else { return [] }
+        var out: [YAMLEntry] = []
+        for (field, key) in spec.fields.sorted(by: { $0.key < $1.key }) {
+            if let entry = sidecarEntries.first(where: { FrontMatter.normalizeKey($0.key) == FrontMatter.normalizeKey(key) }) {
+                out.append(YAMLEntry(key: field, keyPosition: entry.keyPosition, value: entry.value))
+                sidecarKeys[field] = entry.key
+            }
+        }
+        return out
     }
 
     // MARK: - Building the document
@@ -125,9 +215,8 @@ private struct ExtractionState {
     mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?, body: ArraySlice<UInt8>, bodyLineOffset: Int) -> Document {
         let parseFindings = findings.count
         let sections = collectSections(tree)
-        let (tasks, links) = collectTasksAndLinks(tree, sections: sections)
+        let (tasks, links, htmlAnchors) = collectTasksAndLinks(tree, sections: sections)
         let h1 = tree.childIndices(of: 0).first { tree.nodes[$0].headingLevel == 1 }
-        let bodyFields = collectBodyFields(tree, sections: sections, h1: h1)
 
         // Kind
         var kind: KindSchema?
@@ -140,61 +229,95 @@ private struct ExtractionState {
                        hint: "Use one of: \(names), or declare the kind in archbook.yml.")
             }
         }
-        // Folder indexes and templates live beside documents of a kind but are not documents of it.
+        // Folder indexes and templates live beside documents of a kind but are not documents of it; a
+        // README with a sidecar is the document itself (a KEP's README.md beside its kep.yaml).
         let lowerBase = baseName.lowercased()
-        let isTemplate = lowerBase.contains("template")
-        if kind == nil, !isTemplate, !["readme", "index", "_index"].contains(lowerBase) {
+        let isTemplate = Extractor.isTemplateName(baseName)
+        if kind == nil, !isTemplate, sidecarPath != nil || !["readme", "index", "_index"].contains(lowerBase) {
             kind = context.kindForPath(path)
         }
+        let sidecarFields = sidecarMetadata(kind)
+        let bodyFields = collectBodyFields(tree, sections: sections, h1: h1, kind: kind)
 
         // Title
         var title = baseName
         var titleSource = MetadataSource.fileName
         var titlePosition = SourcePosition.start
         var titleID: IDText?
+        var headingNumber: Int?
         if let h1 {
             let text = tree.plainText(h1, trimmed: true)
-            titlePosition = tree.nodes[h1].start
-            if let (id, rest) = IDText.fromTitle(text), !rest.isEmpty,
-               id.prefix == nil || id.prefix == kind?.idPrefix.uppercased() {
-                titleID = id
-                title = rest
-            } else {
-                title = text
+            if let (id, rest) = IDText.fromTitle(text), !rest.isEmpty { headingNumber = id.number }
+            if kind?.titleFrom != .fileName {
+                titlePosition = tree.nodes[h1].start
+                if let (id, rest) = IDText.fromTitle(text), !rest.isEmpty,
+                   id.prefix == nil || id.prefix == kind?.idPrefix.uppercased() {
+                    titleID = id
+                    title = rest
+                } else {
+                    title = Self.withoutStatusPrefix(text)
+                }
+                titleSource = .heading
             }
-            titleSource = .heading
         }
-        if let entry = fm?.value("title") {
-            if let s = scalarField(entry) {
+        if kind?.titleFrom == .fileName, titleSource == .fileName { title = Extractor.readableTitle(baseName) }
+        let titleEntry = fm?.value("title") ?? sidecarFields.first { $0.key == "title" }
+        if let entry = titleEntry {
+            if let s = scalarField(entry, file: fm?.value("title") == nil ? sidecarPath : nil) {
                 title = s
-                titleSource = .frontMatter
+                titleSource = fm?.value("title") == nil ? .sidecar : .frontMatter
                 titlePosition = entry.value.position
             }
         }
-        if titleSource == .fileName, kind != nil {
+        if titleSource == .fileName, let kind, kind.titleFrom == .heading {
             report(Rules.missingTitle, .start, "document has no title",
                    hint: "Start the document with a `# Title` heading or set `title:` in the front matter.")
         }
 
-        // ID
+        // ID: front matter, sidecar, a header field mapped to `id`, then the file name.
         var id: String?
         var idSource: MetadataSource?
         let fileNumber = IDText.fileNumber(fileName)
-        if let entry = fm?.value("id"), let raw = scalarField(entry) {
-            if let kind, let parsed = IDText.parse(raw), parsed.prefix == nil || parsed.prefix == kind.idPrefix.uppercased() {
-                id = kind.canonicalID(number: parsed.number)
-            } else {
-                id = raw
+        let headerID = bodyFields.first { target(of: $0.key, kind: kind) == "id" }
+        if let entry = fm?.value("id") ?? sidecarFields.first(where: { $0.key == "id" }),
+           let raw = scalarField(entry, file: fm?.value("id") == nil ? sidecarPath : nil) {
+            id = canonicalID(raw, kind: kind)
+            idSource = fm?.value("id") == nil ? .sidecar : .frontMatter
+        } else if let field = headerID, !field.value.isEmpty {
+            id = canonicalID(StatusText.trim(field.value, " *_`[]"), kind: kind)
+            idSource = field.source
+        } else if let kind {
+            switch kind.idFrom {
+            case .fileName:
+                id = baseName
+                idSource = .fileName
+            case .packageFileName:
+                let parts = path.split(separator: "/").dropLast()
+                if let k = parts.lastIndex(of: "packages"), k + 1 < parts.endIndex {
+                    id = "\(parts[k + 1])/\(baseName)"
+                } else {
+                    id = baseName
+                }
+                idSource = .fileName
+            case .pattern:
+                if let match = context.idPatterns[kind.name]?.firstMatch(in: baseName) {
+                    id = match
+                    idSource = .fileName
+                }
+            case .number:
+                break
             }
-            idSource = .frontMatter
-        } else if let kind, let n = fileNumber {
-            id = kind.canonicalID(number: n)
-            idSource = .fileName
-        } else if let kind, let t = titleID {
-            id = kind.canonicalID(number: t.number)
-            idSource = .heading
+            if id == nil, kind.idFrom != .fileName, kind.idFrom != .packageFileName {
+                if let n = fileNumber {
+                    id = kind.canonicalID(number: n)
+                    idSource = .fileName
+                } else if let t = titleID {
+                    id = kind.canonicalID(number: t.number)
+                    idSource = .heading
+                }
+            }
         }
-        if let kind, let t = titleID, let id, idSource != .heading,
+        if let kind, kind.idFrom == .number, let t = titleID, let id, idSource == .fileName || idSource == .frontMatter,
            let idNumber = IDText.parse(id)?.number, idNumber != t.number {
             let from = idSource == .frontMatter ? "front matter" : "file name"
             report(Rules.idMismatch, titlePosition,
@@ -203,67 +326,43 @@ private struct ExtractionState {
                        "Make the title's number match the front matter `id`.")
         }
 
-        // Relations, status, dates, people and tags, front matter first.
-        var relations: [Relation] = []
-        var status: Status?
-        var dates: [String: DateValue] = [:]
-        var people = People()
-        var tags: [String] = []
-
+        // Relations, status, dates, people and tags: front matter first, then the sidecar.
+        var meta = Metadata()
         if let fm {
             for entry in fm.entries {
-                let key = FrontMatter.normalizeKey(entry.key)
-                switch key {
-                case "status":
-                    if let s = scalarField(entry) {
-                        status = makeStatus(raw: s, kind: kind, source: .frontMatter, position: entry.value.position,
-                                            links: [], relations: &relations)
-                    }
-                case "date", "created", "updated", "last-updated", "last-modified", "accepted", "decided":
-                    if let s = scalarField(entry), !s.isEmpty,
-                       let d = readDate(s, position: entry.value.position, field: entry.key) {
-                        dates[key == "last-updated" || key == "last-modified" ? "updated" : key] = d
-                    }
-                case "authors", "author":
-                    people.authors += peopleList(entry)
-                case "deciders", "decision-makers", "decision-maker", "decided-by":
-                    people.deciders += peopleList(entry)
-                case "owner", "owners":
-                    people.owners += peopleList(entry)
-                case "consulted":
-                    people.consulted += peopleList(entry)
-                case "informed":
-                    people.informed += peopleList(entry)
-                case "tags", "tag", "labels", "keywords":
-                    tags += peopleList(entry)
-                default:
-                    if let type = relationType(forKey: key) {
-                        for target in relationTargets(entry) {
-                            relations.append(Relation(type: type, target: target.0, position: target.1))
-                        }
-                    }
-                }
+                readMetadata(FrontMatter.normalizeKey(entry.key), entry, kind: kind, file: nil, into: &meta, fillOnly: false)
             }
         }
+        if let sidecarPath {
+            for entry in sidecarFields where entry.key != "id" && entry.key != "title" {
+                readMetadata(entry.key, entry, kind: kind, file: sidecarPath, into: &meta, fillOnly: true)
+            }
+        }
+        var relations = meta.relations
+        var status = meta.status
+        var dates = meta.dates
+        var people = meta.people
+        var tags = meta.tags
+        var extra: [String: String] = [:]
 
-        // Body conventions fill what front matter did not say.
+        // Body conventions fill what front matter and sidecar did not say.
         for field in bodyFields {
-            switch field.key {
+            let key = target(of: field.key, kind: kind)
+            switch key {
             case "status":
                 if status == nil {
                     status = makeStatus(raw: field.value, kind: kind, source: field.source, position: field.position,
                                         links: field.links, relations: &relations)
                 }
-            case "date", "created", "updated", "last updated":
-                let key = field.key == "last updated" ? "updated" : field.key
+            case "date", "created", "updated":
                 if dates[key] == nil, let d = readDate(field.value, position: field.position, field: field.key) {
                     dates[key] = d
                 }
-            case "deciders", "decision-makers", "decision makers", "decided by":
+            case "deciders":
                 if people.deciders.isEmpty { people.deciders = splitList(field.value) }
-            case "authors", "author":
+            case "authors":
                 if people.authors.isEmpty { people.authors = splitList(field.value) }
-            case "owner", "owners":
+            case "owner":
                 if people.owners.isEmpty { people.owners = splitList(field.value) }
             case "consulted":
                 if people.consulted.isEmpty { people.consulted = splitList(field.value) }
@@ -271,10 +370,10 @@ private struct ExtractionState {
                 if people.informed.isEmpty { people.informed = splitList(field.value) }
             case "tags":
                 if tags.isEmpty { tags = splitList(field.value) }
-            case "relation":
+            case "relation", "id", "title":
                 break
             default:
-                break
+                if field.source != .tableRow, extra[key] == nil { extra[key] = field.value }
             }
         }
         // Relation lines of the Status section and relation bullets.
@@ -287,11 +386,15 @@ private struct ExtractionState {
             status = Status(raw: "Superseded", value: "superseded", note: nil, source: .statusSection, position: pos)
         }
 
+        let headerFields = bodyFields.filter { $0.source == .headerBullet || $0.source == .dateLine }
+            .map { HeaderField(key: $0.key, value: $0.value, source: $0.source) }
         let doc = Document(
             path: path, kind: kind?.name, id: id, idSource: idSource, title: title, titleSource: titleSource,
             titlePosition: titlePosition, status: status, dates: dates, people: people, tags: tags,
             relations: relations, sections: sections, tasks: tasks, links: links, frontMatter: fm,
-            body: body, bodyLineOffset: bodyLineOffset)
+            headerFields: headerFields, fields: extra, headingNumber: headingNumber, isTemplate: isTemplate,
+            htmlAnchors: htmlAnchors,
+            sidecar: sidecarPath, body: body, bodyLineOffset: bodyLineOffset)
         if let kind { validate(doc, kind: kind) }
         checkPlaceholders(tree)
         DecisionMatrix.check(tree) { position, message, hint in
@@ -302,6 +405,92 @@ private struct ExtractionState {
         return doc
     }
 
+    /// What front matter and sidecar say about a document.
+    struct Metadata {
+        var relations: [Relation] = []
+        var status: Status?
+        var dates: [String: DateValue] = [:]
+        var people = People()
+        var tags: [String] = []
+    }
+
+    /// Reads one front matter or sidecar entry. With `fillOnly`, a field already known is kept.
+    mutating func readMetadata(_ key: String, _ entry: YAMLEntry, kind: KindSchema?, file: String?,
+                               into meta: inout Metadata, fillOnly: Bool) {
+        switch key {
+        case "status":
+            if fillOnly && meta.status != nil { return }
+            if let s = scalarField(entry, file: file) {
+                var relations = meta.relations
+                if let status = makeStatus(raw: s, kind: kind, source: file == nil ? .frontMatter : .sidecar,
+                                           position: entry.value.position, links: [], relations: &relations, file: file) {
+                    meta.status = status
+                }
+                meta.relations = relations
+            }
+        case "date", "created", "updated", "last-updated", "last-modified", "accepted", "decided":
+            let name = key == "last-updated" || key == "last-modified" ? "updated" : key
+            if fillOnly && meta.dates[name] != nil { return }
+            if let s = scalarField(entry, file: file), !s.isEmpty,
+               let d = readDate(s, position: entry.value.position, field: file == nil ? entry.key : sidecarKeys[entry.key] ?? entry.key, file: file) {
+                meta.dates[name] = d
+            }
+        case "authors", "author":
+            if !(fillOnly && !meta.people.authors.isEmpty) { meta.people.authors += peopleList(entry, file: file) }
+        case "deciders", "decision-makers", "decision-maker", "decided-by":
+            if !(fillOnly && !meta.people.deciders.isEmpty) { meta.people.deciders += peopleList(entry, file: file) }
+        case "owner", "owners":
+            if !(fillOnly && !meta.people.owners.isEmpty) { meta.people.owners += peopleList(entry, file: file) }
+        case "consulted":
+            if !(fillOnly && !meta.people.consulted.isEmpty) { meta.people.consulted += peopleList(entry, file: file) }
+        case "informed":
+            if !(fillOnly && !meta.people.informed.isEmpty) { meta.people.informed += peopleList(entry, file: file) }
+        case "tags", "tag", "labels", "keywords":
+            if !(fillOnly && !meta.tags.isEmpty) { meta.tags += peopleList(entry, file: file) }
+        default:
+            if let type = relationType(forKey: key) {
+                if fillOnly && meta.relations.contains(where: { $0.type == type }) { return }
+                for target in relationTargets(entry, file: file) {
+                    meta.relations.append(Relation(type: type, target: target.0, position: target.1, file: file))
+                }
+            }
+        }
+    }
+
+    /// The document field a header key fills: the kind's own mapping first, then the keys every template shares.
+    func target(of key: String, kind: KindSchema?) -> String {
+        if let mapped = kind?.fields[key] { return mapped }
+        switch key {
+        case "status", "relation": return key
+        case "date": return "date"
+        case "created": return "created"
+        case "updated", "last updated": return "updated"
+        case "deciders", "decision-makers", "decision makers", "decided by": return "deciders"
+        case "authors", "author": return "authors"
+        case "owner", "owners": return "owner"
+        case "consulted", "informed", "tags": return key
+        default: return key
+        }
+    }
+
+    /// A front matter, sidecar or header ID in the kind's canonical form when it is one of its numbers.
+    func canonicalID(_ raw: String, kind: KindSchema?) -> String {
+        if let kind, kind.idFrom == .number, let parsed = IDText.parse(raw),
+           parsed.prefix == nil || parsed.prefix == kind.idPrefix.uppercased() {
+            return kind.canonicalID(number: parsed.number)
+        }
+        return raw
+    }
+
+    /// A title without a leading `[Superseded by ADR-0017]` or `[Deprecated]` marker some teams put before it.
+    static func withoutStatusPrefix(_ title: String) -> String {
+        guard title.hasPrefix("["), let close = title.firstIndex(of: "]") else { return title }
+        let inner = title[title.index(after: title.startIndex)..<close].lowercased()
+        guard ["superseded", "deprecated", "obsolete", "rejected", "replaced"].contains(where: { inner.hasPrefix($0) }) else { return title }
+        let rest = title[title.index(after: close)...].trimmed
+        return rest.isEmpty ? title : rest
+    }
+
     // MARK: - Per-document rules
 
     mutating func validate(_ doc: Document, kind: KindSchema) {
@@ -309,11 +498,11 @@ private struct ExtractionState {
         if let status = doc.status, !kind.statuses.isEmpty, kind.canonicalStatus(status.value) == nil,
            Self.placeholderMatches(status.raw).isEmpty {
             let names = kind.statuses.map(\.name)
-            let nearest = names.min { StatusText.distance($0, status.value) < StatusText.distance($1, status.value) }!
-            let close = StatusText.distance(nearest, status.value) <= max(2, nearest.count / 3)
+            let suggestion = StatusText.nearest(status.value, in: kind.statuses)
             report(Rules.unknownStatus, status.position,
-                   "unknown \(kind.name) status '\(status.raw)'" + (close ? "; did you mean '\(nearest)'?" : ""),
-                   hint: "Allowed: \(names.joined(separator: ", ")). Declare more (or aliases) in archbook.yml.")
+                   "unknown \(kind.name) status '\(status.raw)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
+                   hint: "Allowed: \(names.joined(separator: ", ")). Declare more (or aliases) in archbook.yml.",
+                   file: status.source == .sidecar ? sidecarPath : nil)
         }
         if doc.status == nil, kind.requireStatus {
             report(Rules.missingStatus, where_, "\(kind.name) has no status",
@@ -324,7 +513,7 @@ private struct ExtractionState {
                    hint: "Add `superseded-by: <ID>` to the front matter, or a `Superseded by [...](...)` line to the Status section.")
         }
         // Sections: pick the alternative set the document comes closest to.
-        let keys = Set(doc.sections.map(\.key))
+        let keys = SectionKey.matchable(doc.sections)
         func met(_ r: SectionRequirement) -> Bool {
             if r.satisfiedBy == "status", doc.status != nil { return true }
             return r.keys.contains { keys.contains($0) }
@@ -367,17 +556,18 @@ private struct ExtractionState {
     // MARK: - Values
 
     mutating func makeStatus(raw: String, kind: KindSchema?, source: MetadataSource, position: SourcePosition,
-                             links: [String], relations: inout [Relation]) -> Status? {
+                             links: [String], relations: inout [Relation], file: String? = nil) -> Status? {
         let parsed = StatusText.parse(raw)
         guard !parsed.value.isEmpty else { return nil }
         var value = parsed.value
+        var note = parsed.note
         // "Superseded by [20. X](0020-x.md)" is a status and a relation at once.
         for (phrase, type) in relationPhrases where value.hasPrefix(phrase) {
             let rest = String(value.dropFirst(phrase.count)).trimmed
             if !links.isEmpty {
-                for l in links { relations.append(Relation(type: type, target: l, position: position)) }
+                for l in links { relations.append(Relation(type: type, target: l, position: position, file: file)) }
             } else if !rest.isEmpty {
-                relations.append(Relation(type: type, target: targetText(rest, original: raw, phrase: phrase), position: position))
+                relations.append(Relation(type: type, target: targetText(rest, original: raw, phrase: phrase), position: position, file: file))
             }
             value = type == .supersededBy ? "superseded" : type == .amendedBy ? "amended" : phrase
             break
@@ -385,14 +575,20 @@ private struct ExtractionState {
         for part in parsed.trailing {
             addRelationLine(part, links: [], position: position, into: &relations)
         }
+        // "Complete, action items in progress": a known status followed by a qualifier.
+        if let kind, kind.canonicalStatus(value) == nil,
+           let (head, qualifier) = StatusText.splitQualifier(value), kind.canonicalStatus(head) != nil {
+            value = head
+            if note == nil { note = qualifier }
+        }
         let mapped = kind?.canonicalStatus(value)?.name ?? value
-        return Status(raw: raw.trimmed, value: mapped, note: parsed.note, source: source, position: position)
+        return Status(raw: raw.trimmed, value: mapped, note: note, source: source, position: position)
     }
 
     /// Recovers the original spelling of a relation target from the raw text (status parsing lower-cased it).
     func targetText(_ lowered: String, original: String, phrase: String) -> String {
         if let r = original.range(of: phrase, options: .caseInsensitive) {
-            let rest = original[r.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: " *_.`"))
+            let rest = original[r.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: " *_.`:"))
             if !rest.isEmpty { return rest }
         }
         return lowered
@@ -431,32 +627,38 @@ private struct ExtractionState {
     }
 
     /// A scalar front matter value; a `{PLACEHOLDER}` that YAML read as a mapping is reported as such.
-    mutating func scalarField(_ entry: YAMLEntry) -> String? {
+    /// "front matter 'status'" or "sidecar 'status'" (with the sidecar's own key), for messages.
+    func origin(_ entry: YAMLEntry, file: String?) -> String {
+        guard file != nil else { return "front matter '\(entry.key)'" }
+        return "sidecar '\(sidecarKeys[entry.key] ?? entry.key)'"
+    }
+
+    mutating func scalarField(_ entry: YAMLEntry, file: String? = nil) -> String? {
         switch entry.value {
         case .scalar(let s, _):
             return s.trimmed
         case .mapping(let items, let pos) where items.count == 1 && items[0].value.scalar == "":
-            report(Rules.unfilledPlaceholder, pos, "front matter '\(entry.key)' is the template placeholder {\(items[0].key)}",
-                   hint: "Replace the placeholder with the real value.")
+            report(Rules.unfilledPlaceholder, pos, "\(origin(entry, file: file)) is the template placeholder {\(items[0].key)}",
+                   hint: "Replace the placeholder with the real value.", file: file)
             return nil
         default:
             report(Rules.invalidFrontMatter, entry.value.position,
-                   "front matter '\(entry.key)' should be a single value, not \(entry.value.typeName)")
+                   "\(origin(entry, file: file)) should be a single value, not \(entry.value.typeName)", file: file)
             return nil
         }
     }
 
-    mutating func peopleList(_ entry: YAMLEntry) -> [String] {
+    mutating func peopleList(_ entry: YAMLEntry, file: String? = nil) -> [String] {
         if case .scalar(let s, _) = entry.value { return splitList(s) }
         guard let list = entry.value.stringList else {
             report(Rules.invalidFrontMatter, entry.value.position,
-                   "front matter '\(entry.key)' should be a list of names, not \(entry.value.typeName)")
+                   "\(origin(entry, file: file)) should be a list of names, not \(entry.value.typeName)", file: file)
             return []
         }
         return list.map { $0.trimmed }.filter { !$0.isEmpty }
     }
 
-    mutating func relationTargets(_ entry: YAMLEntry) -> [(String, SourcePosition)] {
+    mutating func relationTargets(_ entry: YAMLEntry, file: String? = nil) -> [(String, SourcePosition)] {
         var out: [(String, SourcePosition)] = []
         func add(_ v: YAMLValue) {
             if case .scalar(let s, let p) = v {
@@ -475,7 +677,7 @@ private struct ExtractionState {
         case .sequence(let items, _): items.forEach(add)
         case .mapping:
             report(Rules.invalidFrontMatter, entry.value.position,
-                   "front matter '\(entry.key)' should be an ID or a list of IDs, not a mapping")
+                   "\(origin(entry, file: file)) should be an ID or a list of IDs, not a mapping", file: file)
         }
         return out
     }
@@ -484,21 +686,25 @@ private struct ExtractionState {
         s.split(separator: ",").map { $0.trimmed }.filter { !$0.isEmpty }
     }
 
-    mutating func readDate(_ raw: String, position: SourcePosition, field: String) -> DateValue? {
-        let text = Self.trimming(raw) { $0 == 0x20 || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "`") }
+    mutating func readDate(_ raw: String, position: SourcePosition, field: String, file: String? = nil) -> DateValue? {
+        var text = Self.trimming(raw) { $0 == 0x20 || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "`") }
+        // "(2016-06-17)": a date someone put in the template's parentheses is still the date.
+        if text.hasPrefix("("), text.hasSuffix(")"), case .valid = DateText.parse(String(text.dropFirst().dropLast())) {
+            text = String(text.dropFirst().dropLast())
+        }
         switch DateText.parse(text) {
         case .valid(let y, let m, let d):
             return DateValue(raw: raw, year: y, month: m, day: d, position: position)
         case .impossible(let why):
             report(Rules.invalidDate, position, "\(field) '\(text)' is not a valid date: \(why)",
-                   hint: "Write dates as YYYY-MM-DD.")
+                   hint: "Write dates as YYYY-MM-DD.", file: file)
         case .malformed:
-            if text.range(of: #"^\{.*\}$|^\[.*\]$|^<.*>$"#, options: .regularExpression) != nil {
+            if text.range(of: #"^\{.*\}$|^\[.*\]$|^<.*>$|^\(.*\)$"#, options: .regularExpression) != nil {
                 report(Rules.unfilledPlaceholder, position, "\(field) is still the template placeholder '\(text)'",
-                       hint: "Replace the placeholder with the real date (YYYY-MM-DD).")
+                       hint: "Replace the placeholder with the real date (YYYY-MM-DD).", file: file)
             } else {
                 report(Rules.invalidDate, position, "\(field) '\(text)' is not a date in YYYY-MM-DD form",
-                       hint: "Write dates as YYYY-MM-DD.")
+                       hint: "Write dates as YYYY-MM-DD.", file: file)
             }
         }
         return nil
@@ -525,12 +731,20 @@ private struct ExtractionState {
             if data.tag == .heading {
                 let level = data.headingLevel
                 while let last = stack.last, sections[last].level >= level { stack.removeLast() }
-                let title = tree.plainText(child, trimmed: true)
-                let base = Slug.anchor(title)
-                let n = anchorCounts[base, default: 0]
-                anchorCounts[base] = n + 1
+                var title = tree.plainText(child, trimmed: true)
+                var anchor: String
+                if let (rest, id) = Self.headingAttributeID(title) {
+                    // `## Alternatives { #alternatives }`: mdBook, Pandoc and kramdown take the id as written.
+                    title = rest
+                    anchor = id
+                } else {
+                    let base = Slug.anchor(title)
+                    let n = anchorCounts[base, default: 0]
+                    anchorCounts[base] = n + 1
+                    anchor = n == 0 ? base : "\(base)-\(n)"
+                }
                 sections.append(Section(title: title, key: SectionKey.normalize(title), level: level, range: data.range,
-                                        anchor: n == 0 ? base : "\(base)-\(n)", parent: stack.last,
+                                        anchor: anchor, parent: stack.last,
                                         hasContent: false, hasOwnContent: false, node: child))
                 stack.append(sections.count - 1)
             } else if let current = stack.last {
@@ -544,6 +758,49 @@ private struct ExtractionState {
             }
         }
         return sections
+    }
+
+    /// A heading ending in an attribute list with an id (`Title {#id}`, `Title { #id .class }`): the title and the id.
+    static func headingAttributeID(_ title: String) -> (String, String)? {
+        guard title.hasSuffix("}"), let open = title.lastIndex(of: "{") else { return nil }
+        let inner = title[title.index(after: open)..<title.index(before: title.endIndex)]
+        guard let token = inner.split(separator: " ").first(where: { $0.hasPrefix("#") }), token.count > 1 else { return nil }
+        let rest = title[..<open].trimmed
+        return rest.isEmpty ? nil : (rest, String(token.dropFirst()))
+    }
+
+    /// Values of `id="..."` and `name="..."` attributes in raw HTML (`<a name="x"></a>`, `<span id="x">`):
+    /// GitHub keeps them, so `#x` links to them work.
+    static func htmlAnchors(_ html: ArraySlice<UInt8>) -> [String] {
+        var out: [String] = []
+        let u = Array(html)
+        var i = 0
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
+        while i < u.count {
+            var nameEnd = -1
+            if i + 2 < u.count, lower(u[i]) == UInt8(ascii: "i"), lower(u[i + 1]) == UInt8(ascii: "d") { nameEnd = i + 2 }
+            if i + 4 < u.count, lower(u[i]) == UInt8(ascii: "n"), lower(u[i + 1]) == UInt8(ascii: "a"),
+               lower(u[i + 2]) == UInt8(ascii: "m"), lower(u[i + 3]) == UInt8(ascii: "e") { nameEnd = i + 4 }
+            let boundary = i > 0 && (u[i - 1] == 0x20 || u[i - 1] == 0x09 || u[i - 1] == 0x0A)
+            if nameEnd > 0, boundary {
+                var j = nameEnd
+                while j < u.count, u[j] == 0x20 { j += 1 }
+                if j < u.count, u[j] == UInt8(ascii: "=") {
+                    j += 1
+                    while j < u.count, u[j] == 0x20 { j += 1 }
+                    if j < u.count, u[j] == UInt8(ascii: "\"") || u[j] == UInt8(ascii: "'") {
+                        let quote = u[j]
+                        var k = j + 1
+                        while k < u.count, u[k] != quote { k += 1 }
+                        if k < u.count, k > j + 1 { out.append(String(decoding: u[(j + 1)..<k], as: UTF8.self)) }
+                        i = k + 1
+                        continue
+                    }
+                }
+            }
+            i += 1
+        }
+        return out
     }
 
     /// The section a node belongs to: the last top-level heading before it.
@@ -561,12 +818,17 @@ private struct ExtractionState {
         tree.childIndices(of: i).first { tree.nodes[$0].tag == .paragraph }
     }
 
-    func collectTasksAndLinks(_ tree: MarkdownTree, sections: [Section]) -> ([TaskItem], [Link]) {
+    func collectTasksAndLinks(_ tree: MarkdownTree, sections: [Section]) -> ([TaskItem], [Link], [String]) {
         var tasks: [TaskItem] = []
         var links: [Link] = []
+        var anchors: [String] = []
         for i in tree.nodes.indices {
             let data = tree.nodes[i]
             switch data.tag {
+            case .htmlInline, .htmlBlock:
+                if tree.literals[data.literal.range].contains(UInt8(ascii: "=")) {
+                    anchors += Self.htmlAnchors(tree.literals[data.literal.range])
+                }
             case .taskItem:
                 let text = firstParagraph(in: tree, i).map { tree.plainText($0, trimmed: true) } ?? ""
                 tasks.append(TaskItem(checked: data.flags & MarkdownTree.Flag.checked != 0, text: text,
@@ -578,7 +840,7 @@ private struct ExtractionState {
                 break
             }
         }
-        return (tasks, links)
+        return (tasks, links, anchors)
     }
 
     /// Lines of a paragraph split at soft and hard breaks, each with its text, link destinations and position.
@@ -610,18 +872,25 @@ private struct ExtractionState {
         return out.filter { !$0.0.trimmed.isEmpty || !$0.1.isEmpty }
     }
 
+    /// Keys every template shares; in paragraphs under the title only these (and a kind's own) are metadata.
     static let bulletKeys: Set<String> = [
         "status", "date", "deciders", "decision-makers", "decision makers", "decided by", "authors", "author",
         "owner", "owners", "consulted", "informed", "tags", "created", "updated", "last updated",
     ]
 
-    /// `Key: value` with a known key; the key lower-cased with single spaces, both without surrounding ` *_`.
+    /// A short label such as `Start Date` or `RFC PR`, not a sentence that happens to contain a colon.
+    static func isLabel(_ key: String) -> Bool {
+        guard let first = key.unicodeScalars.first, first.properties.isAlphabetic, key.utf8.count <= 40 else { return false }
+        return key.split(separator: " ").count <= 5 && !key.contains("://")
+    }
+
+    /// `Key: value` with a short label as key; the key lower-cased with single spaces, both without surrounding ` *_`.
     static func keyValue(_ text: String) -> (String, String)? {
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
             // Characters and Unicode case mapping only matter outside ASCII.
             guard let colon = text.firstIndex(of: ":") else { return nil }
             let key = StatusText.collapse(String(text[..<colon]).lowercased()).trimmingCharacters(in: CharacterSet(charactersIn: " *_"))
-            guard bulletKeys.contains(key) else { return nil }
+            guard isLabel(key) else { return nil }
             let value = text[text.index(after: colon)...].trimmingCharacters(in: CharacterSet(charactersIn: " *_"))
             return (key, value)
         }
@@ -645,21 +914,23 @@ private struct ExtractionState {
         while lo < hi, isEdge(key[lo]) { lo += 1 }
         while hi > lo, isEdge(key[hi - 1]) { hi -= 1 }
         let keyString = String(decoding: key[lo..<hi], as: UTF8.self)
-        guard bulletKeys.contains(keyString) else { return nil }
+        guard isLabel(keyString) else { return nil }
         var vlo = colon + 1, vhi = u.count
         while vlo < vhi, isEdge(u[vlo]) { vlo += 1 }
         while vhi > vlo, isEdge(u[vhi - 1]) { vhi -= 1 }
         return (keyString, String(decoding: u[vlo..<vhi], as: UTF8.self))
     }
 
-    func collectBodyFields(_ tree: MarkdownTree, sections: [Section], h1: Int?) -> [BodyField] {
+    func collectBodyFields(_ tree: MarkdownTree, sections: [Section], h1: Int?, kind: KindSchema?) -> [BodyField] {
         var fields: [BodyField] = []
         let top = Array(tree.childIndices(of: 0))
-        // Header area: blocks before the first heading below the H1.
+        // Header area: blocks before the first heading below the H1. Without an H1, a heading that opens the
+        // document stands in for it (`## Shorter temporary lifetimes` above an RFC's bullets).
+        let titleHeading = h1 ?? top.first.flatMap { tree.nodes[$0].headingLevel > 0 ? $0 : nil }
         var headerEnd = top.count
         for (i, n) in top.enumerated() {
             let level = tree.nodes[n].headingLevel
-            if level > 0, level > 1 || h1 != n { headerEnd = i; break }
+            if level > 0, titleHeading != n { headerEnd = i; break }
         }
         for n in top[0..<headerEnd] {
             switch tree.nodes[n].tag {
@@ -667,19 +938,18 @@ private struct ExtractionState {
                 for item in tree.childIndices(of: n) {
                     guard let para = firstParagraph(in: tree, item) else { continue }
                     for line in lines(of: para, in: tree).prefix(1) {
-                        if let (k, v) = Self.keyValue(line.text) {
+                        let lower = line.text.lowercased().trimmed
+                        if relationPhrases.contains(where: { lower.hasPrefix($0.0) }) {
+                            fields.append(BodyField(key: "relation", value: line.text, links: line.links, position: line.position, source: .headerBullet))
+                        } else if let (k, v) = Self.keyValue(line.text) {
                             fields.append(BodyField(key: k, value: v, links: line.links, position: line.position, source: .headerBullet))
-                        } else {
-                            let lower = line.text.lowercased().trimmed
-                            if relationPhrases.contains(where: { lower.hasPrefix($0.0) }) {
-                                fields.append(BodyField(key: "relation", value: line.text, links: line.links, position: line.position, source: .headerBullet))
-                            }
                         }
                     }
                 }
             case .paragraph:
                 for line in lines(of: n, in: tree) {
-                    if let (k, v) = Self.keyValue(line.text), k == "date" || k == "status" || k == "deciders" || k == "authors" {
+                    if let (k, v) = Self.keyValue(line.text),
+                       ["date", "status", "deciders", "authors", "owner", "created", "updated"].contains(k) || kind?.fields[k] != nil {
                         fields.append(BodyField(key: k, value: v, links: line.links, position: line.position, source: k == "date" ? .dateLine : .headerBullet))
                     }
                 }
@@ -717,11 +987,20 @@ private struct ExtractionState {
                 i += 1
             }
         }
+        // Sections named after a field (`### Date`, `### Authors`, as the Google SRE template has them): their first paragraph.
+        for s in sections where s.level > 1 && ["date", "authors", "owner", "owners", "deciders"].contains(s.key) {
+            guard let i = top.firstIndex(of: s.node), i + 1 < top.count, tree.nodes[top[i + 1]].tag == .paragraph else { continue }
+            let para = top[i + 1]
+            let value = tree.plainText(para, trimmed: true)
+            guard !value.isEmpty, value.utf8.count <= 200 else { continue }
+            fields.append(BodyField(key: s.key, value: value, links: [], position: tree.nodes[para].start, source: .section))
+        }
         // "Date: 2016-02-12" lines anywhere at the top level before the first section heading were handled above;
         // key/value table rows anywhere: | Status | Accepted |
         for i in tree.nodes.indices where tree.nodes[i].tag == .tableRow {
             var cells = tree.childIndices(of: i)
-            guard let labelCell = cells.next(), let valueCell = cells.next() else { continue }
+            // Key/value tables have two columns; a wider table's first column is data (a Date column of a schedule).
+            guard let labelCell = cells.next(), let valueCell = cells.next(), cells.next() == nil else { continue }
             let label = tree.plainText(labelCell, trimmed: false)
             guard label.utf8.count <= 24 else { continue }
             let key = SectionKey.normalize(label)
@@ -736,6 +1015,35 @@ private struct ExtractionState {
     }
 
     // MARK: - Placeholders
+
+    /// What a template writes between braces: a description in words (`{title of option 1}`) or a
+    /// capitalised name (`{DATE}`, `{PROJECT_NAME}`). Not code or notation that uses braces too: `{json}`,
+    /// `{MAX, MIN}`, `{r_1^2}`, nor kramdown attribute lists and heading IDs (`{: .note}`, `{#overview}`).
+    static func isPlaceholderText(_ inner: ArraySlice<UInt8>) -> Bool {
+        let words = inner.split(separator: 0x20)
+        guard let first = words.first, let lead = first.first,
+              lead != UInt8(ascii: ":"), lead != UInt8(ascii: "#"), lead != UInt8(ascii: ".") else { return false }
+        func isLower(_ b: UInt8) -> Bool { b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") }
+        func isUpper(_ b: UInt8) -> Bool { b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        if words.count == 1 {
+            // A name in capitals written tight against the braces (`{DATE}`; `{ SEP }` is code): letters, digits,
+            // `_` and `-`, at least two capitals, no lower case.
+            guard inner.first != 0x20, inner.last != 0x20 else { return false }
+            return first.filter(isUpper).count >= 2 && first.allSatisfy {
+                isUpper($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            }
+        }
+        // Prose: at least two lower-case words (a trailing `,` `.` `;` `:` allowed), as template prompts are written.
+        let prose = words.filter { w in
+            var body = w[...]
+            while let last = body.last, [UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: ";"), UInt8(ascii: ":")].contains(last) {
+                body = body.dropLast()
+            }
+            return body.count >= 2 && body.allSatisfy(isLower)
+        }
+        return prose.count >= 2
+    }
 
     mutating func checkPlaceholders(_ tree: MarkdownTree) {
         func isCandidate(_ b: UInt8) -> Bool { b == UInt8(ascii: "{") || b == UInt8(ascii: "|") }
@@ -799,6 +1107,13 @@ private struct ExtractionState {
         var i = 0
         while i < u.count {
             let c = u[i]
+            // `{{ ... }}` and `{% ... %}` are a site generator's template syntax (Hugo shortcodes, Liquid, Jinja).
+            if c == UInt8(ascii: "{"), i + 1 < u.count, u[i + 1] == UInt8(ascii: "{") || u[i + 1] == UInt8(ascii: "%") {
+                var j = i + 2
+                while j + 1 < u.count, !(u[j + 1] == UInt8(ascii: "}") && (u[j] == UInt8(ascii: "}") || u[j] == UInt8(ascii: "%"))) { j += 1 }
+                i = j + 2
+                continue
+            }
             if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
                 let close: UInt8 = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 var j = i + 1
@@ -809,7 +1124,8 @@ private struct ExtractionState {
                     if u[j] == UInt8(ascii: "|") { pipe = true }
                     j += 1
                 }
-                if j < u.count, u[j] == close, !nested, letters, c == UInt8(ascii: "{") || pipe {
+                if j < u.count, u[j] == close, !nested, letters,
+                   c == UInt8(ascii: "{") ? isPlaceholderText(u[(i + 1)..<j]) : pipe {
                     out.append((i, String(decoding: u[i...j], as: UTF8.self)))
                     i = j + 1
                     continue

@@ -79,6 +79,42 @@ public enum StatusText {
         return String(sub)
     }
 
+    /// The allowed status an unknown value most likely meant: a name or alias within a small edit distance,
+    /// else one the value starts (or is the start of), else one the value contains as a word. Returns the
+    /// status's name (`approvd` → `accepted`).
+    public static func nearest(_ value: String, in statuses: [StatusDefinition]) -> String? {
+        guard !value.isEmpty else { return nil }
+        var candidates: [(spelling: String, name: String)] = []
+        for s in statuses {
+            candidates.append((s.name, s.name))
+            for a in s.aliases { candidates.append((a, s.name)) }
+        }
+        var best: (distance: Int, name: String)?
+        for c in candidates {
+            let d = distance(c.spelling, value)
+            if d <= max(2, c.spelling.count / 3), d < (best?.distance ?? Int.max) { best = (d, c.name) }
+        }
+        if let best { return best.name }
+        if value.count >= 3, let c = candidates.first(where: { $0.spelling.hasPrefix(value) || value.hasPrefix($0.spelling + " ") }) {
+            return c.name
+        }
+        let words = Set(value.split { !$0.isLetter && $0 != "-" }.map(String.init))
+        return candidates.first { words.contains($0.spelling) }?.name
+    }
+
+    /// `complete, action items in progress` → (`complete`, `action items in progress`): a status followed by a
+    /// qualifier after a comma or a dash.
+    public static func splitQualifier(_ value: String) -> (String, String)? {
+        for separator in [",", " - ", " – ", " — ", ":"] {
+            if let r = value.range(of: separator) {
+                let head = trim(String(value[..<r.lowerBound]), " *_`.!:,-–—")
+                let tail = value[r.upperBound...].trimmed
+                if !head.isEmpty, !tail.isEmpty { return (head, tail) }
+            }
+        }
+        return nil
+    }
+
     /// Levenshtein distance, for "did you mean" hints.
     public static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
@@ -265,6 +301,8 @@ public struct IDText: Equatable, Sendable {
         // log4brains names files by date (20201016-slug.md): a date is not a sequence number.
         if digits.count == 8, case .valid = DateText.parse(
             "\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.suffix(2))") { return nil }
+        // Nor is one written 2025-09-29-slug.md.
+        if digits.count == 4, case .valid = DateText.parse(String(fileName.prefix(10))) { return nil }
         return Int(digits)
     }
 
@@ -312,5 +350,24 @@ extension StringProtocol {
         while start < end, isSpace(u[start]) { start = u.index(after: start) }
         while end > start, isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
         return String(sub[start..<end])
+    }
+}
+
+/// A kind's `id-pattern`: a regular expression over the file name (without extension) whose first capture
+/// group, or whole match, is the document's ID (`^(PM[0-9]{4}-[0-9]{3})` on `PM2020-002 - KIAM outage`).
+public struct IDPattern: @unchecked Sendable {
+    // NSRegularExpression is immutable once built and documented as safe to share between threads.
+    let regex: NSRegularExpression
+
+    public static func compile(_ pattern: String) -> IDPattern? {
+        (try? NSRegularExpression(pattern: pattern)).map(IDPattern.init)
+    }
+
+    public func firstMatch(in name: String) -> String? {
+        let ns = name as NSString
+        guard let m = regex.firstMatch(in: name, range: NSRange(location: 0, length: ns.length)) else { return nil }
+        let range = m.numberOfRanges > 1 && m.range(at: 1).location != NSNotFound ? m.range(at: 1) : m.range
+        let id = ns.substring(with: range).trimmed
+        return id.isEmpty ? nil : id
     }
 }

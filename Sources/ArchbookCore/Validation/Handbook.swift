@@ -26,10 +26,17 @@ public enum Checker {
             guard isMarkdownPath(path) else { return false }
             return !context.isExcluded(path)
         }
+        // Sidecars are looked up only for kinds that declare one, and only when the file is there.
+        let hasSidecars = config.kinds.contains { $0.sidecar != nil }
+        let fileSet = hasSidecars ? Set(listing.files) : []
         var results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
             do throws(FileTreeError) {
                 let bytes = try tree.read(path)
-                let (doc, diags) = Extractor.extract(path: path, bytes: bytes, context: context)
+                var sidecar: (path: String, bytes: [UInt8])?
+                if hasSidecars, let sidecarPath = context.sidecarPath(for: path), fileSet.contains(sidecarPath) {
+                    sidecar = (sidecarPath, try tree.read(sidecarPath))
+                }
+                let (doc, diags) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context)
                 return (doc, diags)
             } catch {
                 let finding = Finding(rule: Rules.unreadableFile, position: .start,
@@ -161,7 +168,7 @@ struct HandbookValidator {
             bySlug[keys[i].slug, default: []].append(i)
         }
         anchorSets = Checker.parallelMap(Array(documents.indices)) { i in
-            Set(documents[i].sections.map { $0.anchor.lowercased() })
+            Set(documents[i].sections.map { $0.anchor.lowercased() } + documents[i].htmlAnchors.map { $0.lowercased() })
         }
         self.byPath = byPath
         self.byID = byID
@@ -186,8 +193,9 @@ struct HandbookValidator {
         return String(decoding: out, as: UTF8.self)
     }
 
-    mutating func report(_ doc: Int, _ rule: Rule, _ position: SourcePosition, _ message: String, hint: String? = nil) {
-        findings.append((doc, Finding(rule: rule, position: position, message: message, hint: hint)))
+    mutating func report(_ doc: Int, _ rule: Rule, _ position: SourcePosition, _ message: String, hint: String? = nil,
+                         file: String? = nil) {
+        findings.append((doc, Finding(rule: rule, position: position, message: message, hint: hint, file: file)))
     }
 
     mutating func run() -> [Diagnostic] {
@@ -278,6 +286,8 @@ struct HandbookValidator {
     func linkFindings(of i: Int) -> [(Int, Finding)] {
         var out: [(Int, Finding)] = []
         let doc = documents[i]
+        // A template's links are examples (`0005-example.md`, `yyyymmdd-xxx.md`), not references.
+        if doc.isTemplate { return out }
         for link in doc.links {
             let dest = link.destination
             if dest.isEmpty || Self.isExternal(dest) { continue }
@@ -393,7 +403,8 @@ struct HandbookValidator {
             } else {
                 found.append((i, Finding(rule: Rules.relationTargetMissing, position: rel.position,
                                          message: "\(rel.type.phrase) '\(rel.target)', which is not a document in this handbook",
-                                         hint: "Point the relation at an existing document's ID (e.g. \(config.kind(named: documents[i].kind ?? "")?.canonicalID(number: 1) ?? "ADR-0001")) or relative path.")))
+                                         hint: "Point the relation at an existing document's ID (e.g. \(config.kind(named: documents[i].kind ?? "")?.canonicalID(number: 1) ?? "ADR-0001")) or relative path.",
+                                         file: rel.file)))
             }
         }
         return (resolved, found)
@@ -418,7 +429,7 @@ struct HandbookValidator {
                 let fix = "Add `\(inverse.rawValue): \(label(r.from))` to \(display(other.path))'s front matter, or \(article) `\(line) [...](...)` line to its Status section."
                 report(r.from, Rules.relationNotReciprocated, r.relation.position,
                        "\(r.relation.type.sentence(label(r.from), label(r.to))), but \(display(other.path)) does not record that \(inverse.sentence(label(r.to), label(r.from)))",
-                       hint: fix)
+                       hint: fix, file: r.relation.file)
             }
         }
     }
