@@ -609,8 +609,11 @@
 
     function toggle(facet, value, on) {
       var token = facet + ":" + (/\s/.test(value) ? "\"" + value + "\"" : value);
+      // A trailing space closes the last word (no prefix matching): keep it as it was, so that the counts the
+      // boxes showed are the counts the new query gets.
+      var tail = /[\s"]$/.test(input.value) ? " " : "";
       var q = input.value.replace(new RegExp("(^|\\s)" + facet + ":(\"" + escapeRe(value) + "\"|" + escapeRe(value) + ")(?=\\s|$)", "gi"), " ").trim();
-      input.value = on ? (q + " " + token).trim() + " " : q + (q ? " " : "");
+      input.value = (on ? (q + " " + token).trim() : q) + (q || on ? tail : "");
       run();
     }
     function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
@@ -649,7 +652,8 @@
     function run() {
       var q = input.value, mine = ++generation;
       var url = new URL(location.href);
-      if (q.trim()) url.searchParams.set("q", q.trim()); else url.searchParams.delete("q");
+      // Trailing space kept: it changes the answer (the last word is then complete, not a prefix).
+      if (q.trim()) url.searchParams.set("q", q.replace(/^\s+/, "")); else url.searchParams.delete("q");
       if (location.protocol !== "file:" || url.href !== location.href) {
         try { history.replaceState(null, "", url.href); } catch (e) { /* some browsers refuse on file: */ }
       }
