@@ -68,10 +68,13 @@ public enum SearchIndex {
         let analysed = Checker.parallelMap(Array(docs.indices)) { i in analyse(docs[i]) }
 
         // Facet values, sorted, with counts.
-        let kinds = facetValues(docs.map { $0.kind.map { [$0] } ?? [] })
-        let statuses = facetValues(docs.map { $0.status.map { [$0] } ?? [] })
+        let docKinds = docs.map { $0.kind.map { [$0] } ?? [] }
+        let docStatuses = docs.map { $0.status.map { [$0] } ?? [] }
+        let docYears = docs.map { $0.date.map { [String($0.prefix(4))] } ?? [] }
+        let kinds = facetValues(docKinds)
+        let statuses = facetValues(docStatuses)
         let tags = facetValues(docs.map(\.tags))
-        let years = facetValues(docs.map { $0.date.map { [String($0.prefix(4))] } ?? [] })
+        let years = facetValues(docYears)
 
         // Postings: documents in order, score = BM25F term-frequency part; idf once per term.
         var averages = [Double](repeating: 0, count: fields.count)
@@ -115,9 +118,9 @@ public enum SearchIndex {
             termEntries.append((term, String(decoding: bytes, as: UTF8.self)))
         }
 
-        let facetData = "{\"kind\":" + codes(docs.map { $0.kind.map { [$0] } ?? [] }, values: kinds)
-            + ",\"status\":" + codes(docs.map { $0.status.map { [$0] } ?? [] }, values: statuses)
-            + ",\"year\":" + codes(docs.map { $0.date.map { [String($0.prefix(4))] } ?? [] }, values: years)
+        let facetData = "{\"kind\":" + codes(docKinds, values: kinds)
+            + ",\"status\":" + codes(docStatuses, values: statuses)
+            + ",\"year\":" + codes(docYears, values: years)
             + ",\"tag\":" + tagLists(docs.map(\.tags), values: tags) + "}"
         let fragments = docs.map(fragment)
 

@@ -471,11 +471,11 @@
   function resultItem(index, r, frag, isMatch, kindLabels) {
     var li = document.createElement("li");
     li.className = "search-result";
-    var segs = frag[7], best = segs[r.segment] ? r.segment : 0, bestHits = -1;
+    var segs = frag[7], best = 0, bestHits = -1;
     segs.forEach(function (s, k) {
       var hits = 0;
       (s[1] + " " + s[2]).replace(/[\p{L}\p{N}\p{M}]+/gu, function (w) { if (isMatch(w)) hits++; return w; });
-      if (hits > bestHits || (hits === bestHits && k === r.segment)) { if (hits > bestHits) { best = k; bestHits = hits; } }
+      if (hits > bestHits) { best = k; bestHits = hits; }
     });
     var seg = segs[best];
     var a = document.createElement("a");
