@@ -74,7 +74,8 @@ public enum Detector {
     public static func detect(_ tree: some FileTree) throws(FileTreeError) -> Detection {
         let listing = try tree.listing()
         let probe = ExtractionContext(config: Config(kinds: [KindSchema(
-            name: "document", paths: ["**"], idPrefix: "DOC", sectionSets: [[]], statuses: [], requireStatus: false)]))
+            name: "document", paths: ["**"], idPrefix: "DOC", sectionSets: [[]], statuses: [], requireStatus: false)]),
+            readOnly: true)
         let paths = listing.files.filter(Checker.isMarkdownPath)
         let docs: [Document] = Checker.parallelMap(paths) { path in
             guard let bytes = try? tree.read(path) else { return nil }
@@ -195,8 +196,7 @@ public enum Detector {
     static func format(_ x: Double) -> String { String(format: "%.2f", x) }
 
     /// The share of a schema's required sections (in its best-fitting set) a document has.
-    static func sectionFit(_ schema: KindSchema, _ doc: Document) -> Double {
-        let keys = SectionKey.matchable(doc.sections)
+    static func sectionFit(_ schema: KindSchema, _ doc: Document, keys: Set<String>) -> Double {
         var best = 0.0
         for set in schema.sectionSets where !set.isEmpty {
             let counted = set.filter { $0.satisfiedBy != "status" || schema.requireStatus }
@@ -230,8 +230,8 @@ public enum Detector {
 
     /// How well a document fits a candidate: its sections, and (for a preset) the signals of the tool that wrote it.
     /// A built-in schema is a fallback: it accepts either of its section sets, so it is weighed down.
-    static func score(_ c: Candidate, _ doc: Document) -> Double {
-        let fit = sectionFit(c.schema, doc)
+    static func score(_ c: Candidate, _ doc: Document, keys: Set<String>) -> Double {
+        let fit = sectionFit(c.schema, doc, keys: keys)
         guard let preset = c.preset else { return 0.8 * fit }
         guard !preset.signals.isEmpty else { return fit }
         let shown = preset.signals.filter { shows($0, doc) }.count
@@ -239,8 +239,9 @@ public enum Detector {
     }
 
     static func choose(folder path: String, _ docs: [Document]) -> Detection.Folder {
+        let keys = docs.map { SectionKey.matchable($0.sections) }
         var ranking: [Detection.Score] = candidates.map { c in
-            let total = docs.reduce(0.0) { $0 + score(c, $1) }
+            let total = docs.indices.reduce(0.0) { $0 + score(c, docs[$1], keys: keys[$1]) }
             return Detection.Score(kind: c.kind, preset: c.preset?.name, score: total / Double(docs.count))
         }
         // Stable: equal scores keep candidate order (presets before built-in schemas).

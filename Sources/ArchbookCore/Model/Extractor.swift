@@ -12,9 +12,12 @@ public struct ExtractionContext: Sendable {
     let excludeGlobs: [GlobPattern]
     /// Each kind's `id-pattern`, compiled once.
     let idPatterns: [String: IDPattern]
+    /// Read documents without applying the per-document rules (detection's pass over the tree).
+    let readOnly: Bool
 
-    public init(config: Config) {
+    public init(config: Config, readOnly: Bool = false) {
         self.config = config
+        self.readOnly = readOnly
         var known: [String: Set<String>] = [:]
         var patterns: [String: IDPattern] = [:]
         for kind in config.kinds {
@@ -395,6 +398,8 @@ private struct ExtractionState {
             headerFields: headerFields, fields: extra, headingNumber: headingNumber, isTemplate: isTemplate,
             htmlAnchors: htmlAnchors,
             sidecar: sidecarPath, body: body, bodyLineOffset: bodyLineOffset)
+        // Detection only reads documents: the rules would be wasted work there.
+        if context.readOnly { return doc }
         if let kind { validate(doc, kind: kind) }
         checkPlaceholders(tree)
         DecisionMatrix.check(tree) { position, message, hint in
