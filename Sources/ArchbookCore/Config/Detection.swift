@@ -224,6 +224,8 @@ public enum Detector {
         case .datedFileName:
             let name = doc.path.split(separator: "/").last.map(String.init) ?? doc.path
             return name.count > 9 && name.prefix(8).allSatisfy(\.isNumber) && IDText.fileNumber(name) == nil
+        case .numberedFileName:
+            return IDText.fileNumber(doc.path.split(separator: "/").last.map(String.init) ?? doc.path) != nil
         case .section(let key): return doc.sections.contains { $0.key == key }
         }
     }

@@ -120,6 +120,9 @@ private struct BodyField {
     var links: [String]
     var position: SourcePosition
     var source: MetadataSource
+    /// A `Key: value` line of a paragraph under the title whose key no field takes: kept for detection only,
+    /// since prose lines ("Note: ...") look the same.
+    var unmapped = false
 }
 
 private struct ExtractionState {
@@ -281,7 +284,7 @@ private struct ExtractionState {
         var id: String?
         var idSource: MetadataSource?
         let fileNumber = IDText.fileNumber(fileName)
-        let headerID = bodyFields.first { target(of: $0.key, kind: kind) == "id" }
+        let headerID = bodyFields.first { !$0.unmapped && target(of: $0.key, kind: kind) == "id" }
         if let entry = fm?.value("id") ?? sidecarFields.first(where: { $0.key == "id" }),
            let raw = scalarField(entry, file: fm?.value("id") == nil ? sidecarPath : nil) {
             id = canonicalID(raw, kind: kind)
@@ -349,7 +352,7 @@ private struct ExtractionState {
         var extra: [String: String] = [:]
 
         // Body conventions fill what front matter and sidecar did not say.
-        for field in bodyFields {
+        for field in bodyFields where !field.unmapped {
             let key = target(of: field.key, kind: kind)
             switch key {
             case "status":
@@ -953,9 +956,10 @@ private struct ExtractionState {
                 }
             case .paragraph:
                 for line in lines(of: n, in: tree) {
-                    if let (k, v) = Self.keyValue(line.text),
-                       ["date", "status", "deciders", "authors", "owner", "created", "updated"].contains(k) || kind?.fields[k] != nil {
-                        fields.append(BodyField(key: k, value: v, links: line.links, position: line.position, source: k == "date" ? .dateLine : .headerBullet))
+                    if let (k, v) = Self.keyValue(line.text) {
+                        let known = ["date", "status", "deciders", "authors", "owner", "created", "updated"].contains(k) || kind?.fields[k] != nil
+                        fields.append(BodyField(key: k, value: v, links: line.links, position: line.position,
+                                                source: k == "date" ? .dateLine : .headerBullet, unmapped: !known))
                     }
                 }
             default:
