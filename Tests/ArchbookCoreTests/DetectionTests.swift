@@ -180,6 +180,18 @@ final class DetectionTests: XCTestCase {
         """ + "\n")
     }
 
+    func testFolderNamesCannotInjectSettings() throws {
+        let evil = "adr\nrules:\n  broken-link: off\n\"x"
+        let d = try detect(["\(evil)/0001-a.md": nygard(1, "A"), "\(evil)/0002-b.md": nygard(2, "B"),
+                            "notes\n  kinds: {}/a.md": "# A\n"])
+        XCTAssertEqual(summary(d), ["decision nygard \(evil) 2"])
+        let parsed = try Config.parse(d.yaml, file: "archbook.yml")
+        XCTAssertEqual(parsed, d.config)
+        XCTAssertEqual(parsed.ruleSeverities.count, 0)
+        XCTAssertEqual(parsed.kind(named: "decision")?.paths, ["\(evil)/*"])
+        XCTAssertTrue(d.yaml.contains("    paths: [\"adr\\nrules:\\n  broken-link: off\\n\\\"x/*\"]\n"), d.yaml)
+    }
+
     let small: [String: String] = [
         "docs/adr/0001-use-postgresql.md": "# 1. Use PostgreSQL\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n\n## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n",
         "docs/adr/0002-use-kafka.md": "# 2. Use Kafka\n\nDate: 2024-01-02\n\n## Status\n\nProposed\n\n## Context\n\nc\n\n## Decision\n\nd\n",

@@ -155,14 +155,9 @@ public enum Detector {
         }
 
         let yaml = render(kinds: kinds, disabled: disabled, folders: folders)
-        let config: Config
-        do {
-            config = try Config.parse(yaml, file: Config.fileName)
-        } catch {
-            // The text is generated here; a failure to read it back is a bug, and the defaults are the safe answer.
-            assertionFailure("detected configuration does not parse: \(error)\n\(yaml)")
-            config = .default
-        }
+        // The text is generated here and every value in it is quoted; should it still not read back, the
+        // built-in defaults are the safe answer for a check, and init writes the text for a person to fix.
+        let config = (try? Config.parse(yaml, file: Config.fileName)) ?? .default
         return Detection(folders: folders, kinds: kinds, disabled: disabled, yaml: yaml, config: config)
     }
 
@@ -422,7 +417,12 @@ public enum Detector {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            default: out.unicodeScalars.append(ch)
+            default:
+                if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) || ch.value == 0x2028 || ch.value == 0x2029 || ch.value == 0xFEFF {
+                    out += "\\u" + String(repeating: "0", count: 4 - String(ch.value, radix: 16).count) + String(ch.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out + "\""
@@ -445,7 +445,7 @@ public enum Detector {
         let plain = folders.filter { $0.kind == nil }
         if kinds.isEmpty && disabled.isEmpty {
             out += "# No folder holds documents of a known kind; every Markdown file is a plain page.\n"
-            for f in plain { out += "#   \(display(f.path)): \(f.reason)\n" }
+            for f in plain { out += wrap("\(display(f.path)): \(f.reason)", indent: "#   ") }
             return out
         }
         out += "kinds:\n"
@@ -474,11 +474,15 @@ public enum Detector {
         return out
     }
 
-    /// Comment text wrapped at about 110 columns.
+    /// Comment text wrapped at about 110 columns. Control characters (a folder name may hold a line break)
+    /// become spaces, so a comment cannot end early and turn the rest of its text into settings.
     static func wrap(_ text: String, indent: String) -> String {
+        let flat = String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 ? " " : $0
+        }))
         var out = ""
         var line = ""
-        for word in text.split(separator: " ") {
+        for word in flat.split(separator: " ") {
             if !line.isEmpty, indent.count + line.count + 1 + word.count > 110 {
                 out += indent + line + "\n"
                 line = "  " + word
