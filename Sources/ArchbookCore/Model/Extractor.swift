@@ -239,7 +239,8 @@ private struct ExtractionState {
         // README with a sidecar is the document itself (a KEP's README.md beside its kep.yaml).
         let lowerBase = baseName.lowercased()
         let isTemplate = Extractor.isTemplateName(baseName)
-        if kind == nil, !isTemplate, sidecarPath != nil || !["readme", "index", "_index"].contains(lowerBase) {
+        if kind == nil, !isTemplate, sidecarPath != nil || !["readme", "index", "_index"].contains(lowerBase),
+           !isRedirect(tree, h1: h1) {
             kind = context.kindForPath(path)
         }
         let sidecarFields = sidecarMetadata(kind)
@@ -411,6 +412,28 @@ private struct ExtractionState {
         // A template is full of placeholders by design: only problems reading it are worth reporting.
         if isTemplate { findings.removeSubrange(parseFindings...) }
         return doc
+    }
+
+    /// A page left where a record used to be: under its title, one short paragraph that says where it went
+    /// ("Moved to [2071](2071-x.md)", "See [Node RAID Degraded](./NodeRAIDDegraded.md)") and links there.
+    /// It is a plain page (its link is checked), not a record missing every section.
+    func isRedirect(_ tree: MarkdownTree, h1: Int?) -> Bool {
+        var blocks = tree.childIndices(of: 0).filter { n in
+            n != h1 && !(tree.nodes[n].tag == .htmlBlock && tree.literal(n, hasPrefix: "<!--"))
+        }.makeIterator()
+        guard let only = blocks.next(), blocks.next() == nil, tree.nodes[only].tag == .paragraph else { return false }
+        let text = tree.plainText(only, trimmed: true).lowercased()
+        guard text.utf8.count <= 200,
+              ["moved to", "moved:", "see ", "this document moved", "this page moved", "renamed to", "replaced by"]
+                .contains(where: { text.hasPrefix($0) }) else { return false }
+        // Hugo writes the link as a shortcode: [Node RAID Degraded]({{< ref "./NodeRAIDDegraded.md" >}}).
+        if text.range(of: #"\{\{<\s*(rel)?ref\s+"[^"]+\.md""#, options: .regularExpression) != nil { return true }
+        return (only..<tree.nodes[only].end).contains { i in
+            tree.nodes[i].tag == .link && {
+                let dest = HandbookValidator.splitDestination(tree.literal(i)).path.lowercased()
+                return !HandbookValidator.isExternal(dest) && (dest.hasSuffix(".md") || dest.hasSuffix(".markdown"))
+            }()
+        }
     }
 
     /// What front matter and sidecar say about a document.
