@@ -71,9 +71,10 @@ final class DetectionTests: XCTestCase {
         XCTAssertEqual(d.folders.map(\.reason), [
             // Front matter and decision-makers, no Confirmation section: 0.7 + 0.3 × 2/3.
             "madr4 fits best (0.90; next: built-in decision 0.80).",
-            // Status, Deciders and Date bullets, no Technical Story: 0.7 + 0.3 × 3/4.
-            "madr2 fits best (0.92; next: log4brains 0.85).",
-            "log4brains fits best (0.96; next: madr2 0.89).",
+            // Status, Deciders and Date bullets and a numbered file name, no Technical Story: 0.7 + 0.3 × 4/5.
+            "madr2 fits best (0.94; next: log4brains 0.85).",
+            // Dated names: madr2 misses the number (and one record its Deciders).
+            "log4brains fits best (0.96; next: madr2 0.85).",
         ])
         let check = try Checker.check(InMemoryFileTree(["web/adr/20240101-use-react.md": madr2("Use React")]), config: d.config)
         XCTAssertEqual(check.documents.first?.id, "20240101-use-react")
@@ -177,6 +178,18 @@ final class DetectionTests: XCTestCase {
         # No folder holds documents of a known kind; every Markdown file is a plain page.
         #   notes: no schema fits its documents well enough (best: rfc 0.07, needs 0.50); they stay plain pages.
         """ + "\n")
+    }
+
+    func testFolderNamesCannotInjectSettings() throws {
+        let evil = "adr\nrules:\n  broken-link: off\n\"x"
+        let d = try detect(["\(evil)/0001-a.md": nygard(1, "A"), "\(evil)/0002-b.md": nygard(2, "B"),
+                            "notes\n  kinds: {}/a.md": "# A\n"])
+        XCTAssertEqual(summary(d), ["decision nygard \(evil) 2"])
+        let parsed = try Config.parse(d.yaml, file: "archbook.yml")
+        XCTAssertEqual(parsed, d.config)
+        XCTAssertEqual(parsed.ruleSeverities.count, 0)
+        XCTAssertEqual(parsed.kind(named: "decision")?.paths, ["\(evil)/*"])
+        XCTAssertTrue(d.yaml.contains("    paths: [\"adr\\nrules:\\n  broken-link: off\\n\\\"x/*\"]\n"), d.yaml)
     }
 
     let small: [String: String] = [

@@ -74,7 +74,8 @@ public enum Detector {
     public static func detect(_ tree: some FileTree) throws(FileTreeError) -> Detection {
         let listing = try tree.listing()
         let probe = ExtractionContext(config: Config(kinds: [KindSchema(
-            name: "document", paths: ["**"], idPrefix: "DOC", sectionSets: [[]], statuses: [], requireStatus: false)]))
+            name: "document", paths: ["**"], idPrefix: "DOC", sectionSets: [[]], statuses: [], requireStatus: false)]),
+            readOnly: true)
         let paths = listing.files.filter(Checker.isMarkdownPath)
         let docs: [Document] = Checker.parallelMap(paths) { path in
             guard let bytes = try? tree.read(path) else { return nil }
@@ -154,14 +155,9 @@ public enum Detector {
         }
 
         let yaml = render(kinds: kinds, disabled: disabled, folders: folders)
-        let config: Config
-        do {
-            config = try Config.parse(yaml, file: Config.fileName)
-        } catch {
-            // The text is generated here; a failure to read it back is a bug, and the defaults are the safe answer.
-            assertionFailure("detected configuration does not parse: \(error)\n\(yaml)")
-            config = .default
-        }
+        // The text is generated here and every value in it is quoted; should it still not read back, the
+        // built-in defaults are the safe answer for a check, and init writes the text for a person to fix.
+        let config = (try? Config.parse(yaml, file: Config.fileName)) ?? .default
         return Detection(folders: folders, kinds: kinds, disabled: disabled, yaml: yaml, config: config)
     }
 
@@ -195,8 +191,7 @@ public enum Detector {
     static func format(_ x: Double) -> String { String(format: "%.2f", x) }
 
     /// The share of a schema's required sections (in its best-fitting set) a document has.
-    static func sectionFit(_ schema: KindSchema, _ doc: Document) -> Double {
-        let keys = SectionKey.matchable(doc.sections)
+    static func sectionFit(_ schema: KindSchema, _ doc: Document, keys: Set<String>) -> Double {
         var best = 0.0
         for set in schema.sectionSets where !set.isEmpty {
             let counted = set.filter { $0.satisfiedBy != "status" || schema.requireStatus }
@@ -224,14 +219,16 @@ public enum Detector {
         case .datedFileName:
             let name = doc.path.split(separator: "/").last.map(String.init) ?? doc.path
             return name.count > 9 && name.prefix(8).allSatisfy(\.isNumber) && IDText.fileNumber(name) == nil
+        case .numberedFileName:
+            return IDText.fileNumber(doc.path.split(separator: "/").last.map(String.init) ?? doc.path) != nil
         case .section(let key): return doc.sections.contains { $0.key == key }
         }
     }
 
     /// How well a document fits a candidate: its sections, and (for a preset) the signals of the tool that wrote it.
     /// A built-in schema is a fallback: it accepts either of its section sets, so it is weighed down.
-    static func score(_ c: Candidate, _ doc: Document) -> Double {
-        let fit = sectionFit(c.schema, doc)
+    static func score(_ c: Candidate, _ doc: Document, keys: Set<String>) -> Double {
+        let fit = sectionFit(c.schema, doc, keys: keys)
         guard let preset = c.preset else { return 0.8 * fit }
         guard !preset.signals.isEmpty else { return fit }
         let shown = preset.signals.filter { shows($0, doc) }.count
@@ -239,8 +236,9 @@ public enum Detector {
     }
 
     static func choose(folder path: String, _ docs: [Document]) -> Detection.Folder {
+        let keys = docs.map { SectionKey.matchable($0.sections) }
         var ranking: [Detection.Score] = candidates.map { c in
-            let total = docs.reduce(0.0) { $0 + score(c, $1) }
+            let total = docs.indices.reduce(0.0) { $0 + score(c, docs[$1], keys: keys[$1]) }
             return Detection.Score(kind: c.kind, preset: c.preset?.name, score: total / Double(docs.count))
         }
         // Stable: equal scores keep candidate order (presets before built-in schemas).
@@ -419,7 +417,12 @@ public enum Detector {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            default: out.unicodeScalars.append(ch)
+            default:
+                if ch.value < 0x20 || (0x7F...0x9F).contains(ch.value) || ch.value == 0x2028 || ch.value == 0x2029 || ch.value == 0xFEFF {
+                    out += "\\u" + String(repeating: "0", count: 4 - String(ch.value, radix: 16).count) + String(ch.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out + "\""
@@ -442,7 +445,7 @@ public enum Detector {
         let plain = folders.filter { $0.kind == nil }
         if kinds.isEmpty && disabled.isEmpty {
             out += "# No folder holds documents of a known kind; every Markdown file is a plain page.\n"
-            for f in plain { out += "#   \(display(f.path)): \(f.reason)\n" }
+            for f in plain { out += wrap("\(display(f.path)): \(f.reason)", indent: "#   ") }
             return out
         }
         out += "kinds:\n"
@@ -471,11 +474,15 @@ public enum Detector {
         return out
     }
 
-    /// Comment text wrapped at about 110 columns.
+    /// Comment text wrapped at about 110 columns. Control characters (a folder name may hold a line break)
+    /// become spaces, so a comment cannot end early and turn the rest of its text into settings.
     static func wrap(_ text: String, indent: String) -> String {
+        let flat = String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 || $0.value == 0x2029 ? " " : $0
+        }))
         var out = ""
         var line = ""
-        for word in text.split(separator: " ") {
+        for word in flat.split(separator: " ") {
             if !line.isEmpty, indent.count + line.count + 1 + word.count > 110 {
                 out += indent + line + "\n"
                 line = "  " + word

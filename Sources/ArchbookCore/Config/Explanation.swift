@@ -111,15 +111,25 @@ public enum Explanation {
     }
 
     static func ids(_ kind: KindSchema) -> String {
+        var sources = "front matter `id`"
+        if let key = kind.sidecar?.fields["id"] { sources += ", else `\(key)` in \(kind.sidecar!.file)" }
+        if let key = kind.fields.filter({ $0.value == "id" }).keys.sorted().first {
+            let label = key.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+            sources += ", else the `\(label):` header"
+        }
+        return sources + ", else " + fallbackIDs(kind)
+    }
+
+    static func fallbackIDs(_ kind: KindSchema) -> String {
         switch kind.idFrom {
         case .number:
-            return "front matter `id`, else \(kind.canonicalID(number: 7)) from a file name starting with 7, else the title's number"
+            return "\(kind.canonicalID(number: 7)) from a file name starting with 7, else the title's number"
         case .fileName:
-            return "front matter `id`, else the file name without extension"
+            return "the file name without extension"
         case .packageFileName:
-            return "front matter `id`, else the file name without extension, as <package>/<name> under packages/<package>/"
+            return "the file name without extension, as <package>/<name> under packages/<package>/"
         case .pattern(let p):
-            return "front matter `id`, else the match of \(p) in the file name"
+            return "the match of \(p) in the file name"
         }
     }
 }

@@ -66,6 +66,8 @@ enum Signal: Sendable, Equatable {
     case noTitleHeading
     /// `YYYYMMDD-slug.md`.
     case datedFileName
+    /// `0007-slug.md`: a sequence number, as MADR and adr-tools name files.
+    case numberedFileName
     /// A heading with this (normalised) name.
     case section(String)
 
@@ -74,11 +76,14 @@ enum Signal: Sendable, Equatable {
         case .numberedTitle: return "a numbered title (`# 7. Title`)"
         case .dateLine: return "a `Date:` line"
         case .statusSection: return "a Status section"
-        case .headerField(let k): return "a `\(k.prefix(1).uppercased() + k.dropFirst()):` header bullet"
+        case .headerField(let k):
+            let label = k.split(separator: " ").map { $0 == "rfc" || $0 == "pr" ? $0.uppercased() : $0.prefix(1).uppercased() + $0.dropFirst() }
+            return "a `\(label.joined(separator: " ")):` header line"
         case .frontMatterKey(let keys): return "front matter `\(keys.joined(separator: "`/`"))`"
         case .frontMatter: return "YAML front matter"
         case .noTitleHeading: return "no H1 title"
         case .datedFileName: return "date-based file names (YYYYMMDD-slug.md)"
+        case .numberedFileName: return "numbered file names (0007-slug.md)"
         case .section(let s): return "a '\(s)' section"
         }
     }
@@ -137,7 +142,8 @@ extension Preset {
         optionalSections: madrOptional + ["Positive Consequences", "Negative Consequences"],
         statuses: decisionStatuses, requireStatus: false, idFrom: .number, titleFrom: .heading,
         fields: [:], rules: oneSidedRelations,
-        signals: [.headerField("status"), .headerField("deciders"), .headerField("date"), .headerField("technical story")])
+        signals: [.headerField("status"), .headerField("deciders"), .headerField("date"), .headerField("technical story"),
+                  .numberedFileName])
 
     public static let madr3 = Preset(
         name: "madr3", kind: "decision",

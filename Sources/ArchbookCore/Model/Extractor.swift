@@ -12,9 +12,12 @@ public struct ExtractionContext: Sendable {
     let excludeGlobs: [GlobPattern]
     /// Each kind's `id-pattern`, compiled once.
     let idPatterns: [String: IDPattern]
+    /// Read documents without applying the per-document rules (detection's pass over the tree).
+    let readOnly: Bool
 
-    public init(config: Config) {
+    public init(config: Config, readOnly: Bool = false) {
         self.config = config
+        self.readOnly = readOnly
         var known: [String: Set<String>] = [:]
         var patterns: [String: IDPattern] = [:]
         for kind in config.kinds {
@@ -117,6 +120,9 @@ private struct BodyField {
     var links: [String]
     var position: SourcePosition
     var source: MetadataSource
+    /// A `Key: value` line of a paragraph under the title whose key no field takes: kept for detection only,
+    /// since prose lines ("Note: ...") look the same.
+    var unmapped = false
 }
 
 private struct ExtractionState {
@@ -233,7 +239,8 @@ private struct ExtractionState {
         // README with a sidecar is the document itself (a KEP's README.md beside its kep.yaml).
         let lowerBase = baseName.lowercased()
         let isTemplate = Extractor.isTemplateName(baseName)
-        if kind == nil, !isTemplate, sidecarPath != nil || !["readme", "index", "_index"].contains(lowerBase) {
+        if kind == nil, !isTemplate, sidecarPath != nil || !["readme", "index", "_index"].contains(lowerBase),
+           !isRedirect(tree, h1: h1) {
             kind = context.kindForPath(path)
         }
         let sidecarFields = sidecarMetadata(kind)
@@ -278,7 +285,7 @@ private struct ExtractionState {
         var id: String?
         var idSource: MetadataSource?
         let fileNumber = IDText.fileNumber(fileName)
-        let headerID = bodyFields.first { target(of: $0.key, kind: kind) == "id" }
+        let headerID = bodyFields.first { !$0.unmapped && target(of: $0.key, kind: kind) == "id" }
         if let entry = fm?.value("id") ?? sidecarFields.first(where: { $0.key == "id" }),
            let raw = scalarField(entry, file: fm?.value("id") == nil ? sidecarPath : nil) {
             id = canonicalID(raw, kind: kind)
@@ -346,7 +353,7 @@ private struct ExtractionState {
         var extra: [String: String] = [:]
 
         // Body conventions fill what front matter and sidecar did not say.
-        for field in bodyFields {
+        for field in bodyFields where !field.unmapped {
             let key = target(of: field.key, kind: kind)
             switch key {
             case "status":
@@ -395,6 +402,8 @@ private struct ExtractionState {
             headerFields: headerFields, fields: extra, headingNumber: headingNumber, isTemplate: isTemplate,
             htmlAnchors: htmlAnchors,
             sidecar: sidecarPath, body: body, bodyLineOffset: bodyLineOffset)
+        // Detection only reads documents: the rules would be wasted work there.
+        if context.readOnly { return doc }
         if let kind { validate(doc, kind: kind) }
         checkPlaceholders(tree)
         DecisionMatrix.check(tree) { position, message, hint in
@@ -403,6 +412,28 @@ private struct ExtractionState {
         // A template is full of placeholders by design: only problems reading it are worth reporting.
         if isTemplate { findings.removeSubrange(parseFindings...) }
         return doc
+    }
+
+    /// A page left where a record used to be: under its title, one short paragraph that says where it went
+    /// ("Moved to [2071](2071-x.md)", "See [Node RAID Degraded](./NodeRAIDDegraded.md)") and links there.
+    /// It is a plain page (its link is checked), not a record missing every section.
+    func isRedirect(_ tree: MarkdownTree, h1: Int?) -> Bool {
+        var blocks = tree.childIndices(of: 0).filter { n in
+            n != h1 && !(tree.nodes[n].tag == .htmlBlock && tree.literal(n, hasPrefix: "<!--"))
+        }.makeIterator()
+        guard let only = blocks.next(), blocks.next() == nil, tree.nodes[only].tag == .paragraph else { return false }
+        let text = tree.plainText(only, trimmed: true).lowercased()
+        guard text.utf8.count <= 200,
+              ["moved to", "moved:", "see ", "this document moved", "this page moved", "renamed to", "replaced by"]
+                .contains(where: { text.hasPrefix($0) }) else { return false }
+        // Hugo writes the link as a shortcode: [Node RAID Degraded]({{< ref "./NodeRAIDDegraded.md" >}}).
+        if text.range(of: #"\{\{<\s*(rel)?ref\s+"[^"]+\.md""#, options: .regularExpression) != nil { return true }
+        return (only..<tree.nodes[only].end).contains { i in
+            tree.nodes[i].tag == .link && {
+                let dest = HandbookValidator.splitDestination(tree.literal(i)).path.lowercased()
+                return !HandbookValidator.isExternal(dest) && (dest.hasSuffix(".md") || dest.hasSuffix(".markdown"))
+            }()
+        }
     }
 
     /// What front matter and sidecar say about a document.
@@ -948,9 +979,10 @@ private struct ExtractionState {
                 }
             case .paragraph:
                 for line in lines(of: n, in: tree) {
-                    if let (k, v) = Self.keyValue(line.text),
-                       ["date", "status", "deciders", "authors", "owner", "created", "updated"].contains(k) || kind?.fields[k] != nil {
-                        fields.append(BodyField(key: k, value: v, links: line.links, position: line.position, source: k == "date" ? .dateLine : .headerBullet))
+                    if let (k, v) = Self.keyValue(line.text) {
+                        let known = ["date", "status", "deciders", "authors", "owner", "created", "updated"].contains(k) || kind?.fields[k] != nil
+                        fields.append(BodyField(key: k, value: v, links: line.links, position: line.position,
+                                                source: k == "date" ? .dateLine : .headerBullet, unmapped: !known))
                     }
                 }
             default:
