@@ -10,6 +10,13 @@
 #   BENCH_HUGO=1             time Hugo on the same corpora (installs Debian's hugo if missing); 0: skip
 #   ARCHBOOK=.build/release/archbook             binary under test
 #   ARCHBOOK_ARGS="..."      extra arguments appended to `archbook check|build DIR ... --format json --quiet`
+#   BENCH_SEARCH=1           the search part: build without search, index size, bytes per query, latency in
+#                            headless Chromium (installs Debian's chromium + chromium-driver and a venv in
+#                            bench/out/search-venv when missing); 0: skip it
+#   BENCH_PAGEFIND=1         compare with Pagefind (PyPI pagefind[bin]) on the same built site; 0: skip
+#   BENCH_PAGEFIND_RUNS=1    timed Pagefind indexing runs (no warm-up; it is slow on 10,000 pages)
+#   BENCH_SEARCH_QUERY=...   the "typical query" whose bytes are counted (default: kafka on the synthetic
+#                            corpora, closure on rfc-rust; see bench/search_bench.py)
 #   BENCH_ALLOW_FAIL=1       exit 0 even when archbook could not be measured
 set -euo pipefail
 
@@ -21,6 +28,13 @@ DOCS=${BENCH_DOCS:-"1000 10000"}
 EXTERNAL=${BENCH_EXTERNAL-"../shared/corpora/rfc-rust"}
 ARCHBOOK=${ARCHBOOK:-.build/release/archbook}
 HUGO_ON=${BENCH_HUGO:-1}
+SEARCH_ON=${BENCH_SEARCH:-1}
+PAGEFIND_ON=${BENCH_PAGEFIND:-1}
+PAGEFIND_RUNS=${BENCH_PAGEFIND_RUNS:-1}
+# Pinned as verified (bench/README.md, "Search").
+SEARCH_PIP=(selenium==4.51.0)
+PAGEFIND_PIP=("pagefind[bin]==1.5.2")
+BROWSER_APT=(chromium chromium-driver fonts-dejavu-core)
 read -r -a ARCHBOOK_EXTRA <<<"${ARCHBOOK_ARGS:-}"
 CC=${CC:-cc}
 PY=${PYTHON:-python3}
@@ -92,6 +106,54 @@ else
         HUGO_VERSION=${HUGO_VERSION:-unknown version}
     else
         NOTES+=("Hugo rows skipped: hugo is not installed and \`apt-get install hugo\` failed (see $OUT/hugo-install.log)")
+    fi
+fi
+
+# ---- search: headless Chromium (Debian) and a venv with Selenium and Pagefind, for bench/search_bench.py
+SEARCH_PY=""
+PAGEFIND_VERSION=""
+SEARCH_JSONL=$OUT/search.jsonl
+: >"$SEARCH_JSONL"
+rm -f "$OUT"/search-*.json "$OUT"/search-*.stderr "$OUT"/pagefind-*.stderr
+if [[ $SEARCH_ON == 0 ]]; then
+    NOTES+=("search part skipped (BENCH_SEARCH=0)")
+else
+    if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+        log "installing Debian's ${BROWSER_APT[*]} (log: $OUT/search-install.log)"
+        SUDO=()
+        if [[ $(id -u) != 0 ]]; then
+            if [[ -t 0 ]]; then SUDO=(sudo); else SUDO=(sudo -n); fi
+        fi
+        { "${SUDO[@]}" apt-get update -q &&
+          DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${BROWSER_APT[@]}"; } \
+          >"$OUT/search-install.log" 2>&1 || log "could not install chromium (see $OUT/search-install.log)"
+    fi
+    venv=$OUT/search-venv
+    want="${SEARCH_PIP[*]} ${PAGEFIND_PIP[*]}"
+    if [[ ! -x $venv/bin/python || ! -f $venv/.installed || $(<"$venv/.installed") != "$want" ]]; then
+        log "creating $venv ($want; log: $OUT/search-install.log)"
+        rm -rf "$venv"
+        if { "$PY" -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check "${SEARCH_PIP[@]}"; } \
+               >>"$OUT/search-install.log" 2>&1; then
+            # Pagefind is optional: without it the archbook figures are still measured.
+            "$venv/bin/pip" install -q --disable-pip-version-check "${PAGEFIND_PIP[@]}" >>"$OUT/search-install.log" 2>&1 \
+                && printf '%s\n' "$want" >"$venv/.installed"
+        fi
+    fi
+    if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+        NOTES+=("search in the browser skipped: chromium/chromedriver are not installed (see $OUT/search-install.log)")
+    elif [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import selenium' 2>/dev/null; then
+        NOTES+=("search in the browser skipped: could not install Selenium into $venv (see $OUT/search-install.log)")
+    else
+        SEARCH_PY=$venv/bin/python
+        if [[ $PAGEFIND_ON == 0 ]]; then
+            NOTES+=("Pagefind skipped (BENCH_PAGEFIND=0)")
+        elif PAGEFIND_VERSION=$("$SEARCH_PY" -m pagefind --version 2>/dev/null | awk '{ print $2; exit }') && [[ -n $PAGEFIND_VERSION ]]; then
+            :
+        else
+            PAGEFIND_VERSION=""
+            NOTES+=("Pagefind skipped: \`pip install ${PAGEFIND_PIP[*]}\` failed (see $OUT/search-install.log)")
+        fi
     fi
 fi
 
@@ -213,6 +275,57 @@ for entry in "${CORPORA[@]}"; do
     fi
     echo "$r" >>"$RESULTS"
 
+    # -- search: the same build with `site: search: false` (what the index costs), Pagefind indexing the
+    # built site, then index size, bytes per query and latency in headless Chromium.
+    if [[ $SEARCH_ON != 0 ]]; then
+        log "  archbook build, no search"
+        errf=$OUT/archbook-build-nosearch-$name.stderr
+        offcfg=$OUT/search-off-$name.yml
+        "$PY" bench/search_bench.py config "$dir" "$offcfg"
+        offsite=$OUT/build-$name/archbook-nosearch
+        rm -rf "$offsite"
+        cmd=("$ARCHBOOK" build "$dir" -o "$offsite" --config "$offcfg" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
+        if [[ -x $ARCHBOOK ]]; then
+            r=$(timeit "$name" "$docs" "$bytes" "archbook build, no search" 0,1 0 "$errf" --meta vs_hugo=1 -- "${cmd[@]}")
+        else
+            r=$(unavailable "$name" "$docs" "$bytes" "archbook build, no search" "not found")
+        fi
+        if [[ $(field "$r" ok) != True ]]; then
+            FAILED+=("archbook build (no search) on $name: $(explain_failure "$r" "archbook build, no search" "$name" "$errf")")
+        else
+            read -r files outbytes < <(tree_size "$offsite")
+            r=$(with_field "$r" out_files "$files")
+            r=$(with_field "$r" out_bytes "$outbytes")
+        fi
+        echo "$r" >>"$RESULTS"
+        rm -rf "$offsite"
+    fi
+    if [[ -n $SEARCH_PY && -f $site/search/index.json ]]; then
+        if [[ -n $PAGEFIND_VERSION ]]; then
+            log "  pagefind $PAGEFIND_VERSION on the built site"
+            r=$("$PY" bench/timeit.py --runs "$PAGEFIND_RUNS" --warmup 0 --save-stderr "$OUT/pagefind-$name.stderr" \
+                --launcher "$OUT/spawn_rusage" --label "$name/pagefind" --clean "$site/pagefind" \
+                --meta "corpus=$name" --meta "docs=$docs" --meta "tool=pagefind index" \
+                -- "$SEARCH_PY" -m pagefind --site "$site" --quiet)
+            echo "$r" >>"$SEARCH_JSONL"
+            [[ $(field "$r" ok) == True ]] ||
+                FAILED+=("pagefind on $name: $(explain_failure "$r" "pagefind" "$name" "$OUT/pagefind-$name.stderr")")
+        fi
+        log "  search in headless Chromium"
+        qargs=()
+        [[ -n ${BENCH_SEARCH_QUERY:-} ]] && qargs=(--query "$BENCH_SEARCH_QUERY")
+        sout=$OUT/search-$name.json
+        if ! "$SEARCH_PY" bench/search_bench.py measure --site "$site" --corpus "$name" --corpus-dir "$dir" \
+               --docs "$docs" "${qargs[@]}" --out "$sout" >/dev/null 2>"$OUT/search-$name.stderr"; then
+            [[ -s $sout ]] || printf '{"kind": "measure", "ok": false, "corpus": "%s", "docs": %s, "error": "crashed, see %s"}\n' \
+                "$name" "$docs" "$OUT/search-$name.stderr" >"$sout"
+            why=$(field "$(<"$sout")" error) || true
+            log "  search measurement failed: $why"
+            FAILED+=("search measurement on $name: $why")
+        fi
+        cat "$sout" >>"$SEARCH_JSONL"
+    fi
+
     # -- Hugo on the same Markdown; --clean empties its output folder before every run, untimed
     # (Hugo writes over an existing folder rather than replacing it).
     [[ -n $HUGO_VERSION ]] || continue
@@ -241,13 +354,17 @@ HEADER=$OUT/results-header.md
 {
     echo "# archbook benchmark"
     echo
-    echo "$(date -u +%Y-%m-%dT%H:%MZ) · archbook $COMMIT${HUGO_VERSION:+ · hugo $HUGO_VERSION} · $(nproc) CPUs${CPU_MODEL:+ ($CPU_MODEL)} · $LOAD"
+    echo "$(date -u +%Y-%m-%dT%H:%MZ) · archbook $COMMIT${HUGO_VERSION:+ · hugo $HUGO_VERSION}${PAGEFIND_VERSION:+ · pagefind $PAGEFIND_VERSION} · $(nproc) CPUs${CPU_MODEL:+ ($CPU_MODEL)} · $LOAD"
     echo "· median of $RUNS runs after $WARMUP warm-up · MB = 10^6 bytes · x cmark = wall time / cmark-gfm (2 threads) wall time"
     echo "· x hugo, RSS ÷ hugo = archbook build's wall time, peak RSS / Hugo's on the same corpus"
     for n in "${NOTES[@]}"; do echo; echo "- $n"; done
 } >"$HEADER"
 echo
 "$PY" bench/report.py "$RESULTS" --markdown "$OUT/results.md" --header-file "$HEADER"
+if [[ $SEARCH_ON != 0 ]]; then
+    echo
+    "$PY" bench/search_bench.py report "$RESULTS" "$SEARCH_JSONL" --markdown-append "$OUT/results.md"
+fi
 for n in "${NOTES[@]}"; do echo "note: $n"; done
 echo
 echo "Markdown table: $OUT/results.md  ·  raw timings: $RESULTS  ·  took $(( $(date +%s) - START )) s"
