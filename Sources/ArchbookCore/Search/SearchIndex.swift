@@ -54,18 +54,34 @@ public struct SearchOptions: Sendable, Equatable {
 }
 
 public enum SearchIndex {
-    public static let version = 1
+    public static let version = 2
     /// Field order in the format; weights favour a title match over a heading match over a body match.
     static let fields = ["title", "tags", "headings", "body"]
     static let weights: [Double] = [6, 3, 2.5, 1]
     static let k1 = 1.2, b = 0.75
 
-    /// Files under `search/`, each as JSON and as a script that hands the same data to the page
-    /// (browsers do not let a page opened from disk fetch files).
+    /// The index's files in a fixed order (index first, each JSON before its script), for tests and callers
+    /// that want them in memory; a build streams them to its sink with `write`.
     public static func build(_ docs: [SearchDocument], idPrefixes: [String], kindLabels: [String: String],
                              options: SearchOptions = SearchOptions()) -> [(path: String, bytes: [UInt8])] {
-        // Per document: term -> (frequency per field, first segment). Documents are independent.
-        let analysed = Checker.parallelMap(Array(docs.indices)) { i in analyse(docs[i]) }
+        let site = InMemorySite()
+        _ = try? write(docs, idPrefixes: idPrefixes, kindLabels: kindLabels, options: options, to: site)
+        func rank(_ path: String) -> (Int, String, Int) {
+            let name = path.dropFirst("search/".count)
+            let stem = String(name.hasSuffix(".json") ? name.dropLast(5) : name.dropLast(3))
+            return (stem == "index" ? 0 : 1, stem, name.hasSuffix(".json") ? 0 : 1)
+        }
+        return site.files.map { (path: $0.key, bytes: $0.value) }.sorted { rank($0.path) < rank($1.path) }
+    }
+
+    /// Writes the files under `search/`, each as JSON and as a script that hands the same data to the page
+    /// (browsers do not let a page opened from disk fetch files). Files go to the sink as soon as they are
+    /// made, from several threads, so a large handbook's index is never held in memory as a whole.
+    /// Returns the number of files written.
+    @discardableResult
+    public static func write(_ docs: [SearchDocument], idPrefixes: [String], kindLabels: [String: String],
+                             options: SearchOptions = SearchOptions(), to sink: some SiteSink) throws(FileTreeError) -> Int {
+        let postings = Postings(docs, idPrefixes: idPrefixes)
 
         // Facet values, sorted, with counts.
         let docKinds = docs.map { $0.kind.map { [$0] } ?? [] }
@@ -75,142 +91,204 @@ public enum SearchIndex {
         let statuses = facetValues(docStatuses)
         let tags = facetValues(docs.map(\.tags))
         let years = facetValues(docYears)
-
-        // Postings: documents in order, score = BM25F term-frequency part; idf once per term.
-        var averages = [Double](repeating: 0, count: fields.count)
-        for a in analysed { for f in fields.indices { averages[f] += Double(a.lengths[f]) } }
-        for f in fields.indices { averages[f] = max(1, averages[f] / Double(max(1, docs.count))) }
-        var postings: [String: [(doc: Int, score: Int, segment: Int)]] = [:]
-        for (d, a) in analysed.enumerated() {
-            for (term, stats) in a.terms {
-                var tf = 0.0
-                for f in fields.indices where stats.count(f) > 0 {
-                    let c = Double(stats.count(f))
-                    let norm = k1 * (1 - b + b * Double(a.lengths[f]) / averages[f])
-                    tf += weights[f] * c * (k1 + 1) / (c + norm)
-                }
-                postings[term, default: []].append((d, Int((tf * 100).rounded()), stats.segment))
-            }
-            for term in idTerms(docs[d].id, prefixes: idPrefixes) {
-                postings[term, default: []].append((d, 0, 0))
-            }
-        }
-        let n = Double(docs.count)
-        let terms = postings.keys.sorted(by: utf16Less)
-        var termEntries: [(term: String, json: String)] = []
-        termEntries.reserveCapacity(terms.count)
-        for term in terms {
-            let list = postings[term]!
-            let df = Double(list.count)
-            let idf = log(1 + (n - df + 0.5) / (df + 0.5))
-            var bytes: [UInt8] = Array(JSONValue.quoted(term).utf8)
-            bytes.reserveCapacity(bytes.count + 4 + list.count * 9)
-            bytes.append(contentsOf: ":[".utf8)
-            appendDecimal(Int((idf * 100).rounded()), to: &bytes)
-            var previous = 0
-            for p in list {
-                bytes.append(0x2C); appendDecimal(p.doc - previous, to: &bytes)
-                bytes.append(0x2C); appendDecimal(p.score, to: &bytes)
-                bytes.append(0x2C); appendDecimal(p.segment, to: &bytes)
-                previous = p.doc
-            }
-            bytes.append(0x5D)
-            termEntries.append((term, String(decoding: bytes, as: UTF8.self)))
-        }
-
         let facetData = "{\"kind\":" + codes(docKinds, values: kinds)
             + ",\"status\":" + codes(docStatuses, values: statuses)
             + ",\"year\":" + codes(docYears, values: years)
             + ",\"tag\":" + tagLists(docs.map(\.tags), values: tags) + "}"
-        let fragments = docs.map(fragment)
-
         var facets = "{\"kind\":[" + kinds.map { "[" + JSONValue.quoted($0.value) + "," + JSONValue.quoted(kindLabels[$0.value] ?? $0.value) + "," + String($0.count) + "]" }.joined(separator: ",") + "]"
         for (name, values) in [("status", statuses), ("tag", tags), ("year", years)] {
             facets += ",\"\(name)\":[" + values.map { "[" + JSONValue.quoted($0.value) + "," + String($0.count) + "]" }.joined(separator: ",") + "]"
         }
         facets += "}"
-        let head = "\"version\":\(version),\"documents\":\(docs.count),\"prefixes\":["
+        let head = "{\"version\":\(version),\"documents\":\(docs.count),\"prefixes\":["
             + idPrefixes.map { JSONValue.quoted($0.lowercased()) }.sorted().joined(separator: ",") + "],\"facets\":" + facets
 
-        let termBytes = termEntries.reduce(0) { $0 + $1.json.utf8.count + 1 }
-        let total = termBytes + facetData.utf8.count + fragments.reduce(0) { $0 + $1.utf8.count + 1 }
-        var files: [(String, String)] = []
+        let entries = postings.entries()
+        var total = entries.reduce(0) { $0 + $1.count + 1 } + facetData.utf8.count
+        // Fragments are made up front only when the index may still fit in one file (a small handbook).
+        var fragments: [[UInt8]] = []
         if total <= options.splitBytes {
-            files.append(("index", "{" + head + ",\"split\":false,\"terms\":{" + termEntries.map(\.json).joined(separator: ",")
-                + "},\"facetData\":" + facetData + ",\"docs\":[" + fragments.joined(separator: ",") + "]}"))
-        } else {
-            var shards: [[String]] = [[]]
-            var firstTerms: [String] = []
-            var size = 0
-            for entry in termEntries {
-                if shards[shards.count - 1].isEmpty { firstTerms.append(entry.term) }
-                shards[shards.count - 1].append(entry.json)
-                size += entry.json.utf8.count + 1
-                if size >= options.shardBytes { shards.append([]); size = 0 }
+            fragments = docs.map(fragment)
+            total += fragments.reduce(0) { $0 + $1.count + 1 }
+        }
+        if total <= options.splitBytes {
+            var json = Array((head + ",\"split\":false,\"terms\":{").utf8)
+            json.reserveCapacity(total + json.count + 64)
+            append(entries, to: &json)
+            json.append(contentsOf: ("},\"facetData\":" + facetData + ",\"docs\":[").utf8)
+            append(fragments, to: &json)
+            json.append(contentsOf: "]}".utf8)
+            try emit("index", json, to: sink)
+            return 2
+        }
+
+        var shards: [Range<Int>] = []
+        var start = 0, size = 0
+        for (k, entry) in entries.enumerated() {
+            size += entry.count + 1
+            if size >= options.shardBytes || k == entries.count - 1 {
+                shards.append(start..<(k + 1)); start = k + 1; size = 0
             }
-            if shards.count > 1 && shards[shards.count - 1].isEmpty { shards.removeLast() }
-            files.append(("index", "{" + head + ",\"split\":true,\"shards\":[" + firstTerms.map(JSONValue.quoted).joined(separator: ",") + "]}"))
-            for (k, shard) in shards.enumerated() { files.append(("terms-\(k)", "{" + shard.joined(separator: ",") + "}")) }
-            files.append(("facets", facetData))
-            for (k, f) in fragments.enumerated() { files.append(("docs/\(k)", f)) }
         }
-        var out: [(path: String, bytes: [UInt8])] = []
-        out.reserveCapacity(files.count * 2)
-        for (name, json) in files {
-            out.append(("search/\(name).json", Array((json + "\n").utf8)))
-            out.append(("search/\(name).js", Array(("archbookSearchData(" + JSONValue.quoted(name) + "," + json + ");\n").utf8)))
+        let firstTerms = shards.map { postings.terms[$0.lowerBound] }
+        let shardRanges = shards
+        try emit("index", Array((head + ",\"split\":true,\"shards\":[" + firstTerms.map(JSONValue.quoted).joined(separator: ",") + "]}").utf8), to: sink)
+        try emit("facets", Array(facetData.utf8), to: sink)
+        let failures: [FileTreeError?] = Checker.parallelMap(Array(0..<(shards.count + docs.count))) { k in
+            do throws(FileTreeError) {
+                if k < shardRanges.count {
+                    var json: [UInt8] = [0x7B]
+                    append(entries[shardRanges[k]], to: &json)
+                    json.append(0x7D)
+                    try emit("terms-\(k)", json, to: sink)
+                } else {
+                    try emit("docs/\(k - shardRanges.count)", fragment(docs[k - shardRanges.count]), to: sink)
+                }
+                return nil
+            } catch { return error }
         }
-        return out
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        return 2 * (2 + shards.count + docs.count)
     }
 
-    struct TermStats {
-        /// Occurrences per field (title, tags, headings, body); a tuple, not an array: one per term and document.
-        var counts: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
-        /// The first segment the term appears in (0 also for the title and tags).
-        var segment: Int
-
-        mutating func add(_ field: Int) {
-            switch field {
-            case 0: counts.0 += 1
-            case 1: counts.1 += 1
-            case 2: counts.2 += 1
-            default: counts.3 += 1
-            }
-        }
-
-        func count(_ field: Int) -> Int {
-            switch field {
-            case 0: Int(counts.0)
-            case 1: Int(counts.1)
-            case 2: Int(counts.2)
-            default: Int(counts.3)
-            }
+    static func append(_ parts: some Collection<[UInt8]>, to out: inout [UInt8]) {
+        var first = true
+        for p in parts {
+            if !first { out.append(0x2C) }
+            out.append(contentsOf: p)
+            first = false
         }
     }
 
-    struct Analysed {
-        var terms: [String: TermStats] = [:]
-        var lengths = [Int](repeating: 0, count: fields.count)
+    static func emit(_ name: String, _ json: [UInt8], to sink: some SiteSink) throws(FileTreeError) {
+        var script = Array(("archbookSearchData(" + JSONValue.quoted(name) + ",").utf8)
+        script.reserveCapacity(script.count + json.count + 3)
+        script.append(contentsOf: json)
+        script.append(contentsOf: ");\n".utf8)
+        var file = json
+        file.append(0x0A)
+        try sink.write("search/\(name).json", file)
+        try sink.write("search/\(name).js", script)
     }
 
-    static func analyse(_ d: SearchDocument) -> Analysed {
-        var a = Analysed()
-        var stems: [String: String] = [:]
-        func add(_ text: String, field: Int, segment: Int) {
-            for word in SearchText.words(text) {
-                let term: String
-                if let t = stems[word] { term = t } else { term = SearchText.term(word); stems[word] = term }
-                a.lengths[field] += 1
-                a.terms[term, default: TermStats(segment: segment)].add(field)
+    /// Term statistics for the whole handbook. Documents are analysed in contiguous chunks, in parallel; each
+    /// chunk keeps its own stems and postings, so the merge touches each (chunk, term) pair once rather than
+    /// every (document, term) pair, and postings stay in document order.
+    struct Postings {
+        struct Posting {
+            var doc: Int32
+            /// Occurrences per field (title, tags, headings, body), saturating; all zero for an ID term.
+            var counts: (UInt16, UInt16, UInt16, UInt16)
+        }
+        struct Chunk {
+            /// Term to its index in `lists`.
+            var ids: [String: Int32] = [:]
+            var lists: [[Posting]] = []
+            /// Words per field, per document of the chunk.
+            var lengths: [(Int32, Int32, Int32, Int32)] = []
+
+            mutating func id(_ term: String) -> Int32 {
+                if let k = ids[term] { return k }
+                let k = Int32(lists.count)
+                ids[term] = k
+                lists.append([])
+                return k
             }
         }
-        add(d.title, field: 0, segment: 0)
-        for t in d.tags { add(t, field: 1, segment: 0) }
-        for (k, s) in d.segments.enumerated() {
-            add(s.heading, field: 2, segment: k)
-            add(s.text, field: 3, segment: k)
+
+        let chunks: [Chunk]
+        /// Every term, in UTF-16 order.
+        let terms: [String]
+        let averages: [Double]
+        let lengths: [(Int32, Int32, Int32, Int32)]
+        let count: Int
+
+        init(_ docs: [SearchDocument], idPrefixes: [String]) {
+            count = docs.count
+            let parts = 4 * ProcessInfo.processInfo.activeProcessorCount
+            let size = max(64, (docs.count + parts - 1) / parts)
+            let ranges = stride(from: 0, to: docs.count, by: size).map { $0..<min(docs.count, $0 + size) }
+            chunks = Checker.parallelMap(ranges) { range in Self.analyse(docs, range, idPrefixes: idPrefixes) }
+            var all = Set<String>()
+            for c in chunks { all.formUnion(c.ids.keys) }
+            terms = SearchIndex.sortedUTF16(all)
+            lengths = chunks.flatMap(\.lengths)
+            var sums = [Double](repeating: 0, count: SearchIndex.fields.count)
+            for l in lengths { sums[0] += Double(l.0); sums[1] += Double(l.1); sums[2] += Double(l.2); sums[3] += Double(l.3) }
+            averages = sums.map { max(1, $0 / Double(max(1, docs.count))) }
         }
-        return a
+
+        static func analyse(_ docs: [SearchDocument], _ range: Range<Int>, idPrefixes: [String]) -> Chunk {
+            var chunk = Chunk()
+            // A word's term id: one hash lookup per word seen, and each word stemmed once per chunk.
+            var words: [String: Int32] = [:]
+            for d in range {
+                var length: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
+                func add(_ text: String, field: Int) {
+                    for word in SearchText.words(text) {
+                        let k: Int32
+                        if let known = words[word] { k = known } else { k = chunk.id(SearchText.term(word)); words[word] = k }
+                        switch field {
+                        case 0: length.0 += 1
+                        case 1: length.1 += 1
+                        case 2: length.2 += 1
+                        default: length.3 += 1
+                        }
+                        chunk.lists[Int(k)].count(field, doc: Int32(d))
+                    }
+                }
+                let doc = docs[d]
+                add(doc.title, field: 0)
+                for t in doc.tags { add(t, field: 1) }
+                for s in doc.segments {
+                    add(s.heading, field: 2)
+                    add(s.text, field: 3)
+                }
+                for term in SearchIndex.idTerms(doc.id, prefixes: idPrefixes) {
+                    chunk.lists[Int(chunk.id(term))].append(Posting(doc: Int32(d), counts: (0, 0, 0, 0)))
+                }
+                chunk.lengths.append(length)
+            }
+            return chunk
+        }
+
+        /// Each term's postings as its JSON member, `"term":[idf,gap,score,...]`, in term order.
+        func entries() -> [[UInt8]] {
+            let n = Double(count)
+            return Checker.parallelMap(terms) { term in
+                var list: [Posting] = []
+                for c in chunks { if let k = c.ids[term] { list += c.lists[Int(k)] } }
+                let df = Double(list.count)
+                let idf = log(1 + (n - df + 0.5) / (df + 0.5))
+                var bytes: [UInt8] = Array(JSONValue.quoted(term).utf8)
+                bytes.reserveCapacity(bytes.count + 8 + list.count * 7)
+                bytes.append(contentsOf: ":[".utf8)
+                SearchIndex.appendDecimal(Int((idf * 100).rounded()), to: &bytes)
+                var previous = 0
+                for p in list {
+                    let d = Int(p.doc)
+                    bytes.append(0x2C); SearchIndex.appendDecimal(d - previous, to: &bytes)
+                    bytes.append(0x2C); SearchIndex.appendDecimal(score(p), to: &bytes)
+                    previous = d
+                }
+                bytes.append(0x5D)
+                return bytes
+            }
+        }
+
+        /// The BM25F term-frequency part, × 100.
+        func score(_ p: Posting) -> Int {
+            let l = lengths[Int(p.doc)]
+            func part(_ count: UInt16, _ length: Int32, _ f: Int) -> Double {
+                guard count > 0 else { return 0 }
+                let c = Double(count)
+                let norm = SearchIndex.k1 * (1 - SearchIndex.b + SearchIndex.b * Double(length) / averages[f])
+                return SearchIndex.weights[f] * c * (SearchIndex.k1 + 1) / (c + norm)
+            }
+            // Summed in field order, as before, so scores round the same way.
+            let tf = part(p.counts.0, l.0, 0) + part(p.counts.1, l.1, 1) + part(p.counts.2, l.2, 2) + part(p.counts.3, l.3, 3)
+            return Int((tf * 100).rounded())
+        }
     }
 
     /// `ADR-0012` is found as `adr-12` (prefix and number) and as `#12` (the number alone).
@@ -229,7 +307,7 @@ public enum SearchIndex {
     static func facetValues(_ perDoc: [[String]]) -> [(value: String, count: Int)] {
         var counts: [String: Int] = [:]
         for values in perDoc { for v in Set(values) { counts[v, default: 0] += 1 } }
-        return counts.keys.sorted(by: utf16Less).map { ($0, counts[$0]!) }
+        return sortedUTF16(counts.keys).map { ($0, counts[$0]!) }
     }
 
     /// A document's value as a JSON string with one character per document: the value's index plus 35,
@@ -261,12 +339,28 @@ public enum SearchIndex {
     }
 
     /// What a result shows: `[id, title, kind, status, date, url, tags, [[anchor, heading, text], ...]]`.
-    static func fragment(_ d: SearchDocument) -> String {
-        func s(_ v: String?) -> String { JSONValue.quoted(v ?? "") }
-        return "[" + [s(d.id), s(d.title), s(d.kind), s(d.status), s(d.date), s(d.url),
-                      "[" + d.tags.map(JSONValue.quoted).joined(separator: ",") + "]",
-                      "[" + d.segments.map { "[" + s($0.anchor) + "," + s($0.heading) + "," + s($0.text) + "]" }.joined(separator: ",") + "]"]
-            .joined(separator: ",") + "]"
+    static func fragment(_ d: SearchDocument) -> [UInt8] {
+        var out: [UInt8] = [0x5B]
+        out.reserveCapacity(d.segments.reduce(256) { $0 + $1.text.utf8.count + $1.heading.utf8.count + $1.anchor.utf8.count + 12 })
+        for v in [d.id, d.title, d.kind, d.status, d.date, d.url] {
+            out.append(contentsOf: JSONValue.quoted(v ?? "").utf8); out.append(0x2C)
+        }
+        out.append(0x5B)
+        for (k, t) in d.tags.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            out.append(contentsOf: JSONValue.quoted(t).utf8)
+        }
+        out.append(contentsOf: "],[".utf8)
+        for (k, s) in d.segments.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            out.append(0x5B)
+            out.append(contentsOf: JSONValue.quoted(s.anchor).utf8); out.append(0x2C)
+            out.append(contentsOf: JSONValue.quoted(s.heading).utf8); out.append(0x2C)
+            out.append(contentsOf: JSONValue.quoted(s.text).utf8)
+            out.append(0x5D)
+        }
+        out.append(contentsOf: "]]".utf8)
+        return out
     }
 
     static func appendDecimal(_ n: Int, to bytes: inout [UInt8]) {
@@ -278,5 +372,29 @@ public enum SearchIndex {
     /// The order JavaScript compares strings in (UTF-16 code units), so the script's binary search agrees.
     static func utf16Less(_ a: String, _ b: String) -> Bool {
         a.utf16.lexicographicallyPrecedes(b.utf16)
+    }
+
+    /// Sorted in UTF-16 order. UTF-8 byte order is code point order, which differs from UTF-16 order only
+    /// between U+E000...U+FFFF and the supplementary planes; the bytes are compared unless such a character
+    /// (lead byte 0xEE or above) is present, because walking a native string's UTF-16 view is slow.
+    static func sortedUTF16(_ strings: some Collection<String>) -> [String] {
+        if strings.allSatisfy({ !$0.utf8.contains { $0 >= 0xEE } }) {
+            return strings.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        return strings.sorted(by: utf16Less)
+    }
+}
+
+extension Array where Element == SearchIndex.Postings.Posting {
+    /// One more occurrence of the term in `field` of document `doc`, which is this list's last document or a new one.
+    mutating func count(_ field: Int, doc: Int32) {
+        if isEmpty || self[count - 1].doc != doc { append(.init(doc: doc, counts: (0, 0, 0, 0))) }
+        let last = count - 1
+        switch field {
+        case 0: self[last].counts.0 &+= self[last].counts.0 == .max ? 0 : 1
+        case 1: self[last].counts.1 &+= self[last].counts.1 == .max ? 0 : 1
+        case 2: self[last].counts.2 &+= self[last].counts.2 == .max ? 0 : 1
+        default: self[last].counts.3 &+= self[last].counts.3 == .max ? 0 : 1
+        }
     }
 }

@@ -84,7 +84,9 @@ struct PageRenderer: Sendable {
 
     // MARK: - Shared pieces
 
-    func kindLabel(_ name: String?) -> String {
+    func kindLabel(_ name: String?) -> String { Self.kindLabel(name) }
+
+    static func kindLabel(_ name: String?) -> String {
         switch name {
         case "decision"?: return "Decisions"
         case "requirement"?: return "Requirements"

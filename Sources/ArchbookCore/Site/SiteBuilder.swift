@@ -67,7 +67,7 @@ public enum SiteBuilder {
         let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
 
         // Phase 1: bodies, in parallel, from the bytes check kept. Each records what it links to, for backlinks.
-        let rendered = Checker.parallelMap(Array(model.docs.indices)) { i in
+        var rendered = Checker.parallelMap(Array(model.docs.indices)) { i in
             model.renderBody(i, renderer: renderer, prefixes: prefixes, collectText: options.search != nil)
         }
         var backlinks = Array(repeating: [Int](), count: model.docs.count)
@@ -75,7 +75,22 @@ public enum SiteBuilder {
             for r in body.references where r != i { backlinks[r].append(i) }
         }
 
-        // Phase 2: pages, in parallel; every page is independent once bodies and backlinks exist.
+        var copied = 0
+        // Phase 2: the search index, from the documents' text as the bodies were rendered. Before the pages, so
+        // that text is released before page rendering adds its own memory.
+        if let searchOptions = options.search {
+            let searchDocs = model.docs.indices.map { i in
+                let d = model.docs[i]
+                return SearchDocument(id: d.id, title: d.title, kind: d.kind, status: d.status.flatMap { $0.value.isEmpty ? nil : $0.value },
+                                      date: d.date?.iso, tags: d.tags, url: model.pagePaths[i], segments: rendered[i].segments)
+            }
+            for i in rendered.indices { rendered[i].segments = [] }
+            var labels: [String: String] = [:]
+            for k in model.kinds { labels[k.name] = PageRenderer.kindLabel(k.name) }
+            copied += try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions, to: sink)
+        }
+
+        // Phase 3: pages, in parallel; every page is independent once bodies and backlinks exist.
         let pages = PageRenderer(model: model, theme: theme, bodies: rendered, backlinks: backlinks)
         let jobs = pages.jobs()
         let failures: [FileTreeError?] = Checker.parallelMap(jobs) { job in
@@ -87,22 +102,6 @@ public enum SiteBuilder {
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
-
-        // Phase 3: the search index, from the documents' text as the bodies were rendered.
-        var copied = 0
-        if let searchOptions = options.search {
-            let searchDocs = model.docs.indices.map { i in
-                let d = model.docs[i]
-                return SearchDocument(id: d.id, title: d.title, kind: d.kind, status: d.status.flatMap { $0.value.isEmpty ? nil : $0.value },
-                                      date: d.date?.iso, tags: d.tags, url: model.pagePaths[i], segments: rendered[i].segments)
-            }
-            var labels: [String: String] = [:]
-            for k in model.kinds { labels[k.name] = pages.kindLabel(k.name) }
-            for file in SearchIndex.build(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions) {
-                try sink.write(file.path, file.bytes)
-                copied += 1
-            }
-        }
 
         // Phase 4: theme assets and the local files documents link to.
         for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {

@@ -134,7 +134,7 @@
   Index.open = function () {
     if (!Index.current) {
       Index.current = load("index").then(function (meta) {
-        if (meta.version !== 1) throw new Error("the search index has format version " + meta.version + "; this script reads version 1");
+        if (meta.version !== 2) throw new Error("the search index has format version " + meta.version + "; this script reads version 2");
         return new Index(meta);
       });
     }
@@ -184,13 +184,13 @@
     return this.meta.split ? load("facets") : Promise.resolve(this.meta.facetData);
   };
 
-  /** Postings as {doc: weighted score, first segment}. */
+  /** Postings as {doc: weighted score}. */
   function decode(list, weight, into) {
     var idf = list[0] / 100, doc = 0;
-    for (var i = 1; i + 2 < list.length; i += 3) {
+    for (var i = 1; i + 1 < list.length; i += 2) {
       doc += list[i];
       var score = idf * list[i + 1] / 100 * weight, prev = into[doc];
-      if (!prev || prev.score < score) into[doc] = { score: score, segment: list[i + 2] };
+      if (!prev || prev.score < score) into[doc] = { score: score };
     }
     return into;
   }
@@ -248,7 +248,7 @@
   }
 
   /**
-   * Runs a query: resolves to {results: [{doc, score, segment}], counts: {facet: [[value, label, count]]}, fuzzy}.
+   * Runs a query: resolves to {results: [{doc, score}], counts: {facet: [[value, label, count]]}, fuzzy}.
    * Documents must match every word (a word matches through its stem, the prefix being typed, or, when nothing
    * else does, a close spelling); an ID puts its document first; phrases are checked in the documents' text.
    */
@@ -300,24 +300,24 @@
     return Promise.all([Promise.all(wordJobs), idJob, index.facets()]).then(function (parts) {
       var perWord = parts[0], idList = parts[1], facetData = parts[2];
       var idDocs = {};
-      if (idList) { var d = 0; for (var i = 1; i < idList.length; i += 3) { d += idList[i]; idDocs[d] = true; } }
+      if (idList) { var d = 0; for (var i = 1; i < idList.length; i += 2) { d += idList[i]; idDocs[d] = true; } }
       var scores = {};
       if (perWord.length) {
         // Every word must match; an ID query also keeps its document even when the words do not all match.
         Object.keys(perWord[0]).forEach(function (doc) {
-          var total = 0, segment = perWord[0][doc].segment;
+          var total = 0;
           for (var k = 0; k < perWord.length; k++) {
             var h = perWord[k][doc];
             if (!h) return;
             total += h.score;
           }
-          scores[doc] = { score: total, segment: segment };
+          scores[doc] = { score: total };
         });
       } else if (anyFilter(q)) {
-        for (var n = 0; n < index.meta.documents; n++) scores[n] = { score: 0, segment: 0 };
+        for (var n = 0; n < index.meta.documents; n++) scores[n] = { score: 0 };
       }
       Object.keys(idDocs).forEach(function (doc) {
-        scores[doc] = { score: 1e6 + (scores[doc] ? scores[doc].score : 0), segment: 0 };
+        scores[doc] = { score: 1e6 + (scores[doc] ? scores[doc].score : 0) };
       });
       var docs = Object.keys(scores).map(Number);
       var counts = facetCounts(index, facetData, docs, q.filters);
@@ -325,7 +325,7 @@
       docs.sort(function (a, b) {
         return scores[b].score - scores[a].score || yearOf(index, facetData, b) - yearOf(index, facetData, a) || a - b;
       });
-      var results = docs.map(function (doc) { return { doc: doc, score: scores[doc].score, segment: scores[doc].segment }; });
+      var results = docs.map(function (doc) { return { doc: doc, score: scores[doc].score }; });
       q.expanded = expanded;
       if (!q.phrases.length) return { results: results, counts: counts, fuzzy: fuzzyUsed, query: q };
       return keepPhrases(index, results, q.phrases).then(function (kept) {
