@@ -58,6 +58,10 @@ final class NewDocumentTests: XCTestCase {
                              config: Config(kinds: [KindSchema.new(named: "decision", preset: Preset.log4brains)]))
         XCTAssertEqual(dated.path, "adr/20251001-use-y.md")
         XCTAssertEqual(dated.id, "20251001-use-y")
+        let alert = try plan([:], NewDocumentRequest(kind: "runbook", title: "Kube pod crash-looping", date: day),
+                             config: Config(kinds: [KindSchema.new(named: "runbook", preset: Preset.runbookAlert)]))
+        XCTAssertEqual(alert.path, "runbooks/KubePodCrashLooping.md")
+        XCTAssertEqual(alert.id, "KubePodCrashLooping")
     }
 
     func testFirstDocumentGoesToTheKindsFolder() throws {

@@ -83,7 +83,8 @@ struct NamingStyle: Equatable {
                 let first = Self.datePrefix(dated[0].base)!
                 style.pattern = (first.count == 9 ? "{yyyymmdd}-" : "{date}-") + "{slug}" + ext
                 slugs = dated.map { $0.base.dropFirst(Self.datePrefix($0.base)!.count) }
-            } else if !camel.isEmpty, camel.count * 2 >= names.count {
+            } else if (!camel.isEmpty && camel.count * 2 >= names.count) || (names.isEmpty && kind.preset == Preset.runbookAlert.name) {
+                // Alert runbooks are named after the alert (`KubePodCrashLooping.md`).
                 style.pattern = "{name}" + ext
             } else {
                 style.pattern = "{slug}" + ext
