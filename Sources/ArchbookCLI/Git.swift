@@ -34,6 +34,7 @@ struct SystemGit: GitRunner {
         guard let executable, FileManager.default.isExecutableFile(atPath: executable) else {
             throw GitFailure(status: 127, stderr: "", notFound: true)
         }
+        signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -64,7 +65,8 @@ struct SystemGit: GitRunner {
             group.enter()
             let handle = inPipe.fileHandleForWriting
             DispatchQueue.global().async {
-                handle.write(Data(input))
+                // A git that stops early closes the pipe: the write then fails (SIGPIPE is ignored) instead of killing archbook.
+                try? handle.write(contentsOf: Data(input))
                 try? handle.close()
                 group.leave()
             }
@@ -257,5 +259,3 @@ struct GitFileTree: FileTree {
         }
     }
 }
-
-extension GitRepository: @unchecked Sendable {}

@@ -195,6 +195,18 @@ final class DocumentEditorTests: XCTestCase {
         XCTAssertEqual(text(other), "# 2. X\n\n| Status | Accepted |\n|---|---|\n")
     }
 
+    func testMetadataInASidecarIsNotEdited() throws {
+        var kind = KindSchema.new(named: "kep", preset: .nygard)
+        kind.paths = ["keps/**"]
+        kind.sidecar = Sidecar(file: "kep.yaml", fields: ["status": "status"])
+        var e = try DocumentEditor(path: "keps/0001-x/README.md", bytes: Array("# X\n\n## Status\n\nAccepted\n".utf8),
+                                   config: Config(kinds: [kind]))
+        XCTAssertNil(e.style())
+        XCTAssertThrowsError(try e.markSuperseded(by: successor, statusAllowed: true)) { error in
+            XCTAssertEqual((error as? AuthoringError)?.message, "keps/0001-x/README.md keeps its metadata in keps/0001-x/kep.yaml; record 'superseded by' there by hand")
+        }
+    }
+
     func testRefusesInvalidUTF8() {
         XCTAssertThrowsError(try DocumentEditor(path: "adr/0001-x.md", bytes: [0x23, 0x20, 0xFF, 0x0A], config: .default))
     }

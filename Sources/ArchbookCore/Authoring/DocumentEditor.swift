@@ -68,6 +68,8 @@ public struct DocumentEditor {
     /// Where this document keeps its status (or would, if it has none yet).
     public func style() -> MetadataStyle? {
         let view = View(self)
+        // Metadata kept in a sidecar YAML file belongs there; archbook edits only the Markdown file.
+        if context.sidecarPath(for: path) != nil { return nil }
         if let status = view.doc.status {
             switch status.source {
             case .frontMatter: return .frontMatter
@@ -134,7 +136,7 @@ public struct DocumentEditor {
         }
         guard !missing.isEmpty else { return }
         guard let style = style() else {
-            throw AuthoringError("\(displayPath) has no front matter, Status section or status line to record '\(type.phrase)' in")
+            throw AuthoringError(noPlace(type.phrase))
         }
         switch style {
         case .frontMatter:
@@ -160,7 +162,7 @@ public struct DocumentEditor {
     /// relation is recorded.
     public mutating func markSuperseded(by link: RelationLink, statusAllowed: Bool) throws(AuthoringError) {
         guard let style = style() else {
-            throw AuthoringError("\(displayPath) has no front matter, Status section or status line to record 'superseded by' in")
+            throw AuthoringError(noPlace("superseded by"))
         }
         let doc = document
         let already = doc.status?.value == "superseded"
@@ -187,6 +189,13 @@ public struct DocumentEditor {
                 try addRelations(.supersededBy, [link])
             }
         }
+    }
+
+    func noPlace(_ phrase: String) -> String {
+        if let sidecar = context.sidecarPath(for: path) {
+            return "\(displayPath) keeps its metadata in \(sidecar); record '\(phrase)' there by hand"
+        }
+        return "\(displayPath) has no front matter, Status section or status line to record '\(phrase)' in"
     }
 
     // MARK: - Text

@@ -132,8 +132,10 @@ public enum NewDocument {
         }
         func link(to t: Int) -> [String: Any] {
             let d = handbook.documents[t]
-            return ["id": d.id ?? d.path, "title": d.title, "heading": DocumentEditor.escapeLinkText(heading(of: d)),
-                    "link": SitePath.relative(from: path, to: d.path)]
+            let relative = SitePath.relative(from: path, to: d.path)
+            // Without an ID, front matter names the target by its path, which is read relative to the new document.
+            return ["id": d.id ?? relative, "title": d.title, "heading": DocumentEditor.escapeLinkText(heading(of: d)),
+                    "link": relative]
         }
 
         // The text.
