@@ -233,6 +233,66 @@ final class NewDocumentTests: XCTestCase {
         XCTAssertEqual(text(p.changes[0].after), "---\nstatus: superseded\nsuperseded-by: ADR-0002\n---\n# Use X\n")
     }
 
+    /// MADR 4's own template: a Jekyll `title:`, the metadata keys commented out.
+    func testMADR4TemplateWithCommentedKeysGetsStatusDateAndTitle() throws {
+        let madr4 = """
+        ---
+        parent: Decisions
+        title: ADR Template
+
+        # status: "{proposed | rejected | accepted | deprecated | … | superseded by ADR-0123"
+        # date: {YYYY-MM-DD when the decision was last updated}
+        ---
+        # {short title, representative of solved problem and found solution}
+
+        ## Context and Problem Statement
+
+        """
+        let old = "---\nparent: Decisions\nnav_order: 5\n---\n# Use Dashes in Filenames\n\n## Context and Problem Statement\n\nc\n"
+        let p = try plan(["docs/decisions/0005-use-dashes.md": old, "docs/decisions/adr-template.md": madr4],
+                         NewDocumentRequest(kind: "decision", title: "Use Names", date: day, supersedes: ["5"]))
+        XCTAssertEqual(text(p.bytes), """
+        ---
+        parent: Decisions
+        title: Use Names
+        status: proposed
+        supersedes: ADR-0005
+        date: 2025-10-01
+
+        # status: "{proposed | rejected | accepted | deprecated | … | superseded by ADR-0123"
+        # date: {YYYY-MM-DD when the decision was last updated}
+        ---
+        # Use Names
+
+        ## Context and Problem Statement
+
+        """)
+        XCTAssertEqual(text(p.changes[0].after),
+                       "---\nparent: Decisions\nnav_order: 5\nstatus: superseded\nsuperseded-by: ADR-0006\n---\n# Use Dashes in Filenames\n\n## Context and Problem Statement\n\nc\n")
+    }
+
+    /// Found in jabref's ADRs: a proper noun's capitals in a few slugs do not make new slugs keep the title's case.
+    func testSlugsStayLowerCaseWhenOnlySomeHaveCapitals() throws {
+        let p = try plan(["adr/0001-use-Jackson.md": record, "adr/0002-use-gradle.md": record.replacingOccurrences(of: "# 1.", with: "# 2."),
+                          "adr/0003-use-java.md": record.replacingOccurrences(of: "# 1.", with: "# 3.")],
+                         NewDocumentRequest(kind: "decision", title: "Use JUnit 5", date: day))
+        XCTAssertEqual(p.path, "adr/0004-use-junit-5.md")
+    }
+
+    /// log4brains names a package's records `package/slug`: such an ID is found although it has a slash.
+    func testPackageIDsWithASlash() throws {
+        var kind = KindSchema.new(named: "decision", preset: Preset.log4brains)
+        kind.paths = ["docs/adr/**", "packages/*/docs/adr/**"]
+        let p = try plan(["docs/adr/20200924-use-markdown.md": "# Use Markdown\n\n- Status: accepted\n",
+                          "packages/web/docs/adr/20200927-use-hooks.md": "# Use hooks\n\n- Status: accepted\n"],
+                         NewDocumentRequest(kind: "decision", title: "Use signals", date: day, amends: ["web/20200927-use-hooks"],
+                                            folder: "packages/web/docs/adr"), config: Config(kinds: [kind]))
+        XCTAssertEqual(p.path, "packages/web/docs/adr/20251001-use-signals.md")
+        XCTAssertEqual(p.id, "web/20251001-use-signals")
+        XCTAssertEqual(text(p.changes[0].after),
+                       "# Use hooks\n\n- Status: accepted\n- Amended by [web/20251001-use-signals](20251001-use-signals.md)\n")
+    }
+
     func testTemplateWithoutAPlaceForRelationsIsRefused() throws {
         XCTAssertEqual(error { try self.plan(["adr/0001-a.md": self.record, "adr/template.md": "# TITLE\n\nNo status here.\n"],
                                              NewDocumentRequest(kind: "decision", title: "X", date: self.day, supersedes: ["ADR-0001"])) },

@@ -84,24 +84,28 @@ public struct DocumentEditor {
         return nil
     }
 
-    /// Replaces the title: front matter `title:` when there is one, else the H1's text.
+    /// Replaces the title: front matter `title:` when there is one, and the H1's text when there is one.
     public mutating func setTitle(_ heading: String, frontMatterTitle: String) throws(AuthoringError) {
-        let view = View(self)
+        var view = View(self)
+        var done = false
         if view.frontMatterEntry("title") != nil {
             try apply(view.setFrontMatter("title", scalar: frontMatterTitle))
-            return
+            view = View(self)
+            done = true
         }
-        guard let h1 = view.h1Content() else {
-            throw AuthoringError("\(displayPath) has no H1 title to fill")
+        if let h1 = view.h1Content() {
+            try apply([Edit(range: h1, text: Self.escapeHeading(heading))])
+            done = true
         }
-        try apply([Edit(range: h1, text: Self.escapeHeading(heading))])
+        if !done { throw AuthoringError("\(displayPath) has no title to fill") }
     }
 
     /// Sets the status value wherever the document writes it. `text` is the value as a Status section or a table
     /// shows it (`Proposed`, as adr-tools writes it), `value` as front matter and header bullets write it (`proposed`).
     public mutating func setStatus(text: String, value: String) throws(AuthoringError) {
         let view = View(self)
-        if view.frontMatterEntry("status") != nil {
+        // Front matter without a status gets one; a status written elsewhere is changed where it is.
+        if view.frontMatterEntry("status") != nil || (view.doc.status == nil && view.hasFrontMatter) {
             try apply(view.setFrontMatter("status", scalar: value))
             return
         }
@@ -112,7 +116,8 @@ public struct DocumentEditor {
         try apply([Edit(range: try view.statusValueRange(status), text: Array(written.utf8))])
     }
 
-    /// Sets the date (`date:` in front matter, a `Date:` line or bullet), when the document has one; returns whether it did.
+    /// Sets the date (`date:` in front matter, a `Date:` line or bullet) when the document has one, else adds `date:` to
+    /// its front matter if it has front matter; returns whether it did either.
     @discardableResult
     public mutating func setDate(_ iso: String) throws(AuthoringError) -> Bool {
         let view = View(self)
@@ -120,7 +125,11 @@ public struct DocumentEditor {
             try apply(view.setFrontMatter("date", scalar: iso))
             return true
         }
-        guard let field = view.doc.headerFields.first(where: { $0.key == "date" }) else { return false }
+        guard let field = view.doc.headerFields.first(where: { $0.key == "date" }) else {
+            guard view.hasFrontMatter else { return false }
+            try apply(view.setFrontMatter("date", scalar: iso))
+            return true
+        }
         let line = field.position.line
         guard let range = view.valueAfterColon(line: line, from: field.position.column) else { return false }
         try apply([Edit(range: range, text: Array(iso.utf8))])

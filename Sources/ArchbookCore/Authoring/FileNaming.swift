@@ -100,7 +100,9 @@ struct NamingStyle: Equatable {
             var counts: [Character: Int] = [:]
             for s in slugs { for c in s where c == "-" || c == "_" || c == " " { counts[c, default: 0] += 1 } }
             if let best = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) { style.separator = best.key }
-            style.lowercase = !slugs.contains { $0.contains { $0.isUppercase } }
+            // Most teams lower-case slugs and keep a proper noun's capitals now and then (`0020-use-Jackson-to-parse`):
+            // the title keeps its case only when most existing slugs have capitals.
+            style.lowercase = slugs.filter { $0.contains { $0.isUppercase } }.count * 2 <= slugs.count
         }
         return style
     }

@@ -171,7 +171,10 @@ public enum NewDocument {
             if editor.document.titleSource == .heading || editor.document.frontMatter?.value("title") != nil {
                 try editor.setTitle(headingText ?? title, frontMatterTitle: title)
             }
-            if hasStatus(editor) { try editor.setStatus(text: statusText, value: status) }
+            // A template that has no status, but front matter, gets one there (MADR 4 ships its keys commented out).
+            if hasStatus(editor) || FrontMatterSplit.split(editor.bytes).yaml != nil {
+                try editor.setStatus(text: statusText, value: status)
+            }
             try editor.setDate(request.date.iso)
             for type in [RelationType.supersedes, .amends] {
                 let links = targets.filter { $0.type == type }.map { t -> RelationLink in

@@ -368,6 +368,8 @@ struct HandbookValidator {
         var t = raw.trimmed
         if let hash = t.firstIndex(of: "#") { t = String(t[..<hash]) }
         if t.isEmpty { return nil }
+        // An ID may contain a slash (log4brains names a package's records `package/slug`).
+        if t.contains("/"), let hit = byID[t.uppercased()], hit.count == 1 { return hit[0] }
         if t.contains("/") || t.lowercased().hasSuffix(".md") || t.lowercased().hasSuffix(".markdown") {
             let decoded = t.removingPercentEncoding ?? t
             if let p = Self.resolve(decoded, from: fromPath), let i = byPath[p] { return i }
