@@ -115,6 +115,19 @@ final class NewDocumentTests: XCTestCase {
         XCTAssertEqual(named.path, "postmortems/PM0001 - KiamOutage.md")
     }
 
+    func testTitleWithoutLettersOrDigits() throws {
+        XCTAssertEqual(error { try self.plan([:], NewDocumentRequest(kind: "decision", title: "?!", date: self.day)) },
+                       "cannot make a file name from the title '?!': it has no letters or digits")
+    }
+
+    /// The latest record's heading style (`ADR-0012: Title`) carries over to a template that asks for `{{heading}}`.
+    func testHeadingFollowsTheLatestRecord() throws {
+        let p = try plan(["adr/0012-x.md": record.replacingOccurrences(of: "# 1. A", with: "# ADR-012: X")],
+                         NewDocumentRequest(kind: "decision", title: "Y", date: day,
+                                            template: TemplateFile(label: "t", bytes: Array("# {{heading}}\n\n## Status\n\n{{statusTitle}}\n".utf8))))
+        XCTAssertEqual(text(p.bytes), "# ADR-013: Y\n\n## Status\n\nProposed\n")
+    }
+
     func testFileNamePatternProblems() {
         XCTAssertNil(FileNamePattern.problem(with: "{number}-{slug}.md"))
         XCTAssertEqual(FileNamePattern.problem(with: "{number}-{title}.md"),

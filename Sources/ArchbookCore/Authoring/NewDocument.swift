@@ -103,10 +103,10 @@ public enum NewDocument {
             if let n = IDText.fileNumber(fileName(d.path)) { numbers.append(n) }
         }
         let number = (numbers.max() ?? 0) + 1
-        let name = style.fileName(title: title, number: number, date: request.date)
-        guard !baseName(name).isEmpty, baseName(name) != String(number) || style.pattern.contains("{number}") else {
-            throw AuthoringError("cannot make a file name from the title '\(title)'")
+        if (style.pattern.contains("{slug}") && style.slug(title).isEmpty) || (style.pattern.contains("{name}") && style.camelName(title).isEmpty) {
+            throw AuthoringError("cannot make a file name from the title '\(title)': it has no letters or digits")
         }
+        let name = style.fileName(title: title, number: number, date: request.date)
         let path = folder.isEmpty ? name : folder + "/" + name
         if let existing = listing.files.first(where: { $0.lowercased() == path.lowercased() }) {
             throw AuthoringError("\(show(existing)) already exists; archbook new never overwrites a file")
@@ -372,13 +372,12 @@ public enum NewDocument {
         }
         guard let latest, latest.headingNumber != nil else { return nil }
         let written = heading(of: latest)
-        guard written.hasSuffix(latest.title), let (id, _) = IDText.fromTitle(written) else { return nil }
+        guard written.hasSuffix(latest.title), IDText.fromTitle(written) != nil else { return nil }
         let prefix = String(written.dropLast(latest.title.count))
         // Replace the number as written (keeping its padding) in the latest document's prefix.
         guard let digits = prefix.range(of: "[0-9]+", options: .regularExpression) else { return nil }
         let width = prefix[digits].count
         let s = String(number)
-        _ = id
         return prefix.replacingCharacters(in: digits, with: String(repeating: "0", count: max(0, width - s.count)) + s) + title
     }
 

@@ -99,8 +99,7 @@ public enum HandbookViews {
         if !d.tasks.isEmpty { lines.append(("checklist", "\(done) of \(d.tasks.count) done")) }
         let width = lines.map { $0.0.count }.max() ?? 0
         var out = lines.map { "\($0.0):" + String(repeating: " ", count: width - $0.0.count + 2) + terminalSafe($0.1) }.joined(separator: "\n") + "\n"
-        let top = d.sections.filter { $0.level == 2 || (d.sections.allSatisfy { $0.level != 2 } && $0.level > 1) }
-        if !top.isEmpty {
+        if d.sections.contains(where: { $0.level > 1 }) {
             out += "\nsections:\n"
             for (k, s) in d.sections.enumerated() where s.level > 1 {
                 let tasks = d.tasks.filter { t in t.section.map { isWithin($0, k, d.sections) } ?? false }
