@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "ArchbookCoreTests", dependencies: ["ArchbookCore"], exclude: ["PresetTemplates"]),
         .testTarget(
             name: "ArchbookCLITests",
-            dependencies: ["ArchbookCLI", "ArchbookCore"],
+            dependencies: ["ArchbookCLI", "ArchbookCore", .product(name: "Yams", package: "Yams")],
             exclude: ["Golden", "Site"]
         ),
     ]

@@ -70,12 +70,7 @@ struct BuildCommand: ParsableCommand {
             tree = DiskFileTree(root: setup.root, excluding: String(target.dropFirst(docsRoot.count + 1)))
         }
         try setup.resolveConfig(tree: tree)
-        let result: CheckResult
-        do {
-            result = try Checker.check(tree, config: setup.config, displayPrefix: setup.displayPrefix)
-        } catch {
-            throw RunFailure(message: "cannot read \(setup.root): \(error.message)")
-        }
+        let result = try setup.check(tree)
         if explain { setup.printExplanation(result) }
         printReport(result, tree: tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
         let summary = result.summary

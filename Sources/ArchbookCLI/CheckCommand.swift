@@ -38,17 +38,20 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print the resolved configuration (per kind: preset and why, folders, required sections, statuses) to standard error.")
     var explain = false
 
+    @Option(help: ArgumentHelp("Also compare with a git revision: numbers it already uses, changed accepted decisions, deleted documents still referenced.", valueName: "REF"))
+    var base: String?
+
     func run() throws {
         var setup = try Workspace.open(directory: directory, config: config)
         try setup.resolveConfig(tree: setup.tree)
-        let result: CheckResult
-        do {
-            result = try Checker.check(setup.tree, config: setup.config, displayPrefix: setup.displayPrefix)
-        } catch {
-            throw RunFailure(message: "cannot read \(setup.root): \(error.message)")
+        var result = try setup.check(setup.tree)
+        var rules = Rules.all
+        if let base {
+            result.diagnostics = try setup.compare(result, with: base)
+            rules = Rules.known
         }
         if explain { setup.printExplanation(result) }
-        printReport(result, tree: setup.tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
+        printReport(result, tree: setup.tree, prefix: setup.displayPrefix, format: format, quiet: quiet, rules: rules)
         let summary = result.summary
         let failed = summary.errors > 0 || (strict && summary.warnings > 0)
         // Exit here rather than return: tearing down every parsed document one by one costs
@@ -58,7 +61,8 @@ struct CheckCommand: ParsableCommand {
 }
 
 /// Prints a check result's diagnostics to stdout in the chosen format.
-func printReport(_ result: CheckResult, tree: some FileTree, prefix: String, format: ReportFormat, quiet: Bool) {
+func printReport(_ result: CheckResult, tree: some FileTree, prefix: String, format: ReportFormat, quiet: Bool,
+                 rules: [Rule] = Rules.all) {
     let lines: @Sendable (String, Int) -> String?
     // Text shows source lines; SARIF needs them to convert byte columns to code points.
     if (format == .text && !quiet) || format == .sarif {
@@ -67,7 +71,7 @@ func printReport(_ result: CheckResult, tree: some FileTree, prefix: String, for
         lines = { _, _ in nil }
     }
     let input = ReportInput(diagnostics: result.diagnostics, documentCount: result.fileCount,
-                            toolVersion: archbookVersion, sourceLine: lines, pathPrefix: prefix)
+                            toolVersion: archbookVersion, sourceLine: lines, pathPrefix: prefix, rules: rules)
     let color = format == .text && Terminal.wantsColor(fd: STDOUT_FILENO)
     Output.out(Report.render(input, format: format, color: color, quiet: quiet))
 }
@@ -93,6 +97,55 @@ struct Workspace {
         } catch {
             throw RunFailure(message: "cannot read \(root): \(error.message)")
         }
+    }
+
+    /// Checks a tree (the docs tree, or it without build output), with dates from git when the configuration asks for them.
+    func check(_ tree: some FileTree) throws -> CheckResult {
+        var history: DocumentHistory?
+        if config.gitDates {
+            let repo = try GitRepository.open(root, purpose: "git-dates (in the configuration)")
+            if repo.isShallow() {
+                Output.err("archbook: warning: the repository is a shallow clone, so dates from git history start at its oldest commit (fetch the whole history; in GitHub Actions check out with `fetch-depth: 0`)\n")
+            }
+            history = try repo.history()
+        }
+        do {
+            return try Checker.check(tree, config: config, displayPrefix: displayPrefix, history: history)
+        } catch {
+            throw RunFailure(message: "cannot read \(root): \(error.message)")
+        }
+    }
+
+    /// `check --base`: the diagnostics of `head` with those of the rules that compare it with a git revision.
+    func compare(_ head: CheckResult, with revision: String) throws -> [Diagnostic] {
+        let repo = try GitRepository.open(root, purpose: "--base")
+        let commit = try repo.commit(revision)
+        let mergeBase = repo.mergeBase(commit)
+        if mergeBase == nil {
+            Output.err("archbook: warning: HEAD and \(revision) have no commit in common (a shallow clone?), so documents renamed on this branch may be reported as number collisions; fetch the whole history\n")
+        }
+        let baseTree = try repo.tree(at: commit)
+        let baseResult: CheckResult
+        let headListing: FileListing
+        do {
+            baseResult = try Checker.check(baseTree, config: config, displayPrefix: displayPrefix)
+            headListing = try tree.listing()
+        } catch {
+            throw RunFailure(message: "cannot read \(root) at \(revision): \(error.message)")
+        }
+        let mergeBasePaths = try mergeBase.map { Set(try repo.files(at: $0).map(\.path)) }
+        let snapshot = BaseSnapshot(name: revision, result: baseResult, listing: baseTree.files, mergeBasePaths: mergeBasePaths)
+        return BaseComparison.compare(head: head, headListing: headListing, base: snapshot, config: config, displayPrefix: displayPrefix)
+    }
+
+    /// The docs tree opened, configured and checked, for the commands that read the handbook (list, show, graph, export).
+    static func query(directory: String?, config: String?) throws -> (Workspace, HandbookQuery) {
+        var setup = try open(directory: directory, config: config)
+        try setup.resolveConfig(tree: setup.tree)
+        let result = try setup.check(setup.tree)
+        let listing: FileListing
+        do { listing = try setup.tree.listing() } catch { throw RunFailure(message: "cannot read \(setup.root): \(error.message)") }
+        return (setup, HandbookQuery(result, listing: listing, config: setup.config))
     }
 
     /// `--explain`: the resolved configuration on standard error, so reports on standard output stay parseable.

@@ -10,6 +10,8 @@ public struct Config: Sendable, Equatable {
     public var exclude: [String]
     /// How `archbook build` renders the handbook.
     public var site = SiteSettings()
+    /// Documents without dates take them from git history: `created` from the first commit, `updated` from the last.
+    public var gitDates = false
 
     public init(kinds: [KindSchema] = KindSchema.builtIn, ruleSeverities: [String: Severity?] = [:],
                 kindRuleSeverities: [String: [String: Severity?]] = [:], exclude: [String] = []) {
@@ -97,6 +99,8 @@ extension Config {
                 config.ruleSeverities = try reader.rules(entry)
             case "exclude":
                 config.exclude = try reader.strings(entry)
+            case "git-dates":
+                config.gitDates = try reader.bool(entry)
             case "site":
                 guard case .mapping(let settings, _) = entry.value else {
                     throw reader.error(entry, "expected a mapping with title, base-url, theme, raw-html or search")
@@ -113,7 +117,7 @@ extension Config {
                     }
                 }
             default:
-                throw reader.error(entry, "unknown setting '\(entry.key)' (expected kinds, rules, exclude or site)")
+                throw reader.error(entry, "unknown setting '\(entry.key)' (expected kinds, rules, exclude, git-dates or site)")
             }
         }
         return config
@@ -192,7 +196,7 @@ private struct ConfigReader {
         var out: [String: Severity?] = [:]
         for item in items {
             guard Rules.rule(withID: item.key) != nil else {
-                throw error(item, "unknown rule '\(item.key)'; known rules: \(Rules.all.map(\.id).joined(separator: ", "))")
+                throw error(item, "unknown rule '\(item.key)'; known rules: \(Rules.known.map(\.id).joined(separator: ", "))")
             }
             out[item.key] = .some(try severity(item))
         }
@@ -335,8 +339,22 @@ private struct ConfigReader {
             case "require-status": schema.requireStatus = try bool(field)
             case "required-fields": schema.requiredFields = try strings(field)
             case "rules": rules.merge(try self.rules(field)) { _, explicit in explicit }
+            case "template":
+                let path = try string(field)
+                guard !path.isEmpty, !path.hasPrefix("/") else {
+                    throw error(field, "expected a template file relative to the docs root, such as decisions/templates/template.md")
+                }
+                schema.template = path
+            case "file-name":
+                let pattern = try string(field)
+                if let problem = FileNamePattern.problem(with: pattern) {
+                    throw ConfigError(file: file, position: field.value.position, key: field.key, message: problem)
+                }
+                schema.fileName = pattern
+            case "frozen-sections": schema.frozenSections = try strings(field)
+            case "frozen-statuses": schema.frozenStatuses = try strings(field).map { StatusText.parse($0).value }
             default:
-                throw error(field, "unknown kind setting '\(field.key)' (expected preset, paths, id-prefix, id-digits, id-from, id-pattern, title-from, fields, sidecar, required-sections, section-sets, optional-sections, statuses, require-status, required-fields or rules)")
+                throw error(field, "unknown kind setting '\(field.key)' (expected preset, paths, id-prefix, id-digits, id-from, id-pattern, title-from, fields, sidecar, required-sections, section-sets, optional-sections, statuses, require-status, required-fields, rules, template, file-name, frozen-sections or frozen-statuses)")
             }
         }
         if base.statuses.isEmpty && !schema.statuses.isEmpty && !fields.contains(where: { $0.key == "require-status" }) {

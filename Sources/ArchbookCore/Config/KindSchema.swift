@@ -66,12 +66,21 @@ public struct KindSchema: Sendable, Equatable {
     public var fields: [String: String]
     /// A YAML file beside each document that supplies its metadata.
     public var sidecar: Sidecar?
+    /// The template `archbook new` fills, relative to the docs root (nil: found in the docs tree or the theme).
+    public var template: String?
+    /// How `archbook new` names files, e.g. `{number}-{slug}.md` (nil: follow the existing files).
+    public var fileName: String?
+    /// Sections that must not change once a document has one of `frozenStatuses` (`check --base`).
+    public var frozenSections: [String]
+    /// Normalised statuses under which `frozenSections` are frozen.
+    public var frozenStatuses: [String]
 
     public init(name: String, paths: [String], idPrefix: String, idDigits: Int = 4,
                 sectionSets: [[SectionRequirement]], optionalSections: [String] = [],
                 statuses: [StatusDefinition], requireStatus: Bool = true, requiredFields: [String] = [],
                 preset: String? = nil, idFrom: IDFrom = .number, titleFrom: TitleFrom = .heading,
-                fields: [String: String] = [:], sidecar: Sidecar? = nil) {
+                fields: [String: String] = [:], sidecar: Sidecar? = nil, template: String? = nil,
+                fileName: String? = nil, frozenSections: [String] = [], frozenStatuses: [String] = []) {
         self.name = name
         self.paths = paths
         self.idPrefix = idPrefix
@@ -86,7 +95,15 @@ public struct KindSchema: Sendable, Equatable {
         self.titleFrom = titleFrom
         self.fields = fields
         self.sidecar = sidecar
+        self.template = template
+        self.fileName = fileName
+        self.frozenSections = frozenSections
+        self.frozenStatuses = frozenStatuses
     }
+
+    /// Accepted decisions are amended or superseded, not rewritten: what `check --base` guards by default.
+    public static let decisionFrozenSections = ["Decision", "Decision Outcome"]
+    public static let decisionFrozenStatuses = ["accepted"]
 
     /// Maps a normalised status through names and aliases.
     public func canonicalStatus(_ normalized: String) -> StatusDefinition? {
@@ -127,7 +144,8 @@ extension KindSchema {
             StatusDefinition("rejected", aliases: ["declined"], terminal: true),
             StatusDefinition("deprecated", aliases: ["obsolete"], terminal: true),
             StatusDefinition("superseded", terminal: true),
-        ])
+        ],
+        frozenSections: decisionFrozenSections, frozenStatuses: decisionFrozenStatuses)
 
     public static let requirement = KindSchema(
         name: "requirement",

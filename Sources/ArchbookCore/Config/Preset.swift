@@ -283,7 +283,12 @@ extension KindSchema {
 
     /// A new kind that follows a preset, with the preset's folders, ID prefix and schema.
     public static func new(named name: String, preset: Preset) -> KindSchema {
-        KindSchema(name: name, paths: preset.paths, idPrefix: preset.idPrefix, idDigits: preset.idDigits,
-                   sectionSets: [[]], statuses: [], requireStatus: false).applying(preset)
+        var schema = KindSchema(name: name, paths: preset.paths, idPrefix: preset.idPrefix, idDigits: preset.idDigits,
+                                sectionSets: [[]], statuses: [], requireStatus: false).applying(preset)
+        if preset.kind == "decision" {
+            schema.frozenSections = KindSchema.decisionFrozenSections
+            schema.frozenStatuses = KindSchema.decisionFrozenStatuses
+        }
+        return schema
     }
 }

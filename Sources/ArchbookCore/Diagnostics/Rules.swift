@@ -78,5 +78,22 @@ public enum Rules {
         invalidDate, unfilledPlaceholder, decisionMatrix, invalidUTF8, unreadableFile,
     ]
 
-    public static func rule(withID id: String) -> Rule? { all.first { $0.id == id } }
+    // Rules that compare the docs tree with a git revision (`check --base REF`); they run only then.
+    public static let numberCollision = Rule(id: "number-collision", defaultSeverity: .error,
+        summary: "A document added here has an ID the base revision already gives another document.",
+        help: "Renumber the new document to the next number free on the base branch (two pull requests took the same number).")
+    public static let frozenSectionChanged = Rule(id: "frozen-section-changed", defaultSeverity: .warning,
+        summary: "A section of an accepted document changed since the base revision.",
+        help: "Accepted decisions are amended or superseded, not rewritten: revert the change and record it in a new document that amends or supersedes this one.")
+    public static let deletedDocumentReferenced = Rule(id: "deleted-document-referenced", defaultSeverity: .error,
+        summary: "A document deleted since the base revision is still referenced.",
+        help: "Keep the document (mark it deprecated or superseded instead of deleting it), or remove the references to it.")
+
+    /// The rules of `check --base`, reported (and listed in SARIF) only when a base revision is given.
+    public static let history: [Rule] = [numberCollision, frozenSectionChanged, deletedDocumentReferenced]
+
+    /// Every rule a configuration may name.
+    public static let known: [Rule] = all + history
+
+    public static func rule(withID id: String) -> Rule? { known.first { $0.id == id } }
 }

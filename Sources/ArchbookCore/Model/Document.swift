@@ -74,11 +74,14 @@ public struct HeaderField: Sendable, Equatable {
     public var key: String
     public var value: String
     public var source: MetadataSource
+    /// Where the line's text starts (its key, for `* Date: ...`).
+    public var position: SourcePosition
 
-    public init(key: String, value: String, source: MetadataSource) {
+    public init(key: String, value: String, source: MetadataSource, position: SourcePosition = .start) {
         self.key = key
         self.value = value
         self.source = source
+        self.position = position
     }
 }
 
@@ -196,4 +199,24 @@ public struct Document: Sendable {
     /// The main date: `date`, else `created`, else `updated`.
     public var date: DateValue? { dates["date"] ?? dates["created"] ?? dates["updated"] }
 
+}
+
+/// When each file was first committed and last changed, from git history (`git-dates: true` in archbook.yml).
+public struct DocumentHistory: Sendable, Equatable {
+    public struct Dates: Sendable, Equatable {
+        public var created: DateValue
+        public var updated: DateValue
+
+        public init(created: DateValue, updated: DateValue) {
+            self.created = created
+            self.updated = updated
+        }
+    }
+
+    /// By path relative to the docs root.
+    public var dates: [String: Dates]
+
+    public init(dates: [String: Dates]) {
+        self.dates = dates
+    }
 }

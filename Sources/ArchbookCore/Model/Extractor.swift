@@ -14,10 +14,13 @@ public struct ExtractionContext: Sendable {
     let idPatterns: [String: IDPattern]
     /// Read documents without applying the per-document rules (detection's pass over the tree).
     let readOnly: Bool
+    /// Dates from git history for documents that carry none.
+    let history: DocumentHistory?
 
-    public init(config: Config, readOnly: Bool = false) {
+    public init(config: Config, readOnly: Bool = false, history: DocumentHistory? = nil) {
         self.config = config
         self.readOnly = readOnly
+        self.history = history
         var known: [String: Set<String>] = [:]
         var patterns: [String: IDPattern] = [:]
         for kind in config.kinds {
@@ -393,8 +396,14 @@ private struct ExtractionState {
             status = Status(raw: "Superseded", value: "superseded", note: nil, source: .statusSection, position: pos)
         }
 
+        // Git history fills only what the document does not say itself.
+        if let fromGit = context.history?.dates[path] {
+            if dates["date"] == nil && dates["created"] == nil { dates["created"] = fromGit.created }
+            if dates["updated"] == nil { dates["updated"] = fromGit.updated }
+        }
+
         let headerFields = bodyFields.filter { $0.source == .headerBullet || $0.source == .dateLine }
-            .map { HeaderField(key: $0.key, value: $0.value, source: $0.source) }
+            .map { HeaderField(key: $0.key, value: $0.value, source: $0.source, position: $0.position) }
         let doc = Document(
             path: path, kind: kind?.name, id: id, idSource: idSource, title: title, titleSource: titleSource,
             titlePosition: titlePosition, status: status, dates: dates, people: people, tags: tags,
@@ -681,6 +690,12 @@ private struct ExtractionState {
 
     mutating func peopleList(_ entry: YAMLEntry, file: String? = nil) -> [String] {
         if case .scalar(let s, _) = entry.value { return splitList(s) }
+        // MADR 3 and 4 write `deciders: {list everyone involved in the decision}`, which YAML reads as a mapping.
+        if case .mapping(let items, let pos) = entry.value, items.count == 1, items[0].value.scalar == "" {
+            report(Rules.unfilledPlaceholder, pos, "\(origin(entry, file: file)) is the template placeholder {\(items[0].key)}",
+                   hint: "Replace the placeholder with the real names.", file: file)
+            return []
+        }
         guard let list = entry.value.stringList else {
             report(Rules.invalidFrontMatter, entry.value.position,
                    "\(origin(entry, file: file)) should be a list of names, not \(entry.value.typeName)", file: file)

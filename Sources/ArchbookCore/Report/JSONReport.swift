@@ -8,7 +8,7 @@ enum JSONReport {
         let summary = input.summary
         let occurring = Set(input.diagnostics.map(\.rule))
         // Only the rules that fired, so the report explains itself without bloating clean runs.
-        let rules = Rules.all.filter { occurring.contains($0.id) }.sorted { $0.id < $1.id }
+        let rules = Rules.known.filter { occurring.contains($0.id) }.sorted { $0.id < $1.id }
         let root = JSONValue.object([
             ("version", .int(schemaVersion)),
             ("tool", .object([("name", .string("archbook")), ("version", .string(input.toolVersion))])),

@@ -4,6 +4,7 @@
 enum JSONValue {
     case string(String)
     case int(Int)
+    case bool(Bool)
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
 
@@ -21,6 +22,8 @@ enum JSONValue {
             JSONValue.writeString(s, to: &out)
         case .int(let n):
             out += String(n)
+        case .bool(let b):
+            out += b ? "true" : "false"
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "[\n"

@@ -12,15 +12,18 @@ public struct ReportInput: Sendable {
     /// Prefix joined to `file` to make paths relative to the repository/working directory, e.g. "content/"
     /// (may be ""). A missing trailing `/` is supplied.
     public var pathPrefix: String
+    /// The rules the run applied, as SARIF lists them: `Rules.all`, plus `Rules.history` with `check --base`.
+    public var rules: [Rule]
 
     public init(diagnostics: [Diagnostic], documentCount: Int, toolVersion: String,
                 sourceLine: @escaping @Sendable (_ file: String, _ line: Int) -> String? = { _, _ in nil },
-                pathPrefix: String = "") {
+                pathPrefix: String = "", rules: [Rule] = Rules.all) {
         self.diagnostics = diagnostics
         self.documentCount = documentCount
         self.toolVersion = toolVersion
         self.sourceLine = sourceLine
         self.pathPrefix = pathPrefix
+        self.rules = rules
     }
 
     var summary: DiagnosticSummary { DiagnosticSummary(diagnostics: diagnostics, documents: documentCount) }

@@ -5,14 +5,14 @@ enum SARIFReport {
     static let informationURI = "https://github.com/archbook/archbook"
 
     static func render(_ input: ReportInput) -> String {
-        let ruleIndex = Dictionary(Rules.all.enumerated().map { ($0.element.id, $0.offset) },
+        let ruleIndex = Dictionary(input.rules.enumerated().map { ($0.element.id, $0.offset) },
                                    uniquingKeysWith: { first, _ in first })
         let driver = JSONValue.object([
             ("name", .string("archbook")),
             ("version", .string(input.toolVersion)),
             ("informationUri", .string(informationURI)),
             // All rules, not only those that fired, so dashboards can show what a clean run checked.
-            ("rules", .array(Rules.all.map(descriptor))),
+            ("rules", .array(input.rules.map(descriptor))),
         ])
         let run = JSONValue.object([
             ("tool", .object([("driver", driver)])),

@@ -58,7 +58,10 @@ enum SourceColumns {
         return (text, caretOffset ?? cells)
     }
 
-    private static func isUnsafeForTerminal(_ character: Character) -> Bool {
+    /// Cells a terminal uses for a whole string.
+    static func cellWidth(of text: String) -> Int { text.reduce(0) { $0 + cellWidth(of: $1) } }
+
+    static func isUnsafeForTerminal(_ character: Character) -> Bool {
         character.unicodeScalars.contains { scalar in
             let value = scalar.value
             return value < 0x20 || (0x7F...0x9F).contains(value) || scalar.properties.isBidiControl
@@ -66,7 +69,7 @@ enum SourceColumns {
     }
 
     /// Cells a terminal uses for `character`; wide East Asian characters and emoji take two, as in wcwidth.
-    private static func cellWidth(of character: Character) -> Int {
+    static func cellWidth(of character: Character) -> Int {
         guard let first = character.unicodeScalars.first else { return 0 }
         if character.unicodeScalars.count == 1, first.properties.isDefaultIgnorableCodePoint { return 0 }
         if first.properties.isEmojiPresentation || character.unicodeScalars.contains("\u{FE0F}") { return 2 }

@@ -19,9 +19,11 @@ public enum Checker {
     /// Checks a whole docs tree. Throws only when the tree itself cannot be listed.
     /// `displayPrefix` is put before paths that appear inside messages (`docs/`), so they match the
     /// location a report prints.
-    public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "") throws(FileTreeError) -> CheckResult {
+    /// `history` supplies dates from git for documents that carry none.
+    public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "",
+                             history: DocumentHistory? = nil) throws(FileTreeError) -> CheckResult {
         let listing = try tree.listing()
-        let context = ExtractionContext(config: config)
+        let context = ExtractionContext(config: config, history: history)
         let paths = listing.files.filter { path in
             guard isMarkdownPath(path) else { return false }
             return !context.isExcluded(path)
@@ -358,24 +360,31 @@ struct HandbookValidator {
 
     /// Finds the document a relation target names: a path, an ID (`ADR-2` = `ADR-0002`) or a file slug.
     func target(_ raw: String, from doc: Int) -> Int? {
+        target(raw, fromPath: documents[doc].path, kind: documents[doc].kind)
+    }
+
+    /// The same for a reference written in a document at `fromPath` of `kind` (which need not exist yet).
+    func target(_ raw: String, fromPath: String, kind: String?) -> Int? {
         var t = raw.trimmed
         if let hash = t.firstIndex(of: "#") { t = String(t[..<hash]) }
         if t.isEmpty { return nil }
+        // An ID may contain a slash (log4brains names a package's records `package/slug`).
+        if t.contains("/"), let hit = byID[t.uppercased()], hit.count == 1 { return hit[0] }
         if t.contains("/") || t.lowercased().hasSuffix(".md") || t.lowercased().hasSuffix(".markdown") {
             let decoded = t.removingPercentEncoding ?? t
-            if let p = Self.resolve(decoded, from: documents[doc].path), let i = byPath[p] { return i }
+            if let p = Self.resolve(decoded, from: fromPath), let i = byPath[p] { return i }
             return nil
         }
         if let hit = byID[t.uppercased()], hit.count == 1 { return hit[0] }
         if let id = IDText.parse(t) {
-            let kinds = config.kinds.filter { id.prefix == nil ? $0.name == documents[doc].kind : $0.idPrefix.uppercased() == id.prefix }
+            let kinds = config.kinds.filter { id.prefix == nil ? $0.name == kind : $0.idPrefix.uppercased() == id.prefix }
             for k in kinds {
                 if let hit = byID[k.canonicalID(number: id.number).uppercased()], hit.count == 1 { return hit[0] }
             }
         }
         if let hit = bySlug[t.lowercased()], hit.count == 1 { return hit[0] }
         // A title-like target such as "20. Use X" names its number.
-        if let (id, _) = IDText.fromTitle(t), let k = config.kind(named: documents[doc].kind ?? "") {
+        if let (id, _) = IDText.fromTitle(t), let k = config.kind(named: kind ?? "") {
             if let hit = byID[k.canonicalID(number: id.number).uppercased()], hit.count == 1 { return hit[0] }
         }
         return nil

@@ -1,0 +1,71 @@
+// Writing users' documents: new files only where nothing exists, changed files replaced atomically and only if unchanged since read.
+
+import ArchbookCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum DocumentFiles {
+    /// Creates `path` (and missing folders) with O_EXCL, so an existing file, or one appearing meanwhile, is never overwritten.
+    static func create(_ path: String, _ bytes: [UInt8]) throws {
+        let parent = DiskSite.parent(of: path)
+        if parent != "." && parent != "/" && !DiskFileTree.isDirectory(parent) {
+            var dir = path.hasPrefix("/") ? "" : "."
+            for part in parent.split(separator: "/") {
+                dir += "/" + part
+                if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+                    throw RunFailure(message: "cannot create folder \(dir): \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw RunFailure(message: errno == EEXIST
+                ? "\(path) already exists; archbook new never overwrites a file"
+                : "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+    }
+
+    /// Replaces a file's bytes through a temporary file and rename, keeping its permissions; refuses when the file
+    /// no longer holds `expected` (someone edited it since archbook read it).
+    static func replace(_ path: String, expected: [UInt8], with bytes: [UInt8]) throws {
+        let now: [UInt8]
+        do { now = try DiskFileTree.readFile(path) } catch { throw RunFailure(message: "cannot read \(path): \(error.message)") }
+        guard now == expected else {
+            throw RunFailure(message: "\(path) changed while archbook was working; nothing was written to it")
+        }
+        var st = stat()
+        let mode = stat(path, &st) == 0 ? st.st_mode & 0o7777 : 0o644
+        let temp = DiskSite.parent(of: path) + "/.\(DiskSite.name(of: path)).archbook-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw RunFailure(message: "cannot write next to \(path): \(String(cString: strerror(errno)))") }
+        do {
+            try writeAll(fd, bytes, path: temp)
+            fchmod(fd, mode)
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(temp)
+            throw error
+        }
+        if rename(temp, path) != 0 {
+            let why = String(cString: strerror(errno))
+            unlink(temp)
+            throw RunFailure(message: "cannot replace \(path): \(why)")
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw RunFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+    }
+}
