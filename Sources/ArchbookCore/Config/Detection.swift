@@ -69,6 +69,9 @@ public enum Detector {
     static let sectionsBelow = 0.8
     /// ...and a required status that fewer than half of them have.
     static let statusBelow = 0.5
+    /// A folder with more Markdown files than this is judged by an evenly spaced sample of this many, so
+    /// that zero-config runs on very large trees do not read every document twice.
+    static let sampleLimit = 400
 
     /// Scores every folder of the tree and writes the configuration. Throws only when the tree cannot be listed.
     public static func detect(_ tree: some FileTree) throws(FileTreeError) -> Detection {
@@ -76,16 +79,29 @@ public enum Detector {
         let probe = ExtractionContext(config: Config(kinds: [KindSchema(
             name: "document", paths: ["**"], idPrefix: "DOC", sectionSets: [[]], statuses: [], requireStatus: false)]),
             readOnly: true)
-        let paths = listing.files.filter(Checker.isMarkdownPath)
+        var perFolder: [String: [String]] = [:]
+        for path in listing.files where Checker.isMarkdownPath(path) { perFolder[folder(of: path), default: []].append(path) }
+        var paths: [String] = []
+        var totals: [String: Int] = [:]
+        for (folder, files) in perFolder.sorted(by: { $0.key < $1.key }) {
+            if files.count > sampleLimit {
+                totals[folder] = files.count
+                let sorted = files.sorted()
+                paths += (0..<sampleLimit).map { sorted[$0 * sorted.count / sampleLimit] }
+            } else {
+                paths += files
+            }
+        }
         let docs: [Document] = Checker.parallelMap(paths) { path in
             guard let bytes = try? tree.read(path) else { return nil }
             return Extractor.extract(path: path, bytes: bytes, context: probe).0
         }.compactMap { $0 }
-        return detect(documents: docs)
+        return detect(documents: docs, totals: totals)
     }
 
     /// Detection over documents already read with a catch-all kind (`kind != nil` marks the candidates).
-    static func detect(documents all: [Document]) -> Detection {
+    /// `totals` gives the number of Markdown files of a folder that is represented by a sample.
+    static func detect(documents all: [Document], totals: [String: Int] = [:]) -> Detection {
         var byFolder: [String: [Document]] = [:]
         for d in all where d.kind != nil { byFolder[folder(of: d.path), default: []].append(d) }
 
@@ -94,11 +110,11 @@ public enum Detector {
         for path in byFolder.keys.sorted() {
             let docs = byFolder[path]!
             if let last = path.split(separator: "/").last?.lowercased(), last == "template" || last == "templates" {
-                folders.append(Detection.Folder(path: path, documents: docs.count, kind: nil, preset: nil, ranking: [],
+                folders.append(Detection.Folder(path: path, documents: totals[path] ?? docs.count, kind: nil, preset: nil, ranking: [],
                                                 reason: "a templates folder: its files are examples to copy, not records."))
                 continue
             }
-            folders.append(choose(folder: path, docs))
+            folders.append(choose(folder: path, docs, total: totals[path]))
         }
 
         // 2. Group folders into kinds; a kind's other folders join its main preset when that fits them nearly as well.
@@ -139,7 +155,8 @@ public enum Detector {
         var kinds: [Detection.Kind] = []
         for g in groups {
             let docs = g.folders.flatMap { byFolder[folders[$0].path]! }
-            kinds.append(settings(kind: g.kind, preset: g.preset, folders: g.folders.map { folders[$0] }, docs: docs))
+            kinds.append(settings(kind: g.kind, preset: g.preset, folders: g.folders.map { folders[$0] }, docs: docs,
+                                  sampled: g.folders.contains { totals[folders[$0].path] != nil }))
         }
 
         // 4. Built-in kinds whose default folders now hold another kind's documents.
@@ -235,7 +252,7 @@ public enum Detector {
         return 0.7 * fit + 0.3 * Double(shown) / Double(preset.signals.count)
     }
 
-    static func choose(folder path: String, _ docs: [Document]) -> Detection.Folder {
+    static func choose(folder path: String, _ docs: [Document], total: Int? = nil) -> Detection.Folder {
         let keys = docs.map { SectionKey.matchable($0.sections) }
         var ranking: [Detection.Score] = candidates.map { c in
             let total = docs.indices.reduce(0.0) { $0 + score(c, docs[$1], keys: keys[$1]) }
@@ -251,7 +268,7 @@ public enum Detector {
         let best = ranking[0]
         let next = ranking.dropFirst().first { $0.label != best.label }
         let nextText = next.map { "; next: \($0.label) \(format($0.score))" } ?? ""
-        var folder = Detection.Folder(path: path, documents: docs.count, kind: nil, preset: nil, ranking: Array(ranking.prefix(4)), reason: "")
+        var folder = Detection.Folder(path: path, documents: total ?? docs.count, kind: nil, preset: nil, ranking: Array(ranking.prefix(4)), reason: "")
         if best.score >= threshold {
             folder.kind = best.kind
             folder.preset = best.preset
@@ -268,12 +285,14 @@ public enum Detector {
         } else {
             folder.reason = "no schema fits its documents well enough (best: \(best.label) \(format(best.score)), needs \(format(threshold))); they stay plain pages."
         }
+        if let total { folder.reason += " Judged by an evenly spaced sample of \(docs.count) of its \(total) documents." }
         return folder
     }
 
     // MARK: - Settings per kind
 
-    static func settings(kind name: String, preset presetName: String?, folders: [Detection.Folder], docs: [Document]) -> Detection.Kind {
+    static func settings(kind name: String, preset presetName: String?, folders: [Detection.Folder], docs: [Document],
+                         sampled: Bool = false) -> Detection.Kind {
         let preset = presetName.flatMap(Preset.named)
         let baseKind = preset?.kind ?? String(name.split(separator: "-").first ?? Substring(name))
         let builtIn = KindSchema.builtIn.first { $0.name == name } ?? KindSchema.builtIn.first { $0.name == baseKind }
@@ -396,7 +415,10 @@ public enum Detector {
                 settings[i].value = sets.count == 1 ? sectionList(sets[0]) : "[" + sets.map(sectionList).joined(separator: ", ") + "]"
             }
         }
-        return Detection.Kind(name: name, preset: presetName, folders: folders.map(\.path), documents: n,
+        if sampled {
+            evidence.append("Counted in a sample of \(n) of the \(folders.reduce(0) { $0 + $1.documents }) documents.")
+        }
+        return Detection.Kind(name: name, preset: presetName, folders: folders.map(\.path), documents: folders.reduce(0) { $0 + $1.documents },
                               reasons: reasons, evidence: evidence, settings: settings)
     }
 
