@@ -54,7 +54,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 REPO = base.REPO
 OUT_DIR = base.OUT_DIR / "search"
 VECTORS = REPO / "tests" / "fixtures" / "porter-stems.tsv"
-SPLIT_CONFIG = "\nsite:\n  search:\n    split-bytes: 1000\n    shard-bytes: 2000\n"
+SPLIT_CONFIG = "\nsite:\n  search:\n    split-bytes: 1000\n    shard-bytes: 500\n"
 
 DECISION = "decisions/0006-stream-tracking-events-through-kafka.html"
 SEARCH = "search.html"
@@ -110,6 +110,7 @@ class Build:
                              f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}")
         meta = json.loads((root / "search" / "index.json").read_text(encoding="utf-8"))
         self.shards = sorted((root / "search").glob("terms-*.json"))
+        self.first_terms = meta.get("shards", [])
         if meta.get("split") != split or (split and len(self.shards) < 2) or (not split and self.shards):
             raise SystemExit(f"search tests: the {name} build wrote split={meta.get('split')} with "
                              f"{len(self.shards)} term shard(s); expected split={split}")
@@ -525,6 +526,29 @@ class Suite(base.Suite):
         ensure(not wrong, f"{len(wrong)} of {len(vectors)} stems differ from {VECTORS.name}:\n    " + "\n    ".join(wrong))
         return f"{len(vectors)} Porter vectors agree"
 
+    def no_short_stems(self, target):
+        """The word being typed reaches back to a shorter stem only when it matches nothing as it stands."""
+        r = self.api(["caller", "caller ", "afternoon", "afternoon ", "deploym", "deploy "])
+        ids = {q: sorted(v["ids"]) for q, v in r.items()}
+        ensure(ids["caller"] and ids["caller"] == ids["caller "],
+               f"'caller' finds {ids['caller']}, 'caller ' {ids['caller ']} (the stem 'call' must not be added)")
+        ensure(ids["afternoon"] and ids["afternoon"] == ids["afternoon "],
+               f"'afternoon' finds {ids['afternoon']}, 'afternoon ' {ids['afternoon ']} (not 'after')")
+        ensure(ids["deploym"] and ids["deploym"] == ids["deploy "],
+               f"'deploym' (past the stem) finds {ids['deploym']}, 'deploy ' {ids['deploy ']}")
+        return f"caller {len(ids['caller'])}, afternoon {len(ids['afternoon'])}, deploym = deploy ({len(ids['deploym'])})"
+
+    def typo_shards(self, target):
+        """A close spelling of a word whose first letter fills many shards reads only the shards of its first letters."""
+        starting = [t for t in target.build.first_terms if t.startswith("s")]
+        ensure(len(starting) > 8, f"the split build has only {len(starting)} shards starting with s; the check needs more")
+        page = self.search_page(target, "serivce")
+        ensure(page["results"] and "close spellings" in page["status"], f"serivce: status {page['status']!r}")
+        names = self.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        shards = sorted({n.split("/search/", 1)[1] for n in names if "/search/terms-" in n})
+        ensure(len(shards) <= 9, f"serivce loaded {len(shards)} term shards: {shards}")
+        return f"serivce: {page['status']} from {len(shards)} term shards ({len(starting)}+ hold terms starting with s)"
+
     def split_loads(self, target):
         """A query on the split index fetches (http) or inserts (file://) only the shards it needs."""
         self.search_page(target, "kafka")
@@ -628,6 +652,9 @@ def main():
             suite.run(f"[{t.name}] keyboard in the header dropdown", suite.keyboard, t)
             suite.run(f"[{t.name}] keyboard on search.html", suite.page_keyboard, t)
             suite.run(f"[{t.name}] stems", suite.stems, t)
+            suite.run(f"[{t.name}] no shorter stems", suite.no_short_stems, t)
+            if t.build.split and t.scheme == "http":
+                suite.run(f"[{t.name}] typo reads few shards", suite.typo_shards, t)
             if t.build.split:
                 suite.run(f"[{t.name}] loads only the shards it needs", suite.split_loads, t)
             if t.scheme == "http":

@@ -177,6 +177,13 @@
     }
     return scan(this.meta.split ? this.shardOf(prefix) : 0);
   };
+  /** How many term shards hold terms beginning with `prefix` (1 for an index in one file). */
+  Index.prototype.shardSpan = function (prefix) {
+    if (!this.meta.split) return 1;
+    var n = 1, shards = this.meta.shards;
+    for (var k = this.shardOf(prefix) + 1; k < shards.length && shards[k].lastIndexOf(prefix, 0) === 0; k++) n++;
+    return n;
+  };
   Index.prototype.doc = function (k) {
     return this.meta.split ? load("docs/" + k) : Promise.resolve(this.meta.docs[k]);
   };
@@ -274,14 +281,22 @@
               decode(e[1], isLast ? 0.8 : 0.6, hits);
             });
           });
-          // A stem the typed word runs past ("deploym" → "deploy").
+          // A stem the typed word runs past ("deploym" → "deploy"), only when the word matches nothing as it
+          // stands (else "backup" would also find every "back"), and only the longest such stem.
           var shorter = [];
-          for (var n = w.length - 1; isLast && n >= 4; n--) shorter.push(index.postings(w.slice(0, n)));
+          var runsPast = isLast && !Object.keys(hits).length;
+          for (var n = w.length - 1; runsPast && n >= 4; n--) shorter.push(index.postings(w.slice(0, n)));
           return Promise.all(shorter).then(function (lists) {
-            lists.forEach(function (l, k) { if (l) { decode(l, 0.7, hits); expanded[w.slice(0, w.length - 1 - k)] = true; } });
+            lists.some(function (l, k) {
+              if (l) { decode(l, 0.7, hits); expanded[w.slice(0, w.length - 1 - k)] = true; }
+              return !!l;
+            });
             if (Object.keys(hits).length || w.length < 4 || /^\d+$/.test(w)) return hits;
-            // Nothing at all: close spellings that start with the same letter.
-            return index.withPrefix(w[0]).then(function (cands) {
+            // Nothing at all: close spellings that start with the same letter, or with the same two or three
+            // letters when the one letter's terms fill more than a few shards of a split index.
+            var lead = w[0];
+            while (lead.length < 3 && index.shardSpan(lead) > 8) lead = w.slice(0, lead.length + 1);
+            return index.withPrefix(lead).then(function (cands) {
               var max = w.length >= 7 ? 2 : 1;
               cands.forEach(function (e) {
                 if (e[0].length > 2 && (editDistanceAtMost(w, e[0], max) || editDistanceAtMost(t, e[0], max))) {
