@@ -45,6 +45,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Replace the output folder even if archbook did not create it.")
     var force = false
 
+    @Flag(help: "Render every page, without reusing unchanged pages of the previous build (the cache is then written anew).")
+    var noCache = false
+
     @Flag(help: "Text format: one line per problem, no source excerpts or hints.")
     var quiet = false
 
@@ -82,12 +85,21 @@ struct BuildCommand: ParsableCommand {
         let options = SiteOptions(title: setup.config.site.title,
                                   baseURL: baseURL ?? setup.config.site.baseURL,
                                   allowRawHTML: setup.config.site.rawHTML, generator: "archbook \(archbookVersion)",
-                                  search: setup.config.site.search)
-        let built = try writeAtomically(to: target, display: outputPath) { sink throws(FileTreeError) in
-            try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink)
+                                  search: setup.config.site.search, configText: setup.configText)
+        let cache = BuildCache(target: target)
+        let previous = noCache ? nil : cache.load(site: target)
+        // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
+        let built = try writeAtomically(to: target, display: outputPath, previous: previous == nil ? nil : target,
+                                        beforeSwap: { cache.remove() }) { sink throws(FileTreeError) in
+            try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink,
+                                  previous: previous)
+        }
+        if let problem = cache.save(built.manifest) {
+            Output.err("archbook: warning: \(problem); the next build renders every page\n")
         }
         let index = outputPath.hasSuffix("/") ? outputPath + "index.html" : outputPath + "/index.html"
-        Output.err("archbook: wrote \(built.pages) pages and \(built.files) files to \(outputPath)\n\(index)\n")
+        let reused = built.reusedPages > 0 ? " (\(built.reusedPages) unchanged since the last build)" : ""
+        Output.err("archbook: wrote \(built.pages) pages\(reused) and \(built.files) files to \(outputPath)\n\(index)\n")
         withExtendedLifetime(result) { Glibc.exit(summary.errors > 0 ? 1 : 0) }
     }
 
@@ -126,7 +138,8 @@ struct BuildCommand: ParsableCommand {
     }
 
     /// Builds into a temporary folder next to `target` and swaps it in; on any failure the old site stays.
-    func writeAtomically(to target: String, display: String, _ body: (DiskSiteSink) throws(FileTreeError) -> SiteSummary) throws -> SiteSummary {
+    func writeAtomically(to target: String, display: String, previous: String? = nil, beforeSwap: () -> Void = {},
+                         _ body: (DiskSiteSink) throws(FileTreeError) -> SiteSummary) throws -> SiteSummary {
         let parent = DiskSite.parent(of: target)
         let name = DiskSite.name(of: target)
         if !DiskFileTree.isDirectory(parent) {
@@ -144,7 +157,7 @@ struct BuildCommand: ParsableCommand {
         guard mkdir(temp, 0o755) == 0 else {
             throw RunFailure(message: "cannot create \(temp): \(String(cString: strerror(errno)))")
         }
-        let sink = DiskSiteSink(root: temp)
+        let sink = DiskSiteSink(root: temp, previousRoot: previous)
         let summary: SiteSummary
         do {
             try sink.write(siteMarkerName, Array(siteMarkerText.utf8))
@@ -153,6 +166,7 @@ struct BuildCommand: ParsableCommand {
             DiskSite.remove(temp)
             throw RunFailure(message: "build failed, '\(display)' was not changed: \(error.description)")
         }
+        beforeSwap()
         let old = "\(parent)/.\(name).archbook-old-\(getpid())"
         var hadOld = false
         if case .missing = DiskSite.state(of: target) {} else {
@@ -171,6 +185,41 @@ struct BuildCommand: ParsableCommand {
         }
         if hadOld { DiskSite.remove(old) }
         return summary
+    }
+}
+
+/// `.archbook-cache/` beside the output: the manifest of the last build into it, for incremental builds.
+struct BuildCache {
+    let file: String
+
+    init(target: String) {
+        file = DiskSite.parent(of: target) + "/.archbook-cache/" + DiskSite.name(of: target) + ".manifest"
+    }
+
+    /// The previous build's manifest, when the site it describes is still there; anything unreadable,
+    /// damaged or of another format is ignored, and every page is rendered.
+    func load(site: String) -> BuildManifest? {
+        guard case .ourSite = DiskSite.state(of: site), let bytes = try? DiskFileTree.readFile(file) else { return nil }
+        return BuildManifest.decode(bytes)
+    }
+
+    func remove() { unlink(file) }
+
+    /// Writes the manifest through a temporary file, so a crash never leaves half of one; nil on success.
+    func save(_ manifest: BuildManifest) -> String? {
+        let dir = DiskSite.parent(of: file)
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST { return "cannot create \(dir): \(String(cString: strerror(errno)))" }
+        let temp = file + ".tmp-\(getpid())"
+        let bytes = manifest.encoded()
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { return "cannot write \(temp): \(String(cString: strerror(errno)))" }
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count, rename(temp, file) == 0 else {
+            unlink(temp)
+            return "cannot write \(file)"
+        }
+        return nil
     }
 }
 

@@ -86,6 +86,8 @@ struct Workspace {
     /// The configuration file used, or nil when there is none and the configuration is detected.
     var configFile: String?
     var detection: Detection?
+    /// The configuration's text: the file's, or the detected archbook.yml. Part of every page's build key.
+    var configText = ""
 
     /// Without a configuration file, detects the configuration from the documents of `tree`.
     mutating func resolveConfig(tree: some FileTree) throws {
@@ -94,6 +96,7 @@ struct Workspace {
             let d = try Detector.detect(tree)
             detection = d
             config = d.config
+            configText = d.yaml
         } catch {
             throw RunFailure(message: "cannot read \(root): \(error.message)")
         }
@@ -168,6 +171,7 @@ struct Workspace {
         let explicit = configPath != nil
         let path = configPath ?? (root == "." ? Config.fileName : root + "/" + Config.fileName)
         var configFile: String?
+        var configText = ""
         if explicit || DiskFileTree.isFile(path) {
             configFile = path
             let bytes: [UInt8]
@@ -176,8 +180,9 @@ struct Workspace {
             } catch {
                 throw RunFailure(message: "cannot read configuration \(path): \(error.message)")
             }
+            configText = String(decoding: bytes, as: UTF8.self)
             do {
-                config = try Config.parse(String(decoding: bytes, as: UTF8.self), file: path)
+                config = try Config.parse(configText, file: path)
             } catch {
                 throw RunFailure(message: error.description)
             }
@@ -186,7 +191,7 @@ struct Workspace {
         while prefix.hasPrefix("./") { prefix.removeFirst(2) }
         if prefix == "." || prefix.isEmpty { prefix = "" } else if !prefix.hasSuffix("/") { prefix += "/" }
         return Workspace(root: root, tree: DiskFileTree(root: root), config: config, displayPrefix: prefix,
-                         configFile: configFile, detection: nil)
+                         configFile: configFile, detection: nil, configText: configText)
     }
 }
 

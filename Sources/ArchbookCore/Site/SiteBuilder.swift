@@ -6,14 +6,34 @@ import Foundation
 public protocol SiteSink: Sendable {
     /// Called from several threads at once, each time with a different path.
     func write(_ path: String, _ bytes: [UInt8]) throws(FileTreeError)
+    /// Puts the previous build's file at `path` (of `size` bytes) into this one, for an incremental build;
+    /// false when it has none (or it is not that size any more), and the file is then made anew.
+    func reuse(_ path: String, size: Int) -> Bool
+}
+
+extension SiteSink {
+    public func reuse(_ path: String, size: Int) -> Bool { false }
 }
 
 /// A sink that keeps the site in memory, for tests.
 public final class InMemorySite: SiteSink, @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [String: [UInt8]] = [:]
+    /// The previous build's files, for incremental builds.
+    private let previous: [String: [UInt8]]
+    public private(set) var reused: [String] = []
 
-    public init() {}
+    public init(previous: [String: [UInt8]] = [:]) {
+        self.previous = previous
+    }
+
+    public func reuse(_ path: String, size: Int) -> Bool {
+        guard let bytes = previous[path], bytes.count == size else { return false }
+        lock.lock(); defer { lock.unlock() }
+        storage[path] = bytes
+        reused.append(path)
+        return true
+    }
 
     public func write(_ path: String, _ bytes: [UInt8]) throws(FileTreeError) {
         lock.lock(); defer { lock.unlock() }
@@ -38,20 +58,27 @@ public struct SiteOptions: Sendable {
     public var generator: String
     /// The search index and page; nil leaves both out.
     public var search: SearchOptions?
+    /// The configuration as the user wrote it (or as detected): part of what every page is made from.
+    public var configText: String
 
     public init(title: String? = nil, baseURL: String? = nil, allowRawHTML: Bool = false, generator: String = "archbook",
-                search: SearchOptions? = SearchOptions()) {
+                search: SearchOptions? = SearchOptions(), configText: String = "") {
         self.title = title
         self.baseURL = baseURL
         self.allowRawHTML = allowRawHTML
         self.generator = generator
         self.search = search
+        self.configText = configText
     }
 }
 
 public struct SiteSummary: Sendable, Equatable {
     public var pages: Int
     public var files: Int
+    /// Pages taken from the previous build because nothing they show changed.
+    public var reusedPages: Int
+    /// What the next build needs to reuse this one's files.
+    public var manifest: BuildManifest
 }
 
 public enum SiteBuilder {
@@ -60,11 +87,15 @@ public enum SiteBuilder {
                                                 "search.html", "404.html", "feed.xml", ".archbook-site"]
     static let reservedFolders: Set<String> = ["kinds", "status", "tags", "assets", "search"]
 
+    /// `previous`: the manifest the last build into the same output left; its pages whose inputs are unchanged
+    /// are taken from the sink's previous site instead of being rendered.
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
-                             options: SiteOptions, sink: some SiteSink) throws(FileTreeError) -> SiteSummary {
+                             options: SiteOptions, sink outer: some SiteSink, previous: BuildManifest? = nil) throws(FileTreeError) -> SiteSummary {
         let model = SiteModel(check: check, listing: try tree.listing(), config: config, options: options)
         let renderer = BodyRenderer(allowRawHTML: options.allowRawHTML)
         let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        let buildKey = Self.buildKey(options: options, theme: theme)
+        let sink = RecordingSink(outer, previous: previous?.buildKey == buildKey ? previous : nil)
 
         // Phase 1: bodies, in parallel, from the bytes check kept. Each records what it links to, for backlinks.
         var rendered = Checker.parallelMap(Array(model.docs.indices)) { i in
@@ -90,12 +121,16 @@ public enum SiteBuilder {
             copied += try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions, to: sink)
         }
 
-        // Phase 3: pages, in parallel; every page is independent once bodies and backlinks exist.
+        // Phase 3: pages, in parallel; every page is independent once bodies and backlinks exist. A page whose
+        // inputs are those of the previous build's page is taken from it.
         let pages = PageRenderer(model: model, theme: theme, bodies: rendered, backlinks: backlinks)
+        let keys = PageKeys(pages: pages, buildKey: buildKey)
         let jobs = pages.jobs()
         let failures: [FileTreeError?] = Checker.parallelMap(jobs) { job in
             do throws(FileTreeError) {
-                try sink.write(job.path, Array(pages.render(job).utf8))
+                let inputs = keys.key(job)
+                if sink.reusePage(job.path, inputs: inputs) { return nil }
+                try sink.write(job.path, Array(pages.render(job).utf8), inputs: inputs)
                 return nil
             } catch {
                 return error
@@ -113,7 +148,108 @@ public enum SiteBuilder {
             try sink.write(model.filePath(path), try tree.read(path))
             copied += 1
         }
-        return SiteSummary(pages: jobs.count, files: copied)
+        return SiteSummary(pages: jobs.count, files: copied, reusedPages: sink.reusedPages,
+                           manifest: BuildManifest(buildKey: buildKey, files: sink.manifestFiles))
+    }
+
+    /// Everything that changes every page: archbook's version, the configuration, the theme and the options.
+    static func buildKey(options: SiteOptions, theme: Theme) -> UInt64 {
+        var h = StableHash()
+        h.add(options.generator)
+        h.add(options.configText)
+        h.add(Int(truncatingIfNeeded: theme.fingerprint))
+        h.add(options.title)
+        h.add(options.baseURL)
+        h.add(options.allowRawHTML)
+        h.add(options.search.map { "\($0.splitBytes) \($0.shardBytes)" })
+        return h.value == 0 ? 1 : h.value
+    }
+}
+
+/// What each page is made from, as one hash. A document page shows its own document and body, its
+/// problems, and the title, ID, status, kind, dates and place of every document it links to, is linked
+/// from or is related to; the other pages list every document. Anything else a page shows is in the build key.
+struct PageKeys: Sendable {
+    let buildKey: UInt64
+    /// Per document: what other pages show of it.
+    let summaries: [UInt64]
+    /// Per document: its own page's inputs.
+    let documents: [UInt64]
+    /// The index, log, graph, tag and status pages, the feed, and the pages that show only the build key.
+    let lists: UInt64
+
+    init(pages: PageRenderer, buildKey: UInt64) {
+        self.buildKey = buildKey
+        let model = pages.model
+        let docs = model.docs
+        let summaries: [UInt64] = Checker.parallelMap(Array(docs.indices)) { i in
+            let d = docs[i]
+            var h = StableHash()
+            h.add(d.path); h.add(model.pagePaths[i]); h.add(d.id); h.add(d.title); h.add(d.kind)
+            h.add(d.status?.value); h.add(d.status?.note)
+            for (name, date) in d.dates.sorted(by: { $0.key < $1.key }) { h.add(name); h.add(date.iso) }
+            h.add(d.tags.count); for t in d.tags { h.add(t) }
+            return h.value
+        }
+        self.summaries = summaries
+        // What every page's header and navigation show.
+        var chrome = StableHash()
+        chrome.add(Int(truncatingIfNeeded: buildKey))
+        chrome.add(model.siteTitle)
+        for k in model.kinds { chrome.add(k.name) }
+        let chromeKey = Int(truncatingIfNeeded: chrome.value)
+        let problems = pages.problems
+        documents = Checker.parallelMap(Array(docs.indices)) { i in
+            let d = docs[i]
+            var h = StableHash()
+            h.add(chromeKey)
+            h.add(Int(truncatingIfNeeded: summaries[i]))
+            h.add(pages.bodies[i].html)
+            h.add(d.titleSource.rawValue); h.add(d.titlePosition.line)
+            for names in [d.people.authors, d.people.deciders, d.people.owners, d.people.consulted, d.people.informed] {
+                h.add(names.count); for n in names { h.add(n) }
+            }
+            h.add(d.relations.count)
+            for r in d.relations { h.add(r.type.rawValue); h.add(r.target); h.add(model.validator.target(r.target, from: i) ?? -1) }
+            h.add(d.sections.count)
+            for s in d.sections { h.add(s.title); h.add(s.anchor); h.add(s.level); h.add(s.range.start.line); h.add(s.parent ?? -1) }
+            h.add(d.tasks.count)
+            for t in d.tasks { h.add(t.checked); h.add(t.section ?? -1) }
+            for p in problems[d.path] ?? [] { h.add(p.severity.rawValue); h.add(p.position.line); h.add(p.message); h.add(p.rule) }
+            // The documents it shows, in the order the page shows them (indices move when documents come and go).
+            func neighbour(_ j: Int) { h.add(Int(truncatingIfNeeded: summaries[j])) }
+            h.add(pages.relationsFrom[i].count)
+            for r in pages.relationsFrom[i] { h.add(r.type.rawValue); neighbour(r.to) }
+            h.add(pages.forwardTouching[i].count)
+            for k in pages.forwardTouching[i] { let f = pages.forward[k]; h.add(f.type.rawValue); neighbour(f.from); neighbour(f.to) }
+            h.add(pages.bodies[i].references.count); for r in pages.bodies[i].references { neighbour(r) }
+            h.add(pages.backlinks[i].count); for b in pages.backlinks[i] { neighbour(b) }
+            return h.value == 0 ? 1 : h.value
+        }
+        var h = StableHash()
+        h.add(chromeKey)
+        h.add(docs.count)
+        for (i, d) in docs.enumerated() {
+            h.add(Int(truncatingIfNeeded: summaries[i]))
+            for names in [d.people.authors, d.people.deciders, d.people.owners] { h.add(names.count); for n in names { h.add(n) } }
+            h.add(d.tasks.count)
+            for t in d.tasks {
+                h.add(t.checked); h.add(t.text); h.add(t.position.line)
+                h.add(t.section.map { d.sections[$0].title }); h.add(t.section.map { d.sections[$0].anchor })
+            }
+        }
+        for r in pages.forward { h.add(Int(truncatingIfNeeded: summaries[r.from])); h.add(r.type.rawValue); h.add(Int(truncatingIfNeeded: summaries[r.to])) }
+        if let intro = model.intro { h.add(pages.bodies[intro].html) }
+        for d in model.diagnostics { h.add(d.severity.rawValue); h.add(d.file) }
+        lists = h.value == 0 ? 1 : h.value
+    }
+
+    func key(_ job: PageJob) -> UInt64 {
+        if case .document(let i) = job.kind { return documents[i] }
+        var h = StableHash()
+        h.add(Int(truncatingIfNeeded: lists))
+        h.add(job.path)
+        return h.value == 0 ? 1 : h.value
     }
 }
 

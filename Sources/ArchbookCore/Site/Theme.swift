@@ -34,6 +34,8 @@ public struct Theme: Sendable {
     public let assets: [String: [UInt8]]
     /// Where each template came from, for messages.
     public let templateFiles: [String: String]
+    /// A hash of every template's text and every asset: a changed theme changes every page's inputs.
+    public let fingerprint: UInt64
 
     /// Loads layers in order; a file in a later layer replaces the same file of an earlier one.
     public static func load(_ layers: [Layer]) throws(ThemeError) -> Theme {
@@ -82,7 +84,10 @@ public struct Theme: Sendable {
             throw ThemeError(file: where_.isEmpty ? "theme" : where_, line: 0, column: 0,
                              message: "no template '\(name)' (templates/\(name).mustache) in the theme")
         }
-        return Theme(library: library, assets: assets, templateFiles: files)
+        var hash = StableHash()
+        for (name, source) in templateSources.sorted(by: { $0.key < $1.key }) { hash.add(name); hash.add(source.text) }
+        for (path, bytes) in assets.sorted(by: { $0.key < $1.key }) { hash.add(path); hash.add(bytes.count); hash.add(bytes) }
+        return Theme(library: library, assets: assets, templateFiles: files, fingerprint: hash.value)
     }
 
     /// swift-mustache escapes `{{value}}` one Character at a time through a dictionary, which made escaping

@@ -1,0 +1,151 @@
+// What one build leaves for the next: per output file, a key of what it was made from and a hash of its bytes,
+// so an incremental build renders only the pages whose inputs changed and takes the rest from the previous site.
+
+/// A 64-bit FNV-1a hash: stable across runs and machines, unlike Swift's seeded `Hasher`. Every string is
+/// fed with its length first, so `("ab", "c")` and `("a", "bc")` differ.
+public struct StableHash: Sendable {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    public mutating func add(_ bytes: some Sequence<UInt8>) {
+        for b in bytes { value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+    }
+
+    public mutating func add(_ n: Int) {
+        var v = UInt64(bitPattern: Int64(n))
+        for _ in 0..<8 { add(CollectionOfOne(UInt8(v & 0xff))); v >>= 8 }
+    }
+
+    public mutating func add(_ s: String) {
+        add(s.utf8.count)
+        var s = s
+        s.withUTF8 { add($0) }
+    }
+
+    public mutating func add(_ s: String?) {
+        if let s { add(1); add(s) } else { add(0) }
+    }
+
+    public mutating func add(_ b: Bool) { add(b ? 1 : 0) }
+
+    public static func of(_ bytes: [UInt8]) -> UInt64 {
+        var h = StableHash()
+        h.add(bytes)
+        return h.value
+    }
+}
+
+public struct BuildManifest: Sendable, Equatable {
+    static let header = "archbook-build-manifest 1"
+
+    public struct Entry: Sendable, Equatable {
+        /// The key of a page's inputs; 0 for other files, which are reused only when their bytes are the same.
+        public var inputs: UInt64
+        public var hash: UInt64
+        public var size: Int
+
+        public init(inputs: UInt64, hash: UInt64, size: Int) {
+            self.inputs = inputs
+            self.hash = hash
+            self.size = size
+        }
+    }
+
+    /// archbook's version, the configuration, the theme and the build options together: when it differs,
+    /// nothing of the previous build is reused.
+    public var buildKey: UInt64
+    public var files: [String: Entry]
+
+    public init(buildKey: UInt64, files: [String: Entry] = [:]) {
+        self.buildKey = buildKey
+        self.files = files
+    }
+
+    /// One line per file, sorted: `<inputs> <hash> <size> <path>`, hexadecimal numbers. Ends with a line
+    /// holding the hash of everything before it, so a truncated or edited manifest is recognised.
+    public func encoded() -> [UInt8] {
+        var text = Self.header + "\n" + hex(buildKey) + "\n"
+        for (path, e) in files.sorted(by: { $0.key < $1.key }) {
+            text += hex(e.inputs) + " " + hex(e.hash) + " " + String(e.size) + " " + path + "\n"
+        }
+        var bytes = Array(text.utf8)
+        bytes += Array(("end " + hex(StableHash.of(bytes)) + "\n").utf8)
+        return bytes
+    }
+
+    /// nil for anything that is not a complete manifest of this format: a damaged cache is ignored, never trusted.
+    public static func decode(_ bytes: [UInt8]) -> BuildManifest? {
+        guard let endLine = bytes.dropLast().lastIndex(of: 0x0A).map({ $0 + 1 }), bytes.last == 0x0A else { return nil }
+        let body = Array(bytes[..<endLine])
+        let end = String(decoding: bytes[endLine...].dropLast(), as: UTF8.self)
+        guard end == "end " + hex(StableHash.of(body)) else { return nil }
+        let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        guard lines.count >= 2, lines[lines.startIndex] == Self.header,
+              let key = UInt64(lines[lines.startIndex + 1], radix: 16) else { return nil }
+        var manifest = BuildManifest(buildKey: key)
+        for line in lines.dropFirst(2) {
+            let parts = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count == 4, let inputs = UInt64(parts[0], radix: 16), let hash = UInt64(parts[1], radix: 16),
+                  let size = Int(parts[2]), size >= 0, !parts[3].isEmpty else { return nil }
+            manifest.files[String(parts[3])] = Entry(inputs: inputs, hash: hash, size: size)
+        }
+        return manifest
+    }
+}
+
+private func hex(_ n: UInt64) -> String {
+    let s = String(n, radix: 16)
+    return String(repeating: "0", count: 16 - s.count) + s
+}
+
+/// Wraps the build's sink: records what each file was made from, and takes a file from the previous build
+/// instead of writing it when the previous one has the same bytes (or, for a page, the same inputs).
+final class RecordingSink<Inner: SiteSink>: SiteSink, @unchecked Sendable {
+    let inner: Inner
+    let previous: BuildManifest?
+    private let lock = NSLock()
+    private var entries: [String: BuildManifest.Entry] = [:]
+    private(set) var reusedPages = 0
+
+    init(_ inner: Inner, previous: BuildManifest?) {
+        self.inner = inner
+        self.previous = previous
+    }
+
+    var manifestFiles: [String: BuildManifest.Entry] {
+        lock.lock(); defer { lock.unlock() }
+        return entries
+    }
+
+    private func record(_ path: String, _ entry: BuildManifest.Entry, page: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        entries[path] = entry
+        if page { reusedPages += 1 }
+    }
+
+    func write(_ path: String, _ bytes: [UInt8]) throws(FileTreeError) {
+        try write(path, bytes, inputs: 0)
+    }
+
+    func write(_ path: String, _ bytes: [UInt8], inputs: UInt64) throws(FileTreeError) {
+        let entry = BuildManifest.Entry(inputs: inputs, hash: StableHash.of(bytes), size: bytes.count)
+        if let old = previous?.files[path], old.hash == entry.hash, old.size == entry.size, inner.reuse(path, size: entry.size) {
+            record(path, entry, page: false)
+            return
+        }
+        try inner.write(path, bytes)
+        record(path, entry, page: false)
+    }
+
+    /// The previous build's page, when it was made from the same inputs and is still there.
+    func reusePage(_ path: String, inputs: UInt64) -> Bool {
+        guard let old = previous?.files[path], old.inputs == inputs, inputs != 0, inner.reuse(path, size: old.size) else { return false }
+        record(path, old, page: true)
+        return true
+    }
+
+    func reuse(_ path: String, size: Int) -> Bool { false }
+}
+
+import Foundation

@@ -1,0 +1,209 @@
+// Incremental builds: after every kind of edit, a build that reuses the previous site's unchanged pages writes
+// exactly the bytes a full build writes, and reuses what it should; the build cache on disk is safe to lose or damage.
+
+import ArchbookCLI
+import ArchbookCore
+import Foundation
+import XCTest
+
+final class IncrementalBuildTests: XCTestCase {
+    static let contentDir = ArchbookBinary.packageRoot.appendingPathComponent("content")
+    static let rabbit = "decisions/0003-fan-out-tracking-events-with-rabbitmq.md"
+    static let redis = "decisions/0004-cache-carrier-rate-quotes-in-redis.md"
+    static let kafka = "decisions/0006-stream-tracking-events-through-kafka.md"
+    static let blackFriday = "postmortems/0001-black-friday-tracking-backlog.md"
+
+    static func sample() throws -> [String: String] {
+        let tree = DiskFileTree(root: contentDir.path)
+        var files: [String: String] = [:]
+        for path in try tree.listing().files { files[path] = String(decoding: try tree.read(path), as: UTF8.self) }
+        return files
+    }
+
+    struct Built {
+        var files: [String: [UInt8]]
+        var summary: SiteSummary
+        var reused: Set<String>
+    }
+
+    static func build(_ files: [String: String], after previous: Built? = nil, theme: Theme? = nil,
+                      configText: String? = nil) throws -> Built {
+        let tree = InMemoryFileTree(files)
+        let text = configText ?? files["archbook.yml"] ?? ""
+        let config = try Config.parse(text, file: "archbook.yml")
+        let result = try Checker.check(tree, config: config)
+        let site = InMemorySite(previous: previous?.files ?? [:])
+        let options = SiteOptions(generator: "archbook test", configText: text)
+        let summary = try SiteBuilder.build(result, tree: tree, config: config, theme: try theme ?? SiteTests.theme(),
+                                            options: options, sink: site, previous: previous?.summary.manifest)
+        return Built(files: site.files, summary: summary, reused: Set(site.reused))
+    }
+
+    /// Builds `edited` incrementally after `base` and from scratch; the two sites must be byte-identical.
+    func assertIncrementalMatchesFull(_ label: String, base: [String: String], edited: [String: String],
+                                      file: StaticString = #filePath, line: UInt = #line) throws -> Built {
+        let first = try Self.build(base)
+        let incremental = try Self.build(edited, after: first)
+        let full = try Self.build(edited)
+        XCTAssertEqual(full.summary.reusedPages, 0, file: file, line: line)
+        XCTAssertEqual(Set(incremental.files.keys), Set(full.files.keys), "\(label): the same files", file: file, line: line)
+        for (path, bytes) in full.files where incremental.files[path] != bytes {
+            XCTFail("\(label): \(path) differs from a full build (\(incremental.reused.contains(path) ? "reused" : "rendered"))",
+                    file: file, line: line)
+        }
+        XCTAssertEqual(incremental.summary.manifest, full.summary.manifest, "\(label): the same manifest", file: file, line: line)
+        return incremental
+    }
+
+    /// Pages written anew: neither reused for unchanged inputs nor found byte-identical to the previous build's.
+    func rendered(_ b: Built) -> [String] {
+        b.files.keys.filter { $0.hasSuffix(".html") || $0.hasSuffix(".xml") }.filter { !b.reused.contains($0) }.sorted()
+    }
+
+    func testEditingOneDocumentsTextRendersOnlyItsPage() throws {
+        let base = try Self.sample()
+        var edited = base
+        edited[Self.redis]! += "\nOne more paragraph of context.\n"
+        let b = try assertIncrementalMatchesFull("text edit", base: base, edited: edited)
+        XCTAssertEqual(rendered(b), ["decisions/0004-cache-carrier-rate-quotes-in-redis.html"])
+        XCTAssertEqual(b.summary.reusedPages, b.summary.pages - 1)
+
+        let again = try Self.build(edited, after: b)
+        XCTAssertEqual(again.summary.reusedPages, again.summary.pages, "nothing changed: every page reused")
+    }
+
+    func testATitleChangeRendersThePagesThatShowTheTitle() throws {
+        let base = try Self.sample()
+        var edited = base
+        edited[Self.kafka] = edited[Self.kafka]!.replacingOccurrences(of: "# Stream tracking events through Apache Kafka",
+                                                                      with: "# Stream tracking events through Kafka topics")
+        XCTAssertTrue(edited[Self.kafka] != base[Self.kafka], "the title was edited")
+        let b = try assertIncrementalMatchesFull("title", base: base, edited: edited)
+        let pages = rendered(b)
+        XCTAssertTrue(pages.contains("decisions/0006-stream-tracking-events-through-kafka.html"))
+        XCTAssertTrue(pages.contains("decisions/0003-fan-out-tracking-events-with-rabbitmq.html"), "superseded by 6: shows its title")
+        XCTAssertTrue(pages.contains("log.html") && pages.contains("kinds/decision.html"), "\(pages)")
+        XCTAssertFalse(pages.contains("requirements/0002-shipment-booking-and-labels.html"), "\(pages)")
+
+        // A page that shows a document only among its backlinks ("Referenced by"), and one only through a relation.
+        var linked = base
+        linked["decisions/0013-pilot.md"] = "# 13. Pilot region\n\nDate: 2024-06-01\n\n## Status\n\nProposed\n\nAmends [ADR-0009](0009-deploy-with-argo-cd-gitops.md)\n\n"
+            + "## Context\n\nSee [ADR-12](0012-multi-region-tracking-ingestion.md).\n\n## Decision\n\nd\n\n## Consequences\n\ne\n"
+        var renamed = linked
+        renamed["decisions/0013-pilot.md"] = renamed["decisions/0013-pilot.md"]!.replacingOccurrences(of: "# 13. Pilot region", with: "# 13. Pilot in one region")
+        let b2 = try assertIncrementalMatchesFull("backlink title", base: linked, edited: renamed)
+        XCTAssertTrue(rendered(b2).contains("decisions/0012-multi-region-tracking-ingestion.html"), "\(rendered(b2))")
+        XCTAssertTrue(rendered(b2).contains("decisions/0009-deploy-with-argo-cd-gitops.html"), "\(rendered(b2))")
+    }
+
+    func testStatusRelationTaskAndLinkEditsGiveTheFullBuildsBytes() throws {
+        let base = try Self.sample()
+        var status = base
+        status[Self.redis] = status[Self.redis]!.replacingOccurrences(of: "* Status: accepted", with: "* Status: deprecated")
+        _ = try assertIncrementalMatchesFull("status", base: base, edited: status)
+
+        var relation = base
+        relation[Self.redis] = relation[Self.redis]!.replacingOccurrences(
+            of: "* Status: accepted", with: "* Status: accepted\n* Supersedes: [ADR-0002](0002-use-postgresql-for-shipment-data.md)")
+        _ = try assertIncrementalMatchesFull("relation", base: base, edited: relation)
+
+        var task = base
+        task[Self.blackFriday] = task[Self.blackFriday]!.replacingOccurrences(of: "- [ ] Second SMS provider", with: "- [x] Second SMS provider")
+        XCTAssertTrue(task[Self.blackFriday] != base[Self.blackFriday], "the task was ticked")
+        _ = try assertIncrementalMatchesFull("task", base: base, edited: task)
+
+        // A link to a page that does not exist yet, then the page.
+        var link = base
+        link[Self.redis]! += "\nSee [the follow-up](0013-follow-up.md) and ADR-13.\n"
+        let withLink = try Self.build(link)
+        var added = link
+        added["decisions/0013-follow-up.md"] = "# 13. Follow up\n\nDate: 2024-05-01\n\n## Status\n\nProposed\n\n## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n"
+        let incremental = try Self.build(added, after: withLink)
+        let full = try Self.build(added)
+        XCTAssertEqual(incremental.files, full.files, "a new document that was linked before it existed")
+        XCTAssertTrue(rendered(incremental).contains("decisions/0004-cache-carrier-rate-quotes-in-redis.html"))
+
+        // And gone again: the links are broken once more.
+        let removed = try Self.build(link, after: incremental)
+        XCTAssertEqual(removed.files, withLink.files, "a deleted document")
+    }
+
+    func testAConfigurationOrThemeChangeRendersEveryPage() throws {
+        let base = try Self.sample()
+        let first = try Self.build(base)
+        let config = try Self.build(base, after: first, configText: base["archbook.yml"]! + "\n# a comment\n")
+        XCTAssertEqual(config.summary.reusedPages, 0)
+
+        let overlay = InMemoryFileTree(["assets/archbook.css": "body { color: black }\n"])
+        let theme = try Theme.load([Theme.Layer(label: "themes/default", tree: DiskFileTree(root: SiteTests.themeDir.path)),
+                                    Theme.Layer(label: "custom", tree: overlay)])
+        let themed = try Self.build(base, after: first, theme: theme)
+        XCTAssertEqual(themed.summary.reusedPages, 0)
+        XCTAssertEqual(themed.files, try Self.build(base, theme: theme).files)
+    }
+
+    func testTheManifestRoundTripsAndADamagedOneIsRefused() throws {
+        let manifest = try Self.build(try Self.sample()).summary.manifest
+        let bytes = manifest.encoded()
+        XCTAssertEqual(BuildManifest.decode(bytes), manifest)
+        XCTAssertGreaterThan(manifest.files.count, 80)
+        XCTAssertNil(BuildManifest.decode(Array(bytes.dropLast(40))), "truncated")
+        var edited = bytes
+        edited[60] = edited[60] == 0x30 ? 0x31 : 0x30
+        XCTAssertNil(BuildManifest.decode(edited), "one byte changed")
+        XCTAssertNil(BuildManifest.decode([]))
+        XCTAssertNil(BuildManifest.decode(Array("archbook-build-manifest 2\n".utf8)))
+    }
+
+    // MARK: - On disk, through the binary
+
+    func testRebuildsReuseUnchangedPagesAndSurviveALostOrDamagedCache() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("archbook-incremental-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let docs = dir.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.contentDir, to: docs)
+        let site = dir.appendingPathComponent("_site").path
+        let cache = dir.appendingPathComponent(".archbook-cache/_site.manifest").path
+
+        func build(_ extra: [String] = []) throws -> String {
+            let r = try ArchbookBinary.run(["build", docs.path, "--quiet"] + extra, in: dir)
+            XCTAssertEqual(r.status, 0, r.err)
+            return r.err.split(separator: "\n").first { $0.hasPrefix("archbook: wrote") }.map(String.init) ?? r.err
+        }
+        XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cache))
+        XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
+
+        let redis = docs.appendingPathComponent(Self.redis)
+        try (String(contentsOf: redis, encoding: .utf8) + "\nMore context.\n").write(to: redis, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try build(), "archbook: wrote 77 pages (76 unchanged since the last build) and 6 files to \(dir.path)/_site")
+        let page = try String(contentsOfFile: site + "/decisions/0004-cache-carrier-rate-quotes-in-redis.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("More context."))
+
+        // A damaged cache is ignored; a lost one too; --no-cache renders everything. Each leaves a good cache.
+        try "archbook-build-manifest 1\nnot a manifest\n".write(toFile: cache, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
+        try FileManager.default.removeItem(atPath: cache)
+        XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
+        XCTAssertEqual(try build(["--no-cache"]), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
+        XCTAssertTrue(try build().contains("(77 unchanged since the last build)"))
+
+        // A page edited by hand in the output (another size) is rendered again, not trusted.
+        let home = site + "/index.html"
+        try (String(contentsOfFile: home, encoding: .utf8) + "<!-- edited -->").write(toFile: home, atomically: false, encoding: .utf8)
+        XCTAssertTrue(try build().contains("(76 unchanged since the last build)"))
+        XCTAssertFalse(try String(contentsOfFile: home, encoding: .utf8).contains("edited"))
+
+        // The result is what a clean build into another folder writes.
+        let clean = dir.appendingPathComponent("clean").path
+        let r = try ArchbookBinary.run(["build", docs.path, "--quiet", "--output", clean], in: dir)
+        XCTAssertEqual(r.status, 0)
+        let diff = Process()
+        diff.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
+        diff.arguments = ["-r", site, clean]
+        diff.standardOutput = FileHandle.nullDevice
+        try diff.run(); diff.waitUntilExit()
+        XCTAssertEqual(diff.terminationStatus, 0, "incremental and clean builds differ")
+    }
+}
