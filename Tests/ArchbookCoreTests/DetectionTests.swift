@@ -279,19 +279,19 @@ final class DetectionTests: XCTestCase {
 
     func testAVeryLargeFolderIsJudgedByAnEvenlySpacedSample() throws {
         var files: [String: String] = [:]
-        for n in 1...450 { files["doc/adr/\(String(format: "%04d", n))-record.md"] = nygard(n % 9 + 1, "Record \(n)") }
+        for n in 1...1050 { files["doc/adr/\(String(format: "%04d", n))-record.md"] = nygard(n % 9 + 1, "Record \(n)") }
         for n in 1...3 { files["runbooks/0\(n)-lag.md"] = "# Lag \(n)\n\n## Overview\n\no\n\n## Diagnosis\n\nd\n\n## Mitigation\n\nm\n" }
         let tree = CountingTree(files)
         let d = try Detector.detect(tree)
-        XCTAssertEqual(tree.reads.count, 403, "400 of the large folder, every file of the small one")
-        XCTAssertEqual(Set(tree.reads).count, 403)
+        XCTAssertEqual(tree.reads.count, 1003, "1,000 of the large folder, every file of the small one")
+        XCTAssertEqual(Set(tree.reads).count, 1003)
         XCTAssertTrue(tree.reads.contains("doc/adr/0001-record.md"), "the sample starts at the first file")
-        XCTAssertFalse(tree.reads.contains("doc/adr/0450-record.md"), "and is evenly spaced: the 450th is skipped")
-        XCTAssertEqual(summary(d), ["decision nygard doc/adr 450", "runbook built-in runbooks 3"])
+        XCTAssertFalse(tree.reads.contains("doc/adr/1050-record.md"), "and is evenly spaced: the last is skipped")
+        XCTAssertEqual(summary(d), ["decision nygard doc/adr 1050", "runbook built-in runbooks 3"])
         let folder = try XCTUnwrap(d.folders.first { $0.path == "doc/adr" })
-        XCTAssertEqual(folder.documents, 450)
-        XCTAssertTrue(folder.reason.hasSuffix(" Judged by an evenly spaced sample of 400 of its 450 documents."), folder.reason)
-        XCTAssertEqual(d.kinds[0].evidence.last, "Counted in a sample of 400 of the 450 documents.")
+        XCTAssertEqual(folder.documents, 1050)
+        XCTAssertTrue(folder.reason.hasSuffix(" Judged by an evenly spaced sample of 1000 of its 1050 documents."), folder.reason)
+        XCTAssertEqual(d.kinds[0].evidence.last, "Counted in a sample of 1000 of the 1050 documents.")
         XCTAssertFalse(d.folders.first { $0.path == "runbooks" }!.reason.contains("sample"))
     }
 }

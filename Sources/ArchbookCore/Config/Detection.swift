@@ -71,7 +71,7 @@ public enum Detector {
     static let statusBelow = 0.5
     /// A folder with more Markdown files than this is judged by an evenly spaced sample of this many, so
     /// that zero-config runs on very large trees do not read every document twice.
-    static let sampleLimit = 400
+    static let sampleLimit = 1000
 
     /// Scores every folder of the tree and writes the configuration. Throws only when the tree cannot be listed.
     public static func detect(_ tree: some FileTree) throws(FileTreeError) -> Detection {
@@ -85,7 +85,11 @@ public enum Detector {
         var totals: [String: Int] = [:]
         for (folder, files) in perFolder.sorted(by: { $0.key < $1.key }) {
             if files.count > sampleLimit {
-                totals[folder] = files.count
+                // What the folder counts as documents, as extraction decides by name (not READMEs, not templates).
+                totals[folder] = files.filter { path in
+                    let base = String(baseName(path))
+                    return !Extractor.isTemplateName(base) && !["readme", "index", "_index"].contains(base.lowercased())
+                }.count
                 let sorted = files.sorted()
                 paths += (0..<sampleLimit).map { sorted[$0 * sorted.count / sampleLimit] }
             } else {
