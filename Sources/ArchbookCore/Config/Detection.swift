@@ -72,13 +72,21 @@ public enum Detector {
 
     /// Scores every folder of the tree and writes the configuration. Throws only when the tree cannot be listed.
     public static func detect(_ tree: some FileTree) throws(FileTreeError) -> Detection {
-        let listing = try tree.listing()
+        let listing = try tree.listing().separatingUnsafePaths().0
         let probe = ExtractionContext(config: Config(kinds: [KindSchema(
             name: "document", paths: ["**"], idPrefix: "DOC", sectionSets: [[]], statuses: [], requireStatus: false)]),
             readOnly: true)
-        let paths = listing.files.filter(Checker.isMarkdownPath)
+        // The limits apply as in a check (which reports them); detection just leaves such files out.
+        let limits = Config.Limits()
+        var paths = Array(listing.files.filter(Checker.isMarkdownPath).prefix(limits.maxFiles))
+        var total = 0
+        paths = paths.filter { path in
+            let size = tree.size(path) ?? 0
+            total += size
+            return size <= limits.maxFileBytes && total <= limits.maxTotalBytes
+        }
         let docs: [Document] = Checker.parallelMap(paths) { path in
-            guard let bytes = try? tree.read(path) else { return nil }
+            guard let bytes = try? tree.read(path, maxBytes: limits.maxFileBytes), bytes.count <= limits.maxFileBytes else { return nil }
             return Extractor.extract(path: path, bytes: bytes, context: probe).0
         }.compactMap { $0 }
         return detect(documents: docs)

@@ -62,7 +62,7 @@ public enum SiteBuilder {
 
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
                              options: SiteOptions, sink: some SiteSink) throws(FileTreeError) -> SiteSummary {
-        let model = SiteModel(check: check, listing: try tree.listing(), config: config, options: options)
+        let model = SiteModel(check: check, listing: try tree.listing().separatingUnsafePaths().0, config: config, options: options)
         let renderer = BodyRenderer(allowRawHTML: options.allowRawHTML)
         let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
 
