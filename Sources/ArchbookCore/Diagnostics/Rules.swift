@@ -70,6 +70,9 @@ public enum Rules {
     public static let unreadableFile = Rule(id: "unreadable-file", defaultSeverity: .error,
         summary: "The file could not be read.",
         help: "Check the file's permissions.")
+    public static let nulByte = Rule(id: "nul-byte", defaultSeverity: .warning,
+        summary: "The file contains NUL bytes: it is binary, or text in another encoding such as UTF-16.",
+        help: "Re-save the file as UTF-8 text; NUL bytes are shown as U+FFFD.")
     public static let resourceLimit = Rule(id: "resource-limit", defaultSeverity: .error,
         summary: "A file is larger, or expands to more, than a limit allows; that part was not read.",
         help: "Shrink or split the file, or raise the limit the message names under `limits:` in archbook.yml.")
@@ -88,7 +91,7 @@ public enum Rules {
         duplicateID, idMismatch, brokenLink, brokenAnchor, relationTargetMissing,
         relationNotReciprocated, relationCycle, supersededWithoutSuccessor, invalidFrontMatter,
         invalidDate, unfilledPlaceholder, decisionMatrix, invalidUTF8, unreadableFile,
-        resourceLimit, symlinkOutside, unsafePath, caseCollision,
+        nulByte, resourceLimit, symlinkOutside, unsafePath, caseCollision,
     ]
 
     public static func rule(withID id: String) -> Rule? { all.first { $0.id == id } }

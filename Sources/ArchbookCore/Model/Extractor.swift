@@ -159,6 +159,17 @@ private struct ExtractionState {
                    hint: "Re-save the file as UTF-8; archbook read the invalid bytes as U+FFFD.")
         }
         let bytes = source.bytes
+        if bytes.contains(0) {
+            var lines: [Int] = []
+            var line = 1
+            for b in bytes {
+                if b == 0x0A { line += 1 } else if b == 0, lines.last != line { lines.append(line) }
+            }
+            let shown = lines.prefix(5).map(String.init).joined(separator: ", ")
+            report(Rules.nulByte, SourcePosition(line: lines[0], column: 1),
+                   "file contains NUL bytes (line\(lines.count > 1 ? "s" : "") \(shown)\(lines.count > 5 ? ", ..." : ""))",
+                   hint: Rules.nulByte.help)
+        }
         let split = FrontMatterSplit.split(bytes)
         var frontMatter: FrontMatter?
         if split.unclosed {
