@@ -12,9 +12,13 @@ public struct DiskFileTree: FileTree {
     /// A folder (relative to the root) left out of the listing, such as build output inside the docs tree.
     public let excluded: String?
 
+    /// The root with symbolic links resolved: what every file read must lie under.
+    let realRoot: String
+
     public init(root: String, excluding excluded: String? = nil) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         self.excluded = excluded
+        realRoot = Self.realPath(self.root) ?? self.root
     }
 
     /// Walks the tree with lstat. Symbolic links to directories are not descended (a link may point back into
@@ -26,7 +30,6 @@ public struct DiskFileTree: FileTree {
         var skipped: [SkippedEntry] = []
         var pending: [String] = [""]
         var first = true
-        let realRoot = Self.realPath(root) ?? root
         while let rel = pending.popLast() {
             let abs = rel.isEmpty ? root : root + "/" + rel
             guard let dir = opendir(abs) else {
@@ -102,11 +105,20 @@ public struct DiskFileTree: FileTree {
     }
 
     public func read(_ path: String) throws(FileTreeError) -> [UInt8] {
-        try Self.readFile(root + "/" + path, reportedAs: path)
+        try read(path, maxBytes: Int.max - 1)
     }
 
+    /// Only files inside the tree, whatever links lead there: the listing leaves out links to outside, and this
+    /// also keeps any other reader (a report showing a source line) from following one.
     public func read(_ path: String, maxBytes: Int) throws(FileTreeError) -> [UInt8] {
-        try Self.readFile(root + "/" + path, reportedAs: path, maxBytes: maxBytes)
+        let full = root + "/" + path
+        guard let real = Self.realPath(full) else {
+            throw FileTreeError(path: path, message: String(cString: strerror(errno)))
+        }
+        guard real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+            throw FileTreeError(path: path, message: "the file is outside the docs tree (through a symbolic link)")
+        }
+        return try Self.readFile(real, reportedAs: path, maxBytes: maxBytes)
     }
 
     public func size(_ path: String) -> Int? {

@@ -58,6 +58,7 @@ public enum Checker {
             report(Rules.resourceLimit, paths[limits.maxFiles],
                    "the docs tree has \(paths.count) Markdown files, over the limit of \(limits.maxFiles) (limits.max-files); this file and the \(paths.count - limits.maxFiles - 1) after it in path order were not checked")
         }
+        let found = paths.count
         var readable: [String] = []
         var total = 0
         for (i, path) in paths.prefix(limits.maxFiles).enumerated() {
@@ -122,7 +123,7 @@ public enum Checker {
         var validator = HandbookValidator(documents: documents, listing: listing, config: config, displayPrefix: displayPrefix)
         diagnostics += validator.run()
         diagnostics.sort(by: Diagnostic.reportOrder)
-        return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: paths.count)
+        return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: found)
     }
 
     static func tooLarge(size: Int?, limit: Int) -> String {
