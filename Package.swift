@@ -39,7 +39,7 @@ let package = Package(
         ),
         .executableTarget(name: "archbook", dependencies: ["ArchbookCLI"]),
         .target(name: "ArchbookFuzzTargets", dependencies: ["ArchbookCore"]),
-        .testTarget(name: "ArchbookCoreTests", dependencies: ["ArchbookCore", "ArchbookFuzzTargets"], exclude: ["PresetTemplates"]),
+        .testTarget(name: "ArchbookCoreTests", dependencies: ["ArchbookCore", "ArchbookFuzzTargets"], exclude: ["PresetTemplates", "FuzzRegressions"]),
         .testTarget(
             name: "ArchbookCLITests",
             dependencies: ["ArchbookCLI", "ArchbookCore"],
@@ -52,7 +52,8 @@ let package = Package(
 // are built with -sanitize=fuzzer, which the normal build must not need.
 if ProcessInfo.processInfo.environment["ARCHBOOK_FUZZ"] != nil {
     package.targets += [
-        .executableTarget(name: "fuzz-document", dependencies: ["ArchbookCore", "ArchbookFuzzTargets"], path: "Fuzz/FuzzDocument"),
+        .executableTarget(name: "fuzz-document", dependencies: ["ArchbookFuzzTargets"], path: "Fuzz/FuzzDocument"),
+        .executableTarget(name: "fuzz-site", dependencies: ["ArchbookCore", "ArchbookFuzzTargets"], path: "Fuzz/FuzzSite"),
         .executableTarget(name: "fuzz-config", dependencies: ["ArchbookFuzzTargets"], path: "Fuzz/FuzzConfig"),
     ]
 }

@@ -1,15 +1,11 @@
-// libFuzzer harness over one Markdown document: detection, front matter, extraction, checks and the rendered site.
+// libFuzzer harness over one Markdown document: detection, front matter, sidecar, extraction and every check.
 
-import ArchbookCore
 import ArchbookFuzzTargets
 import Foundation
 
-/// Loaded once before fuzzing starts: reading the theme for every input would make each run mostly file I/O.
-nonisolated(unsafe) var theme: Theme?
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    FuzzTargets.document(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [], theme: theme)
+    FuzzTargets.document(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
 }
 
@@ -20,16 +16,6 @@ func runDriver(_ argc: UnsafeMutablePointer<CInt>,
                _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
                _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
 
-let themeDir = ProcessInfo.processInfo.environment["ARCHBOOK_THEME_DIR"] ?? "themes/default"
-var themeFiles: [String: [UInt8]] = [:]
-for case let path as String in FileManager.default.enumerator(atPath: themeDir)?.allObjects ?? [] {
-    if let data = FileManager.default.contents(atPath: themeDir + "/" + path) { themeFiles[path] = Array(data) }
-}
-theme = FuzzTargets.loadTheme(files: themeFiles)
-guard theme != nil else {
-    FileHandle.standardError.write(Data("fuzz-document: cannot load the theme from \(themeDir); set ARCHBOOK_THEME_DIR\n".utf8))
-    exit(2)
-}
 var argc = CommandLine.argc
 var argv = CommandLine.unsafeArgv
 exit(runDriver(&argc, &argv, testOneInput))

@@ -24,34 +24,44 @@ public enum FuzzTargets {
     - [ ] Something
     """
 
-    /// One input as a Markdown document: detection, extraction, every check, then the whole site in memory
-    /// (bodies, pages through `theme`, the search index). Returns the number of diagnostics, so nothing is optimised away.
-    @discardableResult
-    public static func document(_ bytes: [UInt8], theme: Theme?) -> Int {
-        let tree = InMemoryFileTree(bytes: [
+    /// The tree a document input is read in: next to a neighbour that links to it, and as its own sidecar.
+    static func tree(_ bytes: [UInt8]) -> InMemoryFileTree {
+        InMemoryFileTree(bytes: [
             "decisions/0001-fuzzed.md": bytes,
             "decisions/0002-neighbour.md": Array(neighbour.utf8),
             "decisions/meta.yaml": bytes,
         ])
-        var count = 0
-        if let detection = try? Detector.detect(tree) {
-            count += detection.config.kinds.count
-        }
+    }
+
+    /// The default configuration, with a sidecar for decisions so the input is also read as one.
+    static let config: Config = {
         var config = Config.default
-        // Reading the input as a sidecar too sends it through the sidecar path of the YAML reader.
         if let i = config.kinds.firstIndex(where: { $0.name == "decision" }) {
             config.kinds[i].sidecar = Sidecar(file: "meta.yaml", fields: ["title": "title", "status": "status"])
         }
-        guard let result = try? Checker.check(tree, config: config) else { return count }
-        count += result.diagnostics.count
-        if let theme {
-            let site = InMemorySite()
-            if let summary = try? SiteBuilder.build(result, tree: tree, config: config, theme: theme,
-                                                    options: SiteOptions(generator: "fuzz"), sink: site) {
-                count += summary.pages
-            }
-        }
+        return config
+    }()
+
+    /// One input as a Markdown document: detection, front matter, extraction and every check.
+    /// Returns a count of what was found, so nothing is optimised away.
+    @discardableResult
+    public static func document(_ bytes: [UInt8]) -> Int {
+        let tree = tree(bytes)
+        var count = 0
+        if let detection = try? Detector.detect(tree) { count += detection.config.kinds.count }
+        if let result = try? Checker.check(tree, config: config) { count += result.diagnostics.count }
         return count
+    }
+
+    /// One input as a document of a site built in memory: bodies, links, pages through `theme`, the search index.
+    @discardableResult
+    public static func site(_ bytes: [UInt8], theme: Theme) -> Int {
+        let tree = tree(bytes)
+        guard let result = try? Checker.check(tree, config: config) else { return 0 }
+        let site = InMemorySite()
+        let summary = try? SiteBuilder.build(result, tree: tree, config: config, theme: theme,
+                                             options: SiteOptions(generator: "fuzz"), sink: site)
+        return summary?.pages ?? 0
     }
 
     /// One input as archbook.yml. Returns 1 when it parsed.
