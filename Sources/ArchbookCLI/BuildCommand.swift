@@ -52,6 +52,9 @@ struct BuildCommand: ParsableCommand {
     var explain = false
 
     func run() throws {
+        if let baseURL, !Config.isWebURL(baseURL) {
+            throw ValidationError("--base-url must be an absolute http or https URL, such as https://handbook.example.com/")
+        }
         var setup = try Workspace.open(directory: directory, config: config)
         let docsRoot = DiskSite.absolute(setup.root)
         let outputPath = output ?? defaultOutput(for: setup.root)

@@ -291,4 +291,25 @@ final class BadInputTests: XCTestCase {
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 2)
     }
+
+    /// base-url lands in href and src attributes of the 404 page and the feed: only web URLs are accepted.
+    func testBaseURLMustBeAWebURL() throws {
+        for bad in ["javascript:alert(1)//", "data:text/html,x", "//evil.example/", "https://", "https://x.example/\" onload=\"x", "file:///etc/"] {
+            XCTAssertThrowsError(try Config.parse("site:\n  base-url: '\(bad)'\n", file: "archbook.yml"), bad) {
+                XCTAssertEqual(($0 as? ConfigError)?.message, "expected an absolute http or https URL such as https://handbook.example.com/", bad)
+            }
+        }
+        XCTAssertEqual(try Config.parse("site:\n  base-url: https://handbook.example.com/docs\n", file: "archbook.yml").site.baseURL,
+                       "https://handbook.example.com/docs")
+    }
+
+    /// The last gate before any sink: a path that could leave the output is refused, whatever the sink.
+    func testSiteWritesOnlySafePaths() throws {
+        let sink = CheckedSink(base: InMemorySite())
+        for bad in ["../x.html", "/etc/x", "a//b.html", "a/./b.html", "a\nb.html", ""] {
+            XCTAssertThrowsError(try sink.write(bad, [1]), bad)
+        }
+        try sink.write("a/b c.html", [1])
+        XCTAssertEqual(sink.base.files.keys.sorted(), ["a/b c.html"])
+    }
 }

@@ -59,6 +59,14 @@ public struct Config: Sendable, Equatable {
 
     public static let fileName = "archbook.yml"
 
+    /// An absolute `http:` or `https:` URL with a host, and nothing a tag attribute or a log line would mind.
+    public static func isWebURL(_ s: String) -> Bool {
+        let lower = s.lowercased()
+        guard let rest = ["https://", "http://"].first(where: lower.hasPrefix).map({ s.dropFirst($0.count) }),
+              let first = rest.first, first != "/" else { return false }
+        return !s.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || "\"'<>\\`".unicodeScalars.contains($0) }
+    }
+
     public func kind(named name: String) -> KindSchema? {
         kinds.first { $0.name == name }
     }
@@ -127,7 +135,13 @@ extension Config {
                 for setting in settings {
                     switch setting.key {
                     case "title": config.site.title = try reader.string(setting)
-                    case "base-url": config.site.baseURL = try reader.string(setting)
+                    case "base-url":
+                        let url = try reader.string(setting)
+                        // It ends up in href and src attributes of the 404 page and the feed.
+                        guard Config.isWebURL(url) else {
+                            throw reader.error(setting, "expected an absolute http or https URL such as https://handbook.example.com/")
+                        }
+                        config.site.baseURL = url
                     case "theme": config.site.theme = try reader.string(setting)
                     case "raw-html": config.site.rawHTML = try reader.bool(setting)
                     case "search": config.site.search = try reader.search(setting)

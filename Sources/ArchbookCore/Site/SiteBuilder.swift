@@ -28,6 +28,19 @@ public final class InMemorySite: SiteSink, @unchecked Sendable {
     public func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }
 }
 
+/// Refuses any path that could land outside the output, whatever sink is behind it: the paths are checked
+/// before they are planned, and this is the last line should a new page type ever build one from a value.
+struct CheckedSink<Base: SiteSink>: SiteSink {
+    let base: Base
+
+    func write(_ path: String, _ bytes: [UInt8]) throws(FileTreeError) {
+        guard FileListing.isSafe(path) else {
+            throw FileTreeError(path: FileListing.printable(path), message: "refusing to write outside the output directory")
+        }
+        try base.write(path, bytes)
+    }
+}
+
 public struct SiteOptions: Sendable {
     /// The handbook's name; nil takes the title of the root README (or index.md).
     public var title: String?
@@ -61,7 +74,8 @@ public enum SiteBuilder {
     static let reservedFolders: Set<String> = ["kinds", "status", "tags", "assets", "search"]
 
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
-                             options: SiteOptions, sink: some SiteSink) throws(FileTreeError) -> SiteSummary {
+                             options: SiteOptions, sink unchecked: some SiteSink) throws(FileTreeError) -> SiteSummary {
+        let sink = CheckedSink(base: unchecked)
         let model = SiteModel(check: check, listing: try tree.listing().separatingUnsafePaths().0, config: config, options: options)
         let renderer = BodyRenderer(allowRawHTML: options.allowRawHTML)
         let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
