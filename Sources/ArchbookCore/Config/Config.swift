@@ -43,7 +43,7 @@ public struct Config: Sendable, Equatable {
         /// A Markdown file or sidecar larger than this is not read (`max-file-bytes`).
         public var maxFileBytes = 10 * 1024 * 1024
         /// Markdown bytes read in one run, in path order; files past it are not read (`max-total-bytes`).
-        public var maxTotalBytes = 512 * 1024 * 1024
+        public var maxTotalBytes = 256 * 1024 * 1024
         /// Markdown files checked in one run, in path order (`max-files`).
         public var maxFiles = 50_000
         /// Front matter longer than this is not parsed (`max-front-matter-bytes`).
