@@ -193,6 +193,24 @@ final class HostileTreeTests: XCTestCase {
         """)
     }
 
+    /// A report stays readable and inert: a 1 MB line is shown cut around the caret, and escape sequences
+    /// quoted from a document (in the message or the line) do not reach the terminal.
+    func testReportCutsLongLinesAndDropsEscapeSequences() throws {
+        let long = String(repeating: "word ", count: 200_000) + "[gone](gone.md)"
+        let dir = try makeTree([
+            "docs/adr/0001-long.md": Self.decision(1, "Long", extra: "\n\n" + long),
+            "docs/adr/0002-escape.md": Self.decision(2, "Escape").replacingOccurrences(of: "Accepted", with: "Acc\u{1B}]0;pwned\u{07}\u{1B}[2Jepted"),
+        ], testCase: self)
+        let r = try ArchbookBinary.run(["check", "docs"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertFalse(r.out.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" }, "escape sequences reached the report")
+        let lines = r.out.split(separator: "\n")
+        XCTAssertLessThanOrEqual(lines.map(\.count).max() ?? 0, 300, "a source line was not cut")
+        XCTAssertTrue(r.out.contains("docs/adr/0001-long.md:15:1000001: error: link target 'gone.md' does not exist [broken-link]\n    …word word"), r.out)
+        XCTAssertTrue(r.out.contains("word [gone](gone.md)\n"), r.out)
+        XCTAssertTrue(r.out.contains("warning: unknown decision status 'Acc\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2Jepted'"), r.out)
+    }
+
     func testUnknownLimitIsAConfigurationError() throws {
         let dir = try makeTree(["docs/archbook.yml": "limits:\n  max-file-size: 10\n", "docs/a.md": "# A\n"], testCase: self)
         let r = try ArchbookBinary.run(["check", "docs"], in: dir)

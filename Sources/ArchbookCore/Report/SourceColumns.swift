@@ -58,7 +58,7 @@ enum SourceColumns {
         return (text, caretOffset ?? cells)
     }
 
-    private static func isUnsafeForTerminal(_ character: Character) -> Bool {
+    static func isUnsafeForTerminal(_ character: Character) -> Bool {
         character.unicodeScalars.contains { scalar in
             let value = scalar.value
             return value < 0x20 || (0x7F...0x9F).contains(value) || scalar.properties.isBidiControl
