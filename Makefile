@@ -10,7 +10,7 @@ SELENIUM_PIN := selenium==4.51.0
 AXE_PIN := axe-playwright-python==0.1.8
 ARCHBOOK ?= .build/debug/archbook
 
-.PHONY: run test build deps bench clean browser-deps browser-test
+.PHONY: run test build deps bench clean browser-deps browser-test fuzz
 
 deps:
 	@if ! pkg-config --exists libcmark-gfm 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ]; then \
@@ -44,17 +44,32 @@ $(VENV)/.browser-deps: Makefile
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(AXE_PIN)
 	@touch $@
 
-# Real-browser tests of the built handbook (tests/browser/test_site.py) and of its search
-# (tests/browser/test_search.py); both run, and the target fails if either does. ARCHBOOK= picks the binary.
+# Real-browser tests of the built handbook (tests/browser/test_site.py), of its search (test_search.py) and of
+# readers' safety under hostile documents and the CSP (test_security.py); all run, and the target fails if any
+# does. ARCHBOOK= picks the binary.
 browser-test: browser-deps
 	@[ -x "$(ARCHBOOK)" ] || [ "$(ARCHBOOK)" != .build/debug/archbook ] || $(SWIFT) build --product archbook
 	@status=0; \
 	ARCHBOOK="$(ARCHBOOK)" timeout 900 $(VENV)/bin/python tests/browser/test_site.py || status=1; \
 	ARCHBOOK="$(ARCHBOOK)" timeout 900 $(VENV)/bin/python tests/browser/test_search.py || status=1; \
+	ARCHBOOK="$(ARCHBOOK)" timeout 600 $(VENV)/bin/python tests/browser/test_security.py || status=1; \
 	exit $$status
+
+# libFuzzer harnesses (Fuzz/), each run FUZZ_SECONDS with seeds from content/ and ../shared/corpora.
+# Built in release with ASan into their own scratch folder; the fuzz targets exist only with ARCHBOOK_FUZZ=1.
+FUZZ_SECONDS ?= 60
+FUZZ_SCRATCH ?= .build-fuzz
+FUZZ_BUILD := ARCHBOOK_FUZZ=1 $(SWIFT) build -c release --scratch-path $(FUZZ_SCRATCH) \
+	-Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address
+
+fuzz: deps
+	$(FUZZ_BUILD) --product fuzz-document 2>&1 | grep -v "Cannot export local symbol" ; test $${PIPESTATUS[0]} -eq 0
+	$(FUZZ_BUILD) --product fuzz-site 2>&1 | grep -v "Cannot export local symbol" ; test $${PIPESTATUS[0]} -eq 0
+	$(FUZZ_BUILD) --product fuzz-config 2>&1 | grep -v "Cannot export local symbol" ; test $${PIPESTATUS[0]} -eq 0
+	FUZZ_BIN=$$($(FUZZ_BUILD) --show-bin-path) FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
 
 bench: build
 	bash bench/run.sh
 
 clean:
-	rm -rf .build _site bench/out tests/browser/out
+	rm -rf .build _site bench/out tests/browser/out .build-fuzz .fuzz

@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 let package = Package(
     name: "archbook",
@@ -37,7 +38,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "archbook", dependencies: ["ArchbookCLI"]),
-        .testTarget(name: "ArchbookCoreTests", dependencies: ["ArchbookCore"], exclude: ["PresetTemplates"]),
+        .target(name: "ArchbookFuzzTargets", dependencies: ["ArchbookCore"]),
+        .testTarget(name: "ArchbookCoreTests", dependencies: ["ArchbookCore", "ArchbookFuzzTargets"], exclude: ["PresetTemplates", "FuzzRegressions"]),
         .testTarget(
             name: "ArchbookCLITests",
             dependencies: ["ArchbookCLI", "ArchbookCore", .product(name: "Yams", package: "Yams")],
@@ -45,3 +47,13 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer harnesses (`make fuzz`): only with ARCHBOOK_FUZZ set, because they have no main of their own and
+// are built with -sanitize=fuzzer, which the normal build must not need.
+if ProcessInfo.processInfo.environment["ARCHBOOK_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "fuzz-document", dependencies: ["ArchbookFuzzTargets"], path: "Fuzz/FuzzDocument"),
+        .executableTarget(name: "fuzz-site", dependencies: ["ArchbookCore", "ArchbookFuzzTargets"], path: "Fuzz/FuzzSite"),
+        .executableTarget(name: "fuzz-config", dependencies: ["ArchbookFuzzTargets"], path: "Fuzz/FuzzConfig"),
+    ]
+}

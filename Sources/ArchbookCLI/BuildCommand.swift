@@ -55,6 +55,9 @@ struct BuildCommand: ParsableCommand {
     var explain = false
 
     func run() throws {
+        if let baseURL, !Config.isWebURL(baseURL) {
+            throw ValidationError("--base-url must be an absolute http or https URL, such as https://handbook.example.com/")
+        }
         var setup = try Workspace.open(directory: directory, config: config)
         let docsRoot = DiskSite.absolute(setup.root)
         let outputPath = output ?? defaultOutput(for: setup.root)
@@ -66,6 +69,17 @@ struct BuildCommand: ParsableCommand {
             throw RunFailure(message: "will not replace '\(outputPath)': \(why). Choose another --output or pass --force")
         }
         let themeLayers = try loadTheme(setup)
+        try createParents(of: target, display: outputPath)
+        let lock: SiteLock
+        do {
+            guard let acquired = try SiteLock.acquire(for: target) else {
+                throw RunFailure(message: "another archbook build is writing '\(outputPath)' right now (it holds \(DiskSite.parent(of: outputPath))/.\(DiskSite.name(of: target)).archbook-lock); nothing was changed. Run again when it has finished")
+            }
+            lock = acquired
+        } catch let error as FileTreeError {
+            throw RunFailure(message: "cannot lock '\(outputPath)' against other builds: \(error.description)")
+        }
+        defer { lock.release() }
 
         var tree = setup.tree
         // The output may sit inside the docs tree (./_site when DIR is .); never read it back as input.
@@ -79,6 +93,7 @@ struct BuildCommand: ParsableCommand {
         let summary = result.summary
         if strict && (summary.errors > 0 || summary.warnings > 0) {
             Output.err("archbook: not building because of \(summary.errors) error(s) and \(summary.warnings) warning(s) (--strict); '\(outputPath)' was not changed\n")
+            lock.release()
             withExtendedLifetime(result) { Glibc.exit(1) }
         }
 
@@ -97,6 +112,7 @@ struct BuildCommand: ParsableCommand {
         if let problem = cache.save(built.manifest) {
             Output.err("archbook: warning: \(problem); the next build renders every page\n")
         }
+        lock.release()
         let index = outputPath.hasSuffix("/") ? outputPath + "index.html" : outputPath + "/index.html"
         let reused = built.reusedPages > 0 ? " (\(built.reusedPages) unchanged since the last build)" : ""
         Output.err("archbook: wrote \(built.pages) pages\(reused) and \(built.files) files to \(outputPath)\n\(index)\n")
@@ -137,21 +153,25 @@ struct BuildCommand: ParsableCommand {
         }
     }
 
+    /// Creates the folders above the output that are missing, as `mkdir -p` would.
+    func createParents(of target: String, display: String) throws {
+        let parent = DiskSite.parent(of: target)
+        guard !DiskFileTree.isDirectory(parent) else { return }
+        var path = ""
+        for part in parent.split(separator: "/") {
+            path += "/" + part
+            if mkdir(path, 0o755) != 0 && errno != EEXIST {
+                throw RunFailure(message: "cannot create \(path) for '\(display)': \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
     /// Builds into a temporary folder next to `target` and swaps it in; on any failure the old site stays.
+    /// The caller holds the target's `SiteLock`, so no other build renames the same folders meanwhile.
     func writeAtomically(to target: String, display: String, previous: String? = nil, beforeSwap: () -> Void = {},
                          _ body: (DiskSiteSink) throws(FileTreeError) -> SiteSummary) throws -> SiteSummary {
         let parent = DiskSite.parent(of: target)
         let name = DiskSite.name(of: target)
-        if !DiskFileTree.isDirectory(parent) {
-            // Create missing parents, as `mkdir -p` would.
-            var path = ""
-            for part in parent.split(separator: "/") {
-                path += "/" + part
-                if mkdir(path, 0o755) != 0 && errno != EEXIST {
-                    throw RunFailure(message: "cannot create \(path) for '\(display)': \(String(cString: strerror(errno)))")
-                }
-            }
-        }
         let temp = "\(parent)/.\(name).archbook-tmp-\(getpid())"
         DiskSite.remove(temp)
         guard mkdir(temp, 0o755) == 0 else {
@@ -184,6 +204,8 @@ struct BuildCommand: ParsableCommand {
             throw RunFailure(message: "cannot move the new site into '\(display)': \(why)")
         }
         if hadOld { DiskSite.remove(old) }
+        // Test hook: hold the finished build (and its lock) for a while, so a test can start a second build meanwhile.
+        if let pause = getenv("ARCHBOOK_TEST_HOLD_LOCK").flatMap({ Double(String(cString: $0)) }) { usleep(UInt32(pause * 1_000_000)) }
         return summary
     }
 }

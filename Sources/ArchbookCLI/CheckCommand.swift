@@ -197,10 +197,11 @@ struct Workspace {
 
 enum SourceLines {
     /// Reads each file that has a diagnostic once, so the text report can show source lines.
-    static func loader(_ tree: some FileTree, _ diagnostics: [Diagnostic]) -> @Sendable (String, Int) -> String? {
+    /// Files over `maxBytes` (the run's `limits.max-file-bytes`) are not read again just to show a line.
+    static func loader(_ tree: some FileTree, _ diagnostics: [Diagnostic], maxBytes: Int = Config.Limits().maxFileBytes) -> @Sendable (String, Int) -> String? {
         var lines: [String: [String]] = [:]
         for file in Set(diagnostics.map(\.file)) {
-            if let bytes = try? tree.read(file) {
+            if let bytes = try? tree.read(file, maxBytes: maxBytes), bytes.count <= maxBytes {
                 lines[file] = sourceLines(of: SourceText(decoding: bytes).string).map(String.init)
             }
         }

@@ -12,22 +12,30 @@ public struct DiskFileTree: FileTree {
     /// A folder (relative to the root) left out of the listing, such as build output inside the docs tree.
     public let excluded: String?
 
+    /// The root with symbolic links resolved: what every file read must lie under.
+    let realRoot: String
+
     public init(root: String, excluding excluded: String? = nil) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         self.excluded = excluded
+        realRoot = Self.realPath(self.root) ?? self.root
     }
 
-    /// Walks the tree with lstat: symbolic links to directories are not descended (a link may point
-    /// outside the docs tree or back into itself); links to files are listed and read.
+    /// Walks the tree with lstat. Symbolic links to directories are not descended (a link may point back into
+    /// itself); links to files are listed only when their target is inside the tree, so a document cannot pull
+    /// a file from elsewhere on the machine (`key.png -> ~/.ssh/id_rsa`) into a published site.
     public func listing() throws(FileTreeError) -> FileListing {
         var files: [String] = []
         var dirs: [String] = []
+        var skipped: [SkippedEntry] = []
         var pending: [String] = [""]
         var first = true
         while let rel = pending.popLast() {
             let abs = rel.isEmpty ? root : root + "/" + rel
             guard let dir = opendir(abs) else {
-                if first { throw FileTreeError(path: root, message: "cannot open directory: \(String(cString: strerror(errno)))") }
+                let why = String(cString: strerror(errno))
+                if first { throw FileTreeError(path: root, message: "cannot open directory: \(why)") }
+                skipped.append(SkippedEntry(path: rel, reason: .unreadable(message: "cannot open folder: \(why)")))
                 continue
             }
             first = false
@@ -55,14 +63,38 @@ public struct DiskFileTree: FileTree {
                 } else if mode == S_IFREG {
                     files.append(childRel)
                 } else if mode == S_IFLNK {
-                    var target = stat()
-                    if stat(root + "/" + childRel, &target) == 0, target.st_mode & S_IFMT == S_IFREG {
+                    let full = root + "/" + childRel
+                    guard let target = Self.realPath(full) else {
+                        skipped.append(SkippedEntry(path: childRel, reason: .unreadable(
+                            message: "symbolic link cannot be followed: \(String(cString: strerror(errno)))")))
+                        continue
+                    }
+                    guard target == realRoot || target.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+                        skipped.append(SkippedEntry(path: childRel, reason: .symlinkOutside(target: Self.linkText(full) ?? target)))
+                        continue
+                    }
+                    var st = stat()
+                    if stat(full, &st) == 0, st.st_mode & S_IFMT == S_IFREG {
                         files.append(childRel)
                     }
                 }
             }
         }
-        return FileListing(files: files.sorted(), directories: dirs.sorted())
+        return FileListing(files: files.sorted(), directories: dirs.sorted(), skipped: skipped.sorted { $0.path < $1.path })
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// What a symbolic link says, as written (for messages).
+    static func linkText(_ path: String) -> String? {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buf, buf.count - 1)
+        guard n >= 0 else { return nil }
+        return String(decoding: buf.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// A directory entry's file name.
@@ -73,22 +105,45 @@ public struct DiskFileTree: FileTree {
     }
 
     public func read(_ path: String) throws(FileTreeError) -> [UInt8] {
-        try Self.readFile(root + "/" + path, reportedAs: path)
+        try read(path, maxBytes: Int.max - 1)
     }
 
-    /// Reads any file by its path as given (also one outside a docs tree, such as `--config`).
-    public static func readFile(_ fullPath: String, reportedAs path: String? = nil) throws(FileTreeError) -> [UInt8] {
+    /// Only files inside the tree, whatever links lead there: the listing leaves out links to outside, and this
+    /// also keeps any other reader (a report showing a source line) from following one.
+    public func read(_ path: String, maxBytes: Int) throws(FileTreeError) -> [UInt8] {
+        let full = root + "/" + path
+        guard let real = Self.realPath(full) else {
+            throw FileTreeError(path: path, message: String(cString: strerror(errno)))
+        }
+        guard real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+            throw FileTreeError(path: path, message: "the file is outside the docs tree (through a symbolic link)")
+        }
+        return try Self.readFile(real, reportedAs: path, maxBytes: maxBytes)
+    }
+
+    public func size(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(root + "/" + path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int(st.st_size)
+    }
+
+    /// Reads any file by its path as given (also one outside a docs tree, such as `--config`): at most
+    /// `maxBytes + 1` bytes, so a caller can tell a file over its limit without holding all of it.
+    /// Only regular files: a FIFO or device would block or never end.
+    public static func readFile(_ fullPath: String, reportedAs path: String? = nil, maxBytes: Int = Int.max - 1) throws(FileTreeError) -> [UInt8] {
         let path = path ?? fullPath
-        let fd = open(fullPath, O_RDONLY)
+        let fd = open(fullPath, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw FileTreeError(path: path, message: String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()
-        let size = fstat(fd, &st) == 0 ? Int(st.st_size) : 0
+        guard fstat(fd, &st) == 0 else { throw FileTreeError(path: path, message: String(cString: strerror(errno))) }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw FileTreeError(path: path, message: "not a regular file") }
+        let cap = maxBytes + 1
         // One spare byte, so the read that finds end-of-file does not grow (and copy) the buffer.
-        var bytes = [UInt8](repeating: 0, count: max(size, 0) + 1)
+        var bytes = [UInt8](repeating: 0, count: min(max(Int(st.st_size), 0) + 1, cap))
         var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: max(4096, bytes.count))) }
+        while filled < cap {
+            if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: min(max(4096, bytes.count), cap - filled))) }
             let n = bytes.withUnsafeMutableBytes { buf in
                 Glibc.read(fd, buf.baseAddress! + filled, buf.count - filled)
             }

@@ -73,6 +73,53 @@ struct DiskSiteSink: SiteSink {
     }
 }
 
+/// Keeps two builds from writing the same output at once: an exclusive flock on `.NAME.archbook-lock` beside
+/// the output, held from before the check until the new site is in place. The loser fails at once (exit 2)
+/// instead of waiting, so a stuck build never blocks CI silently. The file is removed on release; a crashed
+/// build leaves it behind unlocked, which the next build simply reuses.
+final class SiteLock {
+    let path: String
+    private var fd: Int32
+
+    private init(path: String, fd: Int32) {
+        self.path = path
+        self.fd = fd
+    }
+
+    /// The lock for `target`, or nil when another process holds it.
+    static func acquire(for target: String) throws(FileTreeError) -> SiteLock? {
+        let path = "\(DiskSite.parent(of: target))/.\(DiskSite.name(of: target)).archbook-lock"
+        while true {
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard fd >= 0 else { throw FileTreeError(path: path, message: "cannot create lock file: \(String(cString: strerror(errno)))") }
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let busy = errno == EWOULDBLOCK
+                let why = String(cString: strerror(errno))
+                close(fd)
+                if busy { return nil }
+                throw FileTreeError(path: path, message: "cannot lock: \(why)")
+            }
+            // The holder before us may have removed the file between our open and our flock; then the lock
+            // we hold is on a file nobody else can find, and we must lock the one now at the path instead.
+            var mine = stat(), current = stat()
+            if fstat(fd, &mine) == 0, lstat(path, &current) == 0, mine.st_ino == current.st_ino, mine.st_dev == current.st_dev {
+                return SiteLock(path: path, fd: fd)
+            }
+            close(fd)
+        }
+    }
+
+    /// Removes the file while still holding the lock, then lets go of it.
+    func release() {
+        guard fd >= 0 else { return }
+        unlink(path)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
+}
+
 enum DiskSite {
     /// An absolute, normalised path (symbolic links resolved for the part that exists).
     static func absolute(_ path: String) -> String {

@@ -46,8 +46,9 @@ enum ArchbookBinary {
     /// Runs `archbook` with `arguments` in `directory`. The environment is the test's own with `NO_COLOR=1`
     /// (unless `noColor` is false, which removes NO_COLOR), plus `environment`. Standard input is
     /// /dev/null; standard output and standard error are pipes, both drained concurrently.
+    /// `launcher` runs the binary through another program (such as `setpriv` to drop root).
     static func run(_ arguments: [String], in directory: URL, noColor: Bool = true,
-                    environment: [String: String] = [:],
+                    environment: [String: String] = [:], launcher: [String] = [],
                     file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
         let binary = url
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -55,8 +56,13 @@ enum ArchbookBinary {
             throw CocoaError(.fileNoSuchFile)
         }
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")

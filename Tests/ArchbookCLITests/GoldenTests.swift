@@ -18,7 +18,9 @@ final class GoldenTests: XCTestCase {
 
     /// Rules without a fixture of their own, and why.
     static let rulesWithoutFixture: [String: String] = [
-        "unreadable-file": "needs an unreadable file; chmod 000 does not stop root, so CLITests covers it at run time",
+        "unreadable-file": "needs an unreadable file; chmod 000 does not stop root, so HostileTreeTests covers it at run time (as nobody)",
+        "unsafe-path": "needs a control character in a file name, which a checkout should not carry; HostileTreeTests makes one at run time",
+        "case-collision": "two names differing only in case cannot be checked out on macOS or Windows; HostileTreeTests makes them at run time",
     ]
 
     /// Every folder of Golden/ that holds a `docs` tree, sorted.

@@ -181,15 +181,20 @@ final class DetectionTests: XCTestCase {
     }
 
     func testFolderNamesCannotInjectSettings() throws {
-        let evil = "adr\nrules:\n  broken-link: off\n\"x"
+        // A newline in a name is refused before detection sees it (unsafe-path); quotes, brackets, colons and
+        // hashes are allowed in names, and stay inside the quoted path they are written into.
+        let evil = "adr\"], rules: {broken-link: off}, x: [\"#"
+        let newline = "adr\nrules:\n  broken-link: off\n\"x"
         let d = try detect(["\(evil)/0001-a.md": nygard(1, "A"), "\(evil)/0002-b.md": nygard(2, "B"),
+                            "\(newline)/0003-c.md": nygard(3, "C"), "\(newline)/0004-d.md": nygard(4, "D"),
                             "notes\n  kinds: {}/a.md": "# A\n"])
         XCTAssertEqual(summary(d), ["decision nygard \(evil) 2"])
         let parsed = try Config.parse(d.yaml, file: "archbook.yml")
         XCTAssertEqual(parsed, d.config)
         XCTAssertEqual(parsed.ruleSeverities.count, 0)
         XCTAssertEqual(parsed.kind(named: "decision")?.paths, ["\(evil)/*"])
-        XCTAssertTrue(d.yaml.contains("    paths: [\"adr\\nrules:\\n  broken-link: off\\n\\\"x/*\"]\n"), d.yaml)
+        XCTAssertTrue(d.yaml.contains("    paths: [\"adr\\\"], rules: {broken-link: off}, x: [\\\"#/*\"]\n"), d.yaml)
+        XCTAssertFalse(d.yaml.contains("\nrules:"), d.yaml)
     }
 
     let small: [String: String] = [

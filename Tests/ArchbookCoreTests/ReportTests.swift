@@ -705,6 +705,86 @@ private let expectedSARIF = #"""
               "defaultConfiguration": {
                 "level": "error"
               }
+            },
+            {
+              "id": "nul-byte",
+              "name": "NulByte",
+              "shortDescription": {
+                "text": "The file contains NUL bytes: it is binary, or text in another encoding such as UTF-16."
+              },
+              "fullDescription": {
+                "text": "Re-save the file as UTF-8 text; NUL bytes are shown as U+FFFD."
+              },
+              "help": {
+                "text": "Re-save the file as UTF-8 text; NUL bytes are shown as U+FFFD."
+              },
+              "defaultConfiguration": {
+                "level": "warning"
+              }
+            },
+            {
+              "id": "resource-limit",
+              "name": "ResourceLimit",
+              "shortDescription": {
+                "text": "A file is larger, or expands to more, than a limit allows; that part was not read."
+              },
+              "fullDescription": {
+                "text": "Shrink or split the file, or raise the limit the message names under `limits:` in archbook.yml."
+              },
+              "help": {
+                "text": "Shrink or split the file, or raise the limit the message names under `limits:` in archbook.yml."
+              },
+              "defaultConfiguration": {
+                "level": "error"
+              }
+            },
+            {
+              "id": "symlink-outside",
+              "name": "SymlinkOutside",
+              "shortDescription": {
+                "text": "A symbolic link points outside the docs tree; it is not followed."
+              },
+              "fullDescription": {
+                "text": "Copy the file into the docs tree, or link to it by URL; archbook never reads or publishes files outside the tree."
+              },
+              "help": {
+                "text": "Copy the file into the docs tree, or link to it by URL; archbook never reads or publishes files outside the tree."
+              },
+              "defaultConfiguration": {
+                "level": "warning"
+              }
+            },
+            {
+              "id": "unsafe-path",
+              "name": "UnsafePath",
+              "shortDescription": {
+                "text": "A file's path cannot be used safely (absolute, `..`, empty segments or control characters); it is skipped."
+              },
+              "fullDescription": {
+                "text": "Rename the file: control characters such as newlines in names end up in logs and links."
+              },
+              "help": {
+                "text": "Rename the file: control characters such as newlines in names end up in logs and links."
+              },
+              "defaultConfiguration": {
+                "level": "error"
+              }
+            },
+            {
+              "id": "case-collision",
+              "name": "CaseCollision",
+              "shortDescription": {
+                "text": "Two files' paths differ only in letter case."
+              },
+              "fullDescription": {
+                "text": "Rename one of them: on case-insensitive file systems (macOS, Windows) and some web hosts one replaces the other."
+              },
+              "help": {
+                "text": "Rename one of them: on case-insensitive file systems (macOS, Windows) and some web hosts one replaces the other."
+              },
+              "defaultConfiguration": {
+                "level": "warning"
+              }
             }
           ]
         }

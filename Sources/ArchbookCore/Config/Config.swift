@@ -12,6 +12,8 @@ public struct Config: Sendable, Equatable {
     public var site = SiteSettings()
     /// Documents without dates take them from git history: `created` from the first commit, `updated` from the last.
     public var gitDates = false
+    /// Bounds on what one run reads, so a hostile docs tree cannot exhaust time or memory.
+    public var limits = Limits()
 
     public init(kinds: [KindSchema] = KindSchema.builtIn, ruleSeverities: [String: Severity?] = [:],
                 kindRuleSeverities: [String: [String: Severity?]] = [:], exclude: [String] = []) {
@@ -38,7 +40,34 @@ public struct Config: Sendable, Equatable {
         public init() {}
     }
 
+    /// The `limits:` section of archbook.yml. Each limit is named in diagnostics by its key (`limits.max-file-bytes`).
+    public struct Limits: Sendable, Equatable {
+        /// A Markdown file or sidecar larger than this is not read (`max-file-bytes`).
+        public var maxFileBytes = 10 * 1024 * 1024
+        /// Markdown bytes read in one run, in path order; files past it are not read (`max-total-bytes`).
+        public var maxTotalBytes = 256 * 1024 * 1024
+        /// Markdown files checked in one run, in path order (`max-files`).
+        public var maxFiles = 50_000
+        /// Front matter longer than this is not parsed (`max-front-matter-bytes`).
+        public var maxFrontMatterBytes = 64 * 1024
+        /// Values one YAML text may expand to, counting every use of an alias in full (`max-yaml-nodes`).
+        public var maxYAMLNodes = 100_000
+
+        public init() {}
+
+        /// The keys under `limits:`, as archbook.yml and messages spell them.
+        public static let keys = ["max-file-bytes", "max-total-bytes", "max-files", "max-front-matter-bytes", "max-yaml-nodes"]
+    }
+
     public static let fileName = "archbook.yml"
+
+    /// An absolute `http:` or `https:` URL with a host, and nothing a tag attribute or a log line would mind.
+    public static func isWebURL(_ s: String) -> Bool {
+        let lower = s.lowercased()
+        guard let rest = ["https://", "http://"].first(where: lower.hasPrefix).map({ s.dropFirst($0.count) }),
+              let first = rest.first, first != "/" else { return false }
+        return !s.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || "\"'<>\\`".unicodeScalars.contains($0) }
+    }
 
     public func kind(named name: String) -> KindSchema? {
         kinds.first { $0.name == name }
@@ -101,6 +130,8 @@ extension Config {
                 config.exclude = try reader.strings(entry)
             case "git-dates":
                 config.gitDates = try reader.bool(entry)
+            case "limits":
+                config.limits = try reader.limits(entry)
             case "site":
                 guard case .mapping(let settings, _) = entry.value else {
                     throw reader.error(entry, "expected a mapping with title, base-url, theme, raw-html or search")
@@ -108,7 +139,13 @@ extension Config {
                 for setting in settings {
                     switch setting.key {
                     case "title": config.site.title = try reader.string(setting)
-                    case "base-url": config.site.baseURL = try reader.string(setting)
+                    case "base-url":
+                        let url = try reader.string(setting)
+                        // It ends up in href and src attributes of the 404 page and the feed.
+                        guard Config.isWebURL(url) else {
+                            throw reader.error(setting, "expected an absolute http or https URL such as https://handbook.example.com/")
+                        }
+                        config.site.baseURL = url
                     case "theme": config.site.theme = try reader.string(setting)
                     case "raw-html": config.site.rawHTML = try reader.bool(setting)
                     case "search": config.site.search = try reader.search(setting)
@@ -117,7 +154,7 @@ extension Config {
                     }
                 }
             default:
-                throw reader.error(entry, "unknown setting '\(entry.key)' (expected kinds, rules, exclude, git-dates or site)")
+                throw reader.error(entry, "unknown setting '\(entry.key)' (expected kinds, rules, exclude, git-dates, site or limits)")
             }
         }
         return config
@@ -161,11 +198,30 @@ private struct ConfigReader {
         return try bool(entry) ? SearchOptions() : nil
     }
 
-    func positiveInt(_ entry: YAMLEntry) throws(ConfigError) -> Int {
-        guard case .scalar(let text, _) = entry.value, let n = Int(text), n > 0 else {
-            throw error(entry, "expected a positive whole number of bytes")
+    func positiveInt(_ entry: YAMLEntry, unit: String = "bytes") throws(ConfigError) -> Int {
+        guard case .scalar(let text, _) = entry.value, let n = Int(text.filter { $0 != "_" }), n > 0 else {
+            throw error(entry, "expected a positive whole number of \(unit)")
         }
         return n
+    }
+
+    func limits(_ entry: YAMLEntry) throws(ConfigError) -> Config.Limits {
+        guard case .mapping(let settings, _) = entry.value else {
+            throw error(entry, "expected a mapping with \(Config.Limits.keys.joined(separator: ", "))")
+        }
+        var limits = Config.Limits()
+        for setting in settings {
+            switch setting.key {
+            case "max-file-bytes": limits.maxFileBytes = try positiveInt(setting)
+            case "max-total-bytes": limits.maxTotalBytes = try positiveInt(setting)
+            case "max-files": limits.maxFiles = try positiveInt(setting, unit: "files")
+            case "max-front-matter-bytes": limits.maxFrontMatterBytes = try positiveInt(setting)
+            case "max-yaml-nodes": limits.maxYAMLNodes = try positiveInt(setting, unit: "values")
+            default:
+                throw error(setting, "unknown limit '\(setting.key)' (expected \(Config.Limits.keys.joined(separator: ", ")))")
+            }
+        }
+        return limits
     }
 
     func bool(_ entry: YAMLEntry) throws(ConfigError) -> Bool {

@@ -75,12 +75,21 @@ public enum Detector {
 
     /// Scores every folder of the tree and writes the configuration. Throws only when the tree cannot be listed.
     public static func detect(_ tree: some FileTree) throws(FileTreeError) -> Detection {
-        let listing = try tree.listing()
+        let listing = try tree.listing().separatingUnsafePaths().0
         let probe = ExtractionContext(config: Config(kinds: [KindSchema(
             name: "document", paths: ["**"], idPrefix: "DOC", sectionSets: [[]], statuses: [], requireStatus: false)]),
             readOnly: true)
+        // The limits apply as in a check (which reports them); detection just leaves such files out.
+        let limits = Config.Limits()
+        var candidates = Array(listing.files.filter(Checker.isMarkdownPath).prefix(limits.maxFiles))
+        var total = 0
+        candidates = candidates.filter { path in
+            let size = tree.size(path) ?? 0
+            total += size
+            return size <= limits.maxFileBytes && total <= limits.maxTotalBytes
+        }
         var perFolder: [String: [String]] = [:]
-        for path in listing.files where Checker.isMarkdownPath(path) { perFolder[folder(of: path), default: []].append(path) }
+        for path in candidates { perFolder[folder(of: path), default: []].append(path) }
         var paths: [String] = []
         var totals: [String: Int] = [:]
         for (folder, files) in perFolder.sorted(by: { $0.key < $1.key }) {
@@ -97,7 +106,7 @@ public enum Detector {
             }
         }
         let docs: [Document] = Checker.parallelMap(paths) { path in
-            guard let bytes = try? tree.read(path) else { return nil }
+            guard let bytes = try? tree.read(path, maxBytes: limits.maxFileBytes), bytes.count <= limits.maxFileBytes else { return nil }
             return Extractor.extract(path: path, bytes: bytes, context: probe).0
         }.compactMap { $0 }
         return detect(documents: docs, totals: totals)

@@ -70,12 +70,28 @@ public enum Rules {
     public static let unreadableFile = Rule(id: "unreadable-file", defaultSeverity: .error,
         summary: "The file could not be read.",
         help: "Check the file's permissions.")
+    public static let nulByte = Rule(id: "nul-byte", defaultSeverity: .warning,
+        summary: "The file contains NUL bytes: it is binary, or text in another encoding such as UTF-16.",
+        help: "Re-save the file as UTF-8 text; NUL bytes are shown as U+FFFD.")
+    public static let resourceLimit = Rule(id: "resource-limit", defaultSeverity: .error,
+        summary: "A file is larger, or expands to more, than a limit allows; that part was not read.",
+        help: "Shrink or split the file, or raise the limit the message names under `limits:` in archbook.yml.")
+    public static let symlinkOutside = Rule(id: "symlink-outside", defaultSeverity: .warning,
+        summary: "A symbolic link points outside the docs tree; it is not followed.",
+        help: "Copy the file into the docs tree, or link to it by URL; archbook never reads or publishes files outside the tree.")
+    public static let unsafePath = Rule(id: "unsafe-path", defaultSeverity: .error,
+        summary: "A file's path cannot be used safely (absolute, `..`, empty segments or control characters); it is skipped.",
+        help: "Rename the file: control characters such as newlines in names end up in logs and links.")
+    public static let caseCollision = Rule(id: "case-collision", defaultSeverity: .warning,
+        summary: "Two files' paths differ only in letter case.",
+        help: "Rename one of them: on case-insensitive file systems (macOS, Windows) and some web hosts one replaces the other.")
 
     public static let all: [Rule] = [
         missingSection, emptySection, missingStatus, unknownStatus, missingTitle, missingMetadata,
         duplicateID, idMismatch, brokenLink, brokenAnchor, relationTargetMissing,
         relationNotReciprocated, relationCycle, supersededWithoutSuccessor, invalidFrontMatter,
         invalidDate, unfilledPlaceholder, decisionMatrix, invalidUTF8, unreadableFile,
+        nulByte, resourceLimit, symlinkOutside, unsafePath, caseCollision,
     ]
 
     // Rules that compare the docs tree with a git revision (`check --base REF`); they run only then.

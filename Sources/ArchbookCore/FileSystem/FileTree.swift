@@ -5,10 +5,64 @@ public struct FileListing: Sendable, Equatable {
     public var files: [String]
     /// Directories, relative to the root, sorted.
     public var directories: [String]
+    /// Entries left out of `files` on purpose, which checks report so nothing goes missing silently.
+    public var skipped: [SkippedEntry]
 
-    public init(files: [String], directories: [String]) {
+    public init(files: [String], directories: [String], skipped: [SkippedEntry] = []) {
         self.files = files
         self.directories = directories
+        self.skipped = skipped
+    }
+}
+
+extension FileListing {
+    /// A path safe to read and to write under an output folder: relative, no `.`, `..` or empty segments,
+    /// and no control characters (a newline in a name would start a new line in logs, where CI reads commands).
+    public static func isSafe(_ path: String) -> Bool {
+        guard !path.isEmpty, !path.hasPrefix("/") else { return false }
+        for segment in path.split(separator: "/", omittingEmptySubsequences: false)
+        where segment.isEmpty || segment == "." || segment == ".." { return false }
+        return !path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }
+    }
+
+    /// A path as it can be printed: control characters spelled as `\u{..}` escapes.
+    public static func printable(_ path: String) -> String {
+        var out = ""
+        for scalar in path.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// The listing without paths that are not `isSafe`, and those paths: nothing is read from or written to them.
+    public func separatingUnsafePaths() -> (FileListing, unsafe: [String]) {
+        guard files.contains(where: { !Self.isSafe($0) }) || directories.contains(where: { !Self.isSafe($0) }) else { return (self, []) }
+        var kept = self
+        kept.files = files.filter(Self.isSafe)
+        kept.directories = directories.filter(Self.isSafe)
+        return (kept, files.filter { !Self.isSafe($0) })
+    }
+}
+
+/// A file or folder of the tree that is not read, and why.
+public struct SkippedEntry: Sendable, Equatable {
+    public enum Reason: Sendable, Equatable {
+        /// A symbolic link whose target is outside the tree (the link's text is kept for the message).
+        case symlinkOutside(target: String)
+        /// A folder that cannot be opened, or a link that cannot be followed (a loop).
+        case unreadable(message: String)
+    }
+
+    public var path: String
+    public var reason: Reason
+
+    public init(path: String, reason: Reason) {
+        self.path = path
+        self.reason = reason
     }
 }
 
@@ -29,6 +83,20 @@ public protocol FileTree: Sendable {
     func listing() throws(FileTreeError) -> FileListing
     /// The bytes of a file given relative to the root.
     func read(_ path: String) throws(FileTreeError) -> [UInt8]
+    /// At most `maxBytes + 1` bytes of a file: more than `maxBytes` means the file is over the limit,
+    /// and a tree on disk stops reading there instead of loading all of it.
+    func read(_ path: String, maxBytes: Int) throws(FileTreeError) -> [UInt8]
+    /// The file's size in bytes when it is cheap to know, so limits apply before reading.
+    func size(_ path: String) -> Int?
+}
+
+extension FileTree {
+    public func read(_ path: String, maxBytes: Int) throws(FileTreeError) -> [UInt8] {
+        let bytes = try read(path)
+        return bytes.count > maxBytes ? Array(bytes.prefix(maxBytes + 1)) : bytes
+    }
+
+    public func size(_ path: String) -> Int? { nil }
 }
 
 /// Directory names never descended into: VCS metadata, dependencies and generated output.
@@ -62,4 +130,6 @@ public struct InMemoryFileTree: FileTree {
         guard let b = files[path] else { throw FileTreeError(path: path, message: "no such file") }
         return b
     }
+
+    public func size(_ path: String) -> Int? { files[path]?.count }
 }

@@ -162,13 +162,28 @@ private struct ExtractionState {
                    hint: "Re-save the file as UTF-8; archbook read the invalid bytes as U+FFFD.")
         }
         let bytes = source.bytes
+        if bytes.contains(0) {
+            var lines: [Int] = []
+            var line = 1
+            for b in bytes {
+                if b == 0x0A { line += 1 } else if b == 0, lines.last != line { lines.append(line) }
+            }
+            let shown = lines.prefix(5).map(String.init).joined(separator: ", ")
+            report(Rules.nulByte, SourcePosition(line: lines[0], column: 1),
+                   "file contains NUL bytes (line\(lines.count > 1 ? "s" : "") \(shown)\(lines.count > 5 ? ", ..." : ""))",
+                   hint: Rules.nulByte.help)
+        }
         let split = FrontMatterSplit.split(bytes)
         var frontMatter: FrontMatter?
         if split.unclosed {
             report(Rules.invalidFrontMatter, .start, "front matter opened on line 1 is never closed",
                    hint: "End the front matter with a line containing only `---`.")
+        } else if let yaml = split.yaml, yaml.utf8.count > context.config.limits.maxFrontMatterBytes {
+            report(Rules.resourceLimit, SourcePosition(line: 2, column: 1),
+                   "front matter is \(yaml.utf8.count) bytes, over the limit of \(context.config.limits.maxFrontMatterBytes) (limits.max-front-matter-bytes); it was not read",
+                   hint: "Move long text from the front matter into the document's body, or raise limits.max-front-matter-bytes in archbook.yml.")
         } else if let yaml = split.yaml {
-            switch YAMLReader.read(yaml, lineOffset: 1) {
+            switch YAMLReader.read(yaml, lineOffset: 1, budget: context.config.limits.maxYAMLNodes) {
             case .success(.some(.mapping(let entries, _))):
                 frontMatter = FrontMatter(raw: yaml, entries: entries)
             case .success(.none):
@@ -176,6 +191,9 @@ private struct ExtractionState {
             case .success(.some(let other)):
                 report(Rules.invalidFrontMatter, other.position, "front matter is \(other.typeName), not a mapping of keys to values",
                        hint: "Write front matter as `key: value` lines.")
+            case .failure(let e) where e.exceedsLimit:
+                report(Rules.resourceLimit, e.position, "front matter \(e.message.replacingOccurrences(of: "YAML expands", with: "expands")); it was not read",
+                       hint: "Front matter rarely needs YAML aliases (*name); write the values out, or raise limits.max-yaml-nodes in archbook.yml.")
             case .failure(let e):
                 report(Rules.invalidFrontMatter, e.position, "invalid YAML in front matter: \(e.message)",
                        hint: e.message.hasPrefix("duplicate key") ? "Keep one of the keys; YAML does not allow a key twice in a mapping." :
@@ -192,7 +210,7 @@ private struct ExtractionState {
     mutating func readSidecar(_ sidecar: (path: String, bytes: [UInt8])) {
         sidecarPath = sidecar.path
         let name = sidecar.path.split(separator: "/").last.map(String.init) ?? sidecar.path
-        switch YAMLReader.read(SourceText(decoding: sidecar.bytes).string) {
+        switch YAMLReader.read(SourceText(decoding: sidecar.bytes).string, budget: context.config.limits.maxYAMLNodes) {
         case .success(.some(.mapping(let entries, _))):
             sidecarEntries = entries
         case .success(.none):
@@ -200,6 +218,10 @@ private struct ExtractionState {
         case .success(.some(let other)):
             report(Rules.invalidFrontMatter, other.position, "sidecar \(name) is \(other.typeName), not a mapping of keys to values",
                    hint: "Write the sidecar as `key: value` lines.", file: sidecar.path)
+        case .failure(let e) where e.exceedsLimit:
+            report(Rules.resourceLimit, e.position, "sidecar \(name) \(e.message.replacingOccurrences(of: "YAML expands", with: "expands")); it was not read",
+                   hint: "Write the values out instead of using YAML aliases (*name), or raise limits.max-yaml-nodes in archbook.yml.",
+                   file: sidecar.path)
         case .failure(let e):
             report(Rules.invalidFrontMatter, e.position, "invalid YAML in sidecar \(name): \(e.message)",
                    hint: "Fix the YAML syntax; quote values that contain ': ', '#', '[' or '{'.", file: sidecar.path)

@@ -54,14 +54,28 @@ public struct YAMLParseError: Error, Sendable, Equatable {
     public var message: String
     /// Position within the YAML text (1-based line and column).
     public var position: SourcePosition
+    /// Set when the text is well-formed but expands past the value budget (`limits.max-yaml-nodes`).
+    public var exceedsLimit = false
+
+    public init(message: String, position: SourcePosition, exceedsLimit: Bool = false) {
+        self.message = message
+        self.position = position
+        self.exceedsLimit = exceedsLimit
+    }
 }
 
 public enum YAMLReader {
-    /// Upper bound on nodes visited, so aliases that expand exponentially ("billion laughs") stay cheap.
-    public static let nodeBudget = 100_000
+    /// Upper bound on values, aliases expanded, so aliases that expand exponentially ("billion laughs") stay cheap.
+    public static let nodeBudget = Config.Limits().maxYAMLNodes
 
     /// Parses one YAML document. `lineOffset` shifts positions to file lines. Returns nil for an empty document.
-    public static func read(_ text: String, lineOffset: Int = 0) -> Result<YAMLValue?, YAMLParseError> {
+    /// A text that would expand to more than `budget` values is refused before Yams composes it.
+    public static func read(_ text: String, lineOffset: Int = 0, budget: Int = nodeBudget) -> Result<YAMLValue?, YAMLParseError> {
+        if let excess = YAMLExpansion.check(text, budget: budget, lineOffset: lineOffset) {
+            return .failure(YAMLParseError(
+                message: "YAML expands to more than \(budget) values through its aliases (limits.max-yaml-nodes)",
+                position: excess.position, exceedsLimit: true))
+        }
         let node: Node?
         do {
             // Every scalar is read as text, so Yams' tag resolution (regexes per scalar) would be wasted work.
@@ -72,7 +86,7 @@ public enum YAMLReader {
             return .failure(YAMLParseError(message: "\(error)", position: SourcePosition(line: lineOffset + 1, column: 1)))
         }
         guard let node else { return .success(nil) }
-        var budget = nodeBudget
+        var budget = budget
         do {
             return .success(try convert(node, lineOffset: lineOffset, budget: &budget))
         } catch let e as YAMLParseError {
@@ -91,8 +105,8 @@ public enum YAMLReader {
         budget -= 1
         if budget < 0 {
             throw YAMLParseError(
-                message: "YAML expands to more than \(nodeBudget) values (aliases that multiply?)",
-                position: position(node.mark, lineOffset))
+                message: "YAML expands to too many values through its aliases (limits.max-yaml-nodes)",
+                position: position(node.mark, lineOffset), exceedsLimit: true)
         }
         switch node {
         case .scalar(let s):
@@ -121,7 +135,8 @@ public enum YAMLReader {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
-            var msg = problem
+            // libyaml's own wording names a C function; its limit (1000) is fixed.
+            var msg = problem.hasPrefix("Maximum nesting level reached") ? "YAML nests deeper than 1000 levels" : problem
             if let context { msg += " (\(context.text) at line \(context.mark.line + lineOffset))" }
             return YAMLParseError(message: msg, position: SourcePosition(line: mark.line + lineOffset, column: mark.column))
         case let .duplicatedKeysInMapping(duplicates, context):

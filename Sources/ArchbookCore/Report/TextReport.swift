@@ -24,8 +24,8 @@ enum TextReport {
         for diagnostic in input.diagnostics {
             out += headline(diagnostic, input: input, style: style)
             if quiet { continue }
-            if let line = input.line(for: diagnostic) {
-                let caretIndex = SourceColumns.characterIndex(ofByteColumn: diagnostic.position.column, in: line)
+            if let fullLine = input.line(for: diagnostic) {
+                let (line, caretIndex) = window(fullLine, caretIndex: SourceColumns.characterIndex(ofByteColumn: diagnostic.position.column, in: fullLine))
                 let excerpt = SourceColumns.excerpt(line, caretIndex: caretIndex)
                 let shown = trimmingTrailingSpaces(excerpt.text)
                 // A caret under an empty line points at nothing, so blank lines are left out.
@@ -43,11 +43,26 @@ enum TextReport {
         return out
     }
 
+    /// Characters of a source line shown at most; a longer line (a 1 MB paragraph) is cut around the caret.
+    static let excerptCharacters = 240
+
+    private static func window(_ line: String, caretIndex: Int) -> (String, Int) {
+        let count = line.count
+        guard count > excerptCharacters else { return (line, caretIndex) }
+        let start = max(0, min(caretIndex - excerptCharacters / 2, count - excerptCharacters))
+        let from = line.index(line.startIndex, offsetBy: start)
+        let to = line.index(from, offsetBy: excerptCharacters)
+        let head = start > 0 ? "…" : ""
+        return (head + line[from..<to] + (to < line.endIndex ? "…" : ""), caretIndex - start + head.count)
+    }
+
     /// `path:line:col: severity: message [rule]` on one line, because editors' problem matchers and grep read
     /// reports line by line; a line break inside the message becomes a space.
     private static func headline(_ diagnostic: Diagnostic, input: ReportInput, style: Style) -> String {
         let location = "\(input.displayPath(diagnostic.file)):\(diagnostic.position.line):\(diagnostic.position.column):"
-        let message = diagnostic.message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        // Messages quote documents (a status, a link): their escape sequences must not restyle the terminal.
+        let message = String(diagnostic.message.split(whereSeparator: \.isNewline).joined(separator: " ")
+            .map { SourceColumns.isUnsafeForTerminal($0) ? "\u{FFFD}" : $0 })
         return "\(style.location(location)) \(style.severity(diagnostic.severity)): \(message) [\(diagnostic.rule)]\n"
     }
 

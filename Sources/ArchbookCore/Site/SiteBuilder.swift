@@ -48,6 +48,23 @@ public final class InMemorySite: SiteSink, @unchecked Sendable {
     public func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }
 }
 
+/// Refuses any path that could land outside the output, whatever sink is behind it: the paths are checked
+/// before they are planned, and this is the last line should a new page type ever build one from a value.
+struct CheckedSink<Base: SiteSink>: SiteSink {
+    let base: Base
+
+    func write(_ path: String, _ bytes: [UInt8]) throws(FileTreeError) {
+        guard FileListing.isSafe(path) else {
+            throw FileTreeError(path: FileListing.printable(path), message: "refusing to write outside the output directory")
+        }
+        try base.write(path, bytes)
+    }
+
+    func reuse(_ path: String, size: Int) -> Bool {
+        FileListing.isSafe(path) && base.reuse(path, size: size)
+    }
+}
+
 public struct SiteOptions: Sendable {
     /// The handbook's name; nil takes the title of the root README (or index.md).
     public var title: String?
@@ -90,12 +107,12 @@ public enum SiteBuilder {
     /// `previous`: the manifest the last build into the same output left; its pages whose inputs are unchanged
     /// are taken from the sink's previous site instead of being rendered.
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
-                             options: SiteOptions, sink outer: some SiteSink, previous: BuildManifest? = nil) throws(FileTreeError) -> SiteSummary {
-        let model = SiteModel(check: check, listing: try tree.listing(), config: config, options: options)
+                             options: SiteOptions, sink unchecked: some SiteSink, previous: BuildManifest? = nil) throws(FileTreeError) -> SiteSummary {
+        let model = SiteModel(check: check, listing: try tree.listing().separatingUnsafePaths().0, config: config, options: options)
         let renderer = BodyRenderer(allowRawHTML: options.allowRawHTML)
         let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
         let buildKey = Self.buildKey(options: options, theme: theme)
-        let sink = RecordingSink(outer, previous: previous?.buildKey == buildKey ? previous : nil)
+        let sink = RecordingSink(CheckedSink(base: unchecked), previous: previous?.buildKey == buildKey ? previous : nil)
 
         // Phase 1: bodies, in parallel, from the bytes check kept. Each records what it links to, for backlinks.
         var rendered = Checker.parallelMap(Array(model.docs.indices)) { i in

@@ -22,24 +22,88 @@ public enum Checker {
     /// `history` supplies dates from git for documents that carry none.
     public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "",
                              history: DocumentHistory? = nil) throws(FileTreeError) -> CheckResult {
-        let listing = try tree.listing()
+        let (listing, unsafe) = try tree.listing().separatingUnsafePaths()
         let context = ExtractionContext(config: config, history: history)
-        let paths = listing.files.filter { path in
+        let limits = config.limits
+        var early: [Diagnostic] = []
+        func report(_ rule: Rule, _ path: String, _ message: String, hint: String? = nil) {
+            let finding = Finding(rule: rule, position: .start, message: message, hint: hint ?? rule.help)
+            if let d = finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config) { early.append(d) }
+        }
+        for path in unsafe {
+            report(Rules.unsafePath, FileListing.printable(path),
+                   "file name \(FileListing.printable(path)) cannot be used safely (absolute, '..', an empty segment or a control character); it was skipped")
+        }
+        for entry in listing.skipped where !context.isExcluded(entry.path) {
+            switch entry.reason {
+            case .symlinkOutside(let target):
+                report(Rules.symlinkOutside, entry.path, "symbolic link to '\(target)', outside the docs tree, is not followed")
+            case .unreadable(let message):
+                report(Rules.unreadableFile, entry.path, "cannot read: \(message)")
+            }
+        }
+        var paths = listing.files.filter { path in
             guard isMarkdownPath(path) else { return false }
             return !context.isExcluded(path)
         }
+        var byFoldedCase: [String: String] = [:]
+        for path in paths {
+            let folded = path.lowercased()
+            if let first = byFoldedCase[folded] {
+                report(Rules.caseCollision, path, "'\(displayPrefix)\(path)' and '\(displayPrefix)\(first)' differ only in letter case")
+            } else {
+                byFoldedCase[folded] = path
+            }
+        }
+        // Limits apply in path order, so the same tree always names the same file.
+        if paths.count > limits.maxFiles {
+            report(Rules.resourceLimit, paths[limits.maxFiles],
+                   "the docs tree has \(paths.count) Markdown files, over the limit of \(limits.maxFiles) (limits.max-files); this file and the \(paths.count - limits.maxFiles - 1) after it in path order were not checked")
+        }
+        let found = paths.count
+        var readable: [String] = []
+        var total = 0
+        for (i, path) in paths.prefix(limits.maxFiles).enumerated() {
+            guard let size = tree.size(path) else { readable.append(path); continue }
+            if size > limits.maxFileBytes {
+                report(Rules.resourceLimit, path, Self.tooLarge(size: size, limit: limits.maxFileBytes))
+                continue
+            }
+            total += size
+            if total > limits.maxTotalBytes {
+                report(Rules.resourceLimit, path,
+                       "the Markdown files read so far and this one total \(total) bytes, over the limit of \(limits.maxTotalBytes) (limits.max-total-bytes); this file and the \(min(paths.count, limits.maxFiles) - i - 1) after it in path order were not read")
+                break
+            }
+            readable.append(path)
+        }
+        paths = readable
         // Sidecars are looked up only for kinds that declare one, and only when the file is there.
         let hasSidecars = config.kinds.contains { $0.sidecar != nil }
         let fileSet = hasSidecars ? Set(listing.files) : []
         var results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
             do throws(FileTreeError) {
-                let bytes = try tree.read(path)
+                let bytes = try tree.read(path, maxBytes: limits.maxFileBytes)
+                if bytes.count > limits.maxFileBytes {
+                    let finding = Finding(rule: Rules.resourceLimit, position: .start,
+                                          message: Self.tooLarge(size: nil, limit: limits.maxFileBytes), hint: Rules.resourceLimit.help)
+                    return (nil, finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config).map { [$0] } ?? [])
+                }
                 var sidecar: (path: String, bytes: [UInt8])?
+                var sidecarDiagnostics: [Diagnostic] = []
                 if hasSidecars, let sidecarPath = context.sidecarPath(for: path), fileSet.contains(sidecarPath) {
-                    sidecar = (sidecarPath, try tree.read(sidecarPath))
+                    let sidecarBytes = try tree.read(sidecarPath, maxBytes: limits.maxFileBytes)
+                    if sidecarBytes.count > limits.maxFileBytes {
+                        let finding = Finding(rule: Rules.resourceLimit, position: .start,
+                                              message: Self.tooLarge(size: tree.size(sidecarPath), limit: limits.maxFileBytes),
+                                              hint: Rules.resourceLimit.help, file: sidecarPath)
+                        sidecarDiagnostics = finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config).map { [$0] } ?? []
+                    } else {
+                        sidecar = (sidecarPath, sidecarBytes)
+                    }
                 }
                 let (doc, diags) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context)
-                return (doc, diags)
+                return (doc, sidecarDiagnostics + diags)
             } catch {
                 let finding = Finding(rule: Rules.unreadableFile, position: .start,
                                       message: "cannot read file: \(error.message)", hint: Rules.unreadableFile.help)
@@ -57,11 +121,16 @@ public enum Checker {
             perFile.append(diags)
         }
         documents.reverse()
-        var diagnostics = perFile.reversed().flatMap { $0 }
+        var diagnostics = early + perFile.reversed().flatMap { $0 }
         var validator = HandbookValidator(documents: documents, listing: listing, config: config, displayPrefix: displayPrefix)
         diagnostics += validator.run()
         diagnostics.sort(by: Diagnostic.reportOrder)
-        return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: paths.count)
+        return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: found)
+    }
+
+    static func tooLarge(size: Int?, limit: Int) -> String {
+        let what = size.map { "file is \($0) bytes" } ?? "file is larger than \(limit) bytes"
+        return "\(what), over the limit of \(limit) (limits.max-file-bytes); it was not read"
     }
 
     static func isMarkdownPath(_ path: String) -> Bool {
