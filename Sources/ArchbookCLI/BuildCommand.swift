@@ -54,7 +54,7 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         var setup = try Workspace.open(directory: directory, config: config)
         let docsRoot = DiskSite.absolute(setup.root)
-        let outputPath = output ?? defaultOutput(for: setup.root)
+        let outputPath = output ?? Self.defaultOutput(for: setup.root)
         let target = DiskSite.absolute(outputPath)
         if DiskSite.isInside(docsRoot, target) {
             throw RunFailure(message: "output '\(outputPath)' contains the docs tree '\(setup.root)'; choose a separate folder such as _site")
@@ -79,10 +79,7 @@ struct BuildCommand: ParsableCommand {
             withExtendedLifetime(result) { Glibc.exit(1) }
         }
 
-        let options = SiteOptions(title: setup.config.site.title,
-                                  baseURL: baseURL ?? setup.config.site.baseURL,
-                                  allowRawHTML: setup.config.site.rawHTML, generator: "archbook \(archbookVersion)",
-                                  search: setup.config.site.search)
+        let options = setup.siteOptions(baseURL: baseURL)
         let built = try writeAtomically(to: target, display: outputPath) { sink throws(FileTreeError) in
             try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink)
         }
@@ -92,7 +89,7 @@ struct BuildCommand: ParsableCommand {
     }
 
     /// `_site` beside the docs tree; inside it when the docs tree is the current directory.
-    func defaultOutput(for root: String) -> String {
+    static func defaultOutput(for root: String) -> String {
         var r = root
         while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
         if r == "." || r == "./" { return "_site" }
@@ -101,28 +98,7 @@ struct BuildCommand: ParsableCommand {
     }
 
     func loadTheme(_ setup: Workspace) throws -> Theme {
-        guard let defaultTheme = ThemeLocator.defaultTheme() else {
-            throw RunFailure(message: "cannot find the default theme (themes/default); set ARCHBOOK_THEME_DIR to its folder")
-        }
-        var layers = [Theme.Layer(label: defaultTheme, tree: DiskFileTree(root: defaultTheme))]
-        var custom: String?
-        if let theme {
-            custom = theme
-        } else if let configured = setup.config.site.theme {
-            let base = config.map { DiskSite.parent(of: $0) } ?? setup.root
-            custom = configured.hasPrefix("/") ? configured : (base == "." ? configured : base + "/" + configured)
-        }
-        if let custom {
-            guard DiskFileTree.isDirectory(custom) else {
-                throw RunFailure(message: "theme '\(custom)' is not a directory")
-            }
-            layers.append(Theme.Layer(label: custom, tree: DiskFileTree(root: custom)))
-        }
-        do {
-            return try Theme.load(layers)
-        } catch {
-            throw RunFailure(message: error.description)
-        }
+        try ThemeLocator.load(setup, theme: theme, config: config)
     }
 
     /// Builds into a temporary folder next to `target` and swaps it in; on any failure the old site stays.
@@ -175,6 +151,33 @@ struct BuildCommand: ParsableCommand {
 }
 
 enum ThemeLocator {
+    /// The default theme with the custom one (--theme, else the configuration's `site.theme`) layered over it.
+    static func load(_ setup: Workspace, theme: String?, config: String?) throws -> Theme {
+        guard let defaultTheme = defaultTheme() else {
+            throw RunFailure(message: "cannot find the default theme (themes/default); set ARCHBOOK_THEME_DIR to its folder")
+        }
+        var layers = [Theme.Layer(label: defaultTheme, tree: DiskFileTree(root: defaultTheme))]
+        if let custom = customTheme(setup, theme: theme, config: config) {
+            guard DiskFileTree.isDirectory(custom) else {
+                throw RunFailure(message: "theme '\(custom)' is not a directory")
+            }
+            layers.append(Theme.Layer(label: custom, tree: DiskFileTree(root: custom)))
+        }
+        do {
+            return try Theme.load(layers)
+        } catch {
+            throw RunFailure(message: error.description)
+        }
+    }
+
+    /// The custom theme folder: --theme, else `site.theme` relative to the configuration file's folder.
+    static func customTheme(_ setup: Workspace, theme: String?, config: String?) -> String? {
+        if let theme { return theme }
+        guard let configured = setup.config.site.theme else { return nil }
+        let base = config.map { DiskSite.parent(of: $0) } ?? setup.root
+        return configured.hasPrefix("/") ? configured : (base == "." ? configured : base + "/" + configured)
+    }
+
     /// The default theme: $ARCHBOOK_THEME_DIR, else `themes/default` in a folder above the executable
     /// (the repository a development build lives in), else `share/archbook/themes/default` of an install prefix.
     static func defaultTheme() -> String? {

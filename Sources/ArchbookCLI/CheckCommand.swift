@@ -87,6 +87,12 @@ struct Workspace {
     var configFile: String?
     var detection: Detection?
 
+    /// What the site builder is told: the configuration's site settings, `--base-url` over its `base-url`.
+    func siteOptions(baseURL: String?) -> SiteOptions {
+        SiteOptions(title: config.site.title, baseURL: baseURL ?? config.site.baseURL,
+                    allowRawHTML: config.site.rawHTML, generator: "archbook \(archbookVersion)", search: config.site.search)
+    }
+
     /// Without a configuration file, detects the configuration from the documents of `tree`.
     mutating func resolveConfig(tree: some FileTree) throws {
         guard configFile == nil else { return }
