@@ -15,7 +15,10 @@ final class PreviewSession {
     let format: ReportFormat
     let quiet: Bool
     private(set) var plan = WatchPlan(trees: [], files: [])
-    private var builds = 0
+    /// Build folders made (site-1, site-2, …), failed builds included.
+    private var folders = 0
+    /// Sites served: the generation pages compare with.
+    private var sites = 0
     private var attempts = 0
     private var served: String?
 
@@ -33,9 +36,9 @@ final class PreviewSession {
     /// On failure the previous site stays. Returns the failure's message, if any.
     @discardableResult
     func rebuild(changes: Set<String>) -> String? {
-        builds += 1
+        folders += 1
         attempts += 1
-        let dir = workDir + "/site-\(builds)"
+        let dir = workDir + "/site-\(folders)"
         guard mkdir(dir, 0o755) == 0 else {
             return fail("cannot create \(dir): \(String(cString: strerror(errno)))")
         }
@@ -47,7 +50,8 @@ final class PreviewSession {
         case .built(let built):
             let elapsed = Double(Monotonic.now() - started) / 1e9
             printReport(built.check, tree: built.tree, prefix: built.displayPrefix, format: format, quiet: quiet)
-            let status = PreviewStatus(session: state.snapshot.status.session, site: builds, attempt: attempts,
+            sites += 1
+            let status = PreviewStatus(session: state.snapshot.status.session, site: sites, attempt: attempts,
                                        diagnostics: built.check.diagnostics, documents: built.check.fileCount,
                                        displayPrefix: built.displayPrefix)
             let old = served

@@ -83,7 +83,11 @@ enum ReloadInjection {
             }
             out.append(contentsOf: attribute)
             i += attribute.count
-            if i < html.count && isRelativeStart(html[i...]) { out.append(UInt8(ascii: "/")) }
+            if i < html.count && isRelativeStart(html[i...]) {
+                out.append(UInt8(ascii: "/"))
+                // `./x` from the site root is `/x`.
+                if html[i...].starts(with: Array("./".utf8)) { i += 2 }
+            }
         }
         return out
     }
