@@ -145,7 +145,8 @@ enum ReloadScript {
     /// Served as /__archbook/overlay.css and linked by the script (a stylesheet, not inline styles, so a
     /// Content-Security-Policy with `style-src 'self'` allows it).
     static let stylesheet = """
-    /* archbook serve: the build problems overlay. */
+    /* archbook serve: the build problems overlay. Colours and boxes are set on every element, since the
+       site's own stylesheet (any theme's) also styles pre, ul, h2 and button. */
     .archbook-overlay {
       position: fixed; left: 1rem; right: 1rem; bottom: 1rem; z-index: 2147483647;
       max-height: 45vh; overflow: auto; box-sizing: border-box;
@@ -154,16 +155,19 @@ enum ReloadScript {
       font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; text-align: left;
     }
     .archbook-overlay-head { display: flex; align-items: center; gap: 1rem; justify-content: space-between; }
-    .archbook-overlay-title { margin: 0; font-size: 1rem; font-weight: 700; color: #ffb4ab; }
+    .archbook-overlay-title { margin: 0; padding: 0; border: 0; font-size: 1rem; font-weight: 700; color: #ffb4ab; background: none; }
     .archbook-overlay-close {
       flex: none; font: inherit; padding: 0.25rem 0.75rem; border-radius: 0.25rem; cursor: pointer;
       background: #f2f2f2; color: #1e1e1e; border: 1px solid #f2f2f2;
     }
     .archbook-overlay-close:hover { background: #ffffff; }
     .archbook-overlay-close:focus-visible { outline: 3px solid #8ab4f8; outline-offset: 2px; }
-    .archbook-overlay-failure { white-space: pre-wrap; margin: 0.75rem 0 0; font: 13px/1.45 ui-monospace, monospace; color: #f2f2f2; }
-    .archbook-overlay-list { list-style: none; margin: 0.75rem 0 0; padding: 0; }
-    .archbook-overlay-problem { padding: 0.35rem 0; border-top: 1px solid #444; overflow-wrap: anywhere; }
+    .archbook-overlay-failure {
+      white-space: pre-wrap; margin: 0.75rem 0 0; padding: 0.5rem; border: 0; border-radius: 0.25rem;
+      font: 13px/1.45 ui-monospace, monospace; color: #f2f2f2; background: #2b2b2b;
+    }
+    .archbook-overlay-list { list-style: none; margin: 0.75rem 0 0; padding: 0; background: none; }
+    .archbook-overlay-problem { margin: 0; padding: 0.35rem 0; border-top: 1px solid #444; overflow-wrap: anywhere; color: #f2f2f2; background: none; }
     .archbook-overlay-location { font-family: ui-monospace, monospace; color: #c8c8c8; }
     .archbook-overlay-severity { font-weight: 700; }
     .archbook-error .archbook-overlay-severity { color: #ffb4ab; }
