@@ -67,7 +67,14 @@ struct ServeCommand: ParsableCommand {
         // Listen first: a port in use is reported before any time goes into building.
         let (_, url) = try PreviewServer.start(host: host, port: port, handler: PreviewHandler(state: state, hub: hub))
         hub.startKeepAlive()
-        let rebuilder = FullSiteRebuilder(directory: directory, config: config, theme: theme, excluded: [workDir])
+        let excluded = [DiskSite.absolute(workDir)]
+        // Watch before the first build, so a save during a long first build is not missed. The command line
+        // is all there is to go on yet; the build's own plan (a theme named in archbook.yml) replaces it.
+        let early = WatchPlan(trees: [DiskSite.absolute(Workspace.root(directory))] + (theme.map { [DiskSite.absolute($0)] } ?? []),
+                              files: config.map { [DiskSite.absolute($0)] } ?? [], excluded: excluded)
+        let polling = poll || getenv("ARCHBOOK_SERVE_POLL").map { String(cString: $0) == "1" } == true
+        let watcher = PreviewSession.makeWatcher(early, poll: polling)
+        let rebuilder = FullSiteRebuilder(directory: directory, config: config, theme: theme, excluded: excluded)
         let session = PreviewSession(rebuilder: rebuilder, state: state, hub: hub, workDir: workDir, format: format, quiet: quiet)
         if let failure = session.rebuild(changes: []) {
             throw RunFailure(message: failure)
@@ -75,8 +82,6 @@ struct ServeCommand: ParsableCommand {
         if !["127.0.0.1", "localhost", "::1"].contains(host) {
             Output.err("archbook: warning: listening on \(host), so other machines on the network may read the handbook\n")
         }
-        let polling = poll || getenv("ARCHBOOK_SERVE_POLL").map { String(cString: $0) == "1" } == true
-        let watcher = PreviewSession.makeWatcher(session.plan, poll: polling)
         Output.err("archbook: serving \(url) (Ctrl-C to stop)\n"
                    + "archbook: the site is in \(workDir) (removed on exit); watching for changes with \(watcher.name)\n")
         session.watch(with: watcher)

@@ -64,7 +64,7 @@ final class ServeProcess {
             _ = eventually(timeout: 2) { self.stderr.text.hasSuffix("\n") }
             return
         }
-        let started = eventually(timeout: 120) { self.stderr.text.contains("watching for changes") || !self.process.isRunning }
+        let started = eventually(timeout: 120) { self.stderr.text.contains("watching for changes with") || !self.process.isRunning }
         let text = stderr.text
         guard started, process.isRunning,
               let range = text.range(of: #"http://127\.0\.0\.1:([0-9]+)/"#, options: .regularExpression),

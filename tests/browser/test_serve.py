@@ -47,7 +47,7 @@ class Serve:
         self.lines = []
         threading.Thread(target=self._read, daemon=True).start()
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not any("watching for changes" in line for line in self.lines):
+        while time.monotonic() < deadline and not any("watching for changes with" in line for line in self.lines):
             if self.process.poll() is not None:
                 raise SystemExit("archbook serve exited:\n" + "".join(self.lines))
             time.sleep(0.05)

@@ -266,7 +266,9 @@ enum PreviewServer {
             var actualPort = port
             if case .ip4(_, let p) = bound { actualPort = Int(p) }
             if case .ip6(_, let p) = bound { actualPort = Int(p) }
-            let shown = literal.contains(":") ? "[\(literal)]" : literal
+            // Listening on every interface: this machine reaches it through loopback.
+            let reachable = literal == "0.0.0.0" ? "127.0.0.1" : literal == "::" ? "::1" : literal
+            let shown = reachable.contains(":") ? "[\(reachable)]" : reachable
             return (server, "http://\(shown):\(actualPort)/")
         case .failure(let error):
             if case SocketError.failed(let type, let code, let message) = error {

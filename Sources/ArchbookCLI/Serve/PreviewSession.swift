@@ -98,6 +98,14 @@ final class PreviewSession {
         var watcher = first
         var debouncer = Debouncer()
         var pending = Set<String>()
+        // The watcher may have been started from a provisional plan (before the first build).
+        do throws(WatchFailure) {
+            try watcher.update(plan)
+        } catch {
+            Output.err("archbook: \(error.message); watching for changes by polling every 0.5 s instead\n")
+            watcher = PollingWatcher(plan: plan)
+            debouncer.record(at: Monotonic.now())
+        }
         while true {
             let now = Monotonic.now()
             let timeout = debouncer.deadline.map { Int(($0 > now ? $0 - now : 0) / 1_000_000) + 1 }
