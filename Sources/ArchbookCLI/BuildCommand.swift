@@ -54,7 +54,7 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         var setup = try Workspace.open(directory: directory, config: config)
         let docsRoot = DiskSite.absolute(setup.root)
-        let outputPath = output ?? Self.defaultOutput(for: setup.root)
+        let outputPath = output ?? defaultOutput(for: setup.root)
         let target = DiskSite.absolute(outputPath)
         if DiskSite.isInside(docsRoot, target) {
             throw RunFailure(message: "output '\(outputPath)' contains the docs tree '\(setup.root)'; choose a separate folder such as _site")
@@ -79,7 +79,10 @@ struct BuildCommand: ParsableCommand {
             withExtendedLifetime(result) { Glibc.exit(1) }
         }
 
-        let options = setup.siteOptions(baseURL: baseURL)
+        let options = SiteOptions(title: setup.config.site.title,
+                                  baseURL: baseURL ?? setup.config.site.baseURL,
+                                  allowRawHTML: setup.config.site.rawHTML, generator: "archbook \(archbookVersion)",
+                                  search: setup.config.site.search)
         let built = try writeAtomically(to: target, display: outputPath) { sink throws(FileTreeError) in
             try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink)
         }
@@ -89,7 +92,7 @@ struct BuildCommand: ParsableCommand {
     }
 
     /// `_site` beside the docs tree; inside it when the docs tree is the current directory.
-    static func defaultOutput(for root: String) -> String {
+    func defaultOutput(for root: String) -> String {
         var r = root
         while r.count > 1 && r.hasSuffix("/") { r.removeLast() }
         if r == "." || r == "./" { return "_site" }

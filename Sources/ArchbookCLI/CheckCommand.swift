@@ -87,7 +87,8 @@ struct Workspace {
     var configFile: String?
     var detection: Detection?
 
-    /// What the site builder is told: the configuration's site settings, `--base-url` over its `base-url`.
+    /// What the site builder is told: the configuration's site settings, `--base-url` over its `base-url`
+    /// (as `archbook build` makes them; `archbook serve` builds with these).
     func siteOptions(baseURL: String?) -> SiteOptions {
         SiteOptions(title: config.site.title, baseURL: baseURL ?? config.site.baseURL,
                     allowRawHTML: config.site.rawHTML, generator: "archbook \(archbookVersion)", search: config.site.search)
