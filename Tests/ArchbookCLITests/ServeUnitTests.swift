@@ -264,8 +264,21 @@ final class ServeUnitTests: XCTestCase {
         try Data("cc".utf8).write(to: root.appendingPathComponent("adr/new/0002.md"))
         let added = try collect { $0.contains(real + "/adr/new/0002.md") }
         XCTAssertTrue(added.contains(real + "/adr/new/0002.md"), "\(added)")
+        // A renamed folder is watched under its new name, and a new folder under the old name is watched too.
+        try FileManager.default.moveItem(at: root.appendingPathComponent("adr/new"), to: root.appendingPathComponent("adr/renamed"))
+        _ = try collect { $0.contains(real + "/adr/renamed") || $0.contains(real + "/adr/renamed/0002.md") }
+        try Data("d".utf8).write(to: root.appendingPathComponent("adr/renamed/0002.md"))
+        let renamed = try collect { $0.contains(real + "/adr/renamed/0002.md") }
+        XCTAssertTrue(renamed.contains(real + "/adr/renamed/0002.md"), "\(renamed)")
+        XCTAssertFalse(renamed.contains(real + "/adr/new/0002.md"), "\(renamed)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("adr/new"), withIntermediateDirectories: true)
+        try Data("e".utf8).write(to: root.appendingPathComponent("adr/new/0003.md"))
+        _ = try collect { $0.contains(real + "/adr/new") || $0.contains(real + "/adr/new/0003.md") }
+        try Data("ee".utf8).write(to: root.appendingPathComponent("adr/new/0003.md"))
+        let recreated = try collect { $0.contains(real + "/adr/new/0003.md") }
+        XCTAssertTrue(recreated.contains(real + "/adr/new/0003.md"), "\(recreated)")
         try FileManager.default.removeItem(at: root.appendingPathComponent("adr/new"))
-        let removed = try collect { $0.contains(real + "/adr/new") || $0.contains(real + "/adr/new/0002.md") }
+        let removed = try collect { $0.contains(real + "/adr/new") || $0.contains(real + "/adr/new/0003.md") }
         XCTAssertFalse(removed.isEmpty)
     }
 

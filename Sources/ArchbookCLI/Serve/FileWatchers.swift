@@ -95,6 +95,15 @@ final class InotifyWatcher: FileWatcher {
         return true
     }
 
+    /// Stops watching `dir` and every folder under it.
+    private func forget(_ dir: String) {
+        for (folder, wd) in descriptors where DiskSite.isInside(folder, dir) {
+            inotify_rm_watch(fd, wd)
+            descriptors[folder] = nil
+            folders[wd] = nil
+        }
+    }
+
     func update(_ newPlan: WatchPlan) throws(WatchFailure) {
         if newPlan != plan {
             plan = newPlan
@@ -144,10 +153,14 @@ final class InotifyWatcher: FileWatcher {
             guard let dir = folders[wd] else { continue }
             if mask & UInt32(IN_IGNORED) != 0 {
                 folders[wd] = nil
-                descriptors[dir] = nil
+                if descriptors[dir] == wd { descriptors[dir] = nil }
                 continue
             }
             let path = nameBytes.isEmpty ? dir : dir + "/" + String(decoding: nameBytes, as: UTF8.self)
+            // A watch follows its folder when it is renamed, so under the old name it would report the wrong
+            // paths (and keep a new folder of that name from being watched): drop it; the new name is added below.
+            if mask & UInt32(IN_ISDIR) != 0 && mask & UInt32(IN_MOVED_FROM) != 0 { forget(path) }
+            if mask & UInt32(IN_MOVE_SELF) != 0 { forget(dir) }
             guard plan.matters(path) else { continue }
             if mask & UInt32(IN_ISDIR) != 0 && mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
                 try addTree(path)
