@@ -159,7 +159,7 @@ final class ServeUnitTests: XCTestCase {
 
     func testEventHubDropsStreamsWhoseReaderIsGone() async {
         let hub = EventHub()
-        var stream: EventStreamBytes? = hub.subscribe(first: Array("first".utf8))
+        var stream: EventStreamBytes? = hub.subscribe { Array("first".utf8) }
         XCTAssertEqual(hub.count, 1)
         var iterator = stream!.makeAsyncIterator()
         let first = await iterator.nextBuffer(suggested: 3)
@@ -170,7 +170,7 @@ final class ServeUnitTests: XCTestCase {
         let two = await iterator.nextBuffer(suggested: 100)
         XCTAssertEqual(two, Array("two".utf8))
         stream = nil
-        iterator = hub.subscribe(first: []).makeAsyncIterator()
+        iterator = hub.subscribe { [] }.makeAsyncIterator()
         XCTAssertEqual(hub.count, 1, "the first stream's entry went with its reader")
         _ = iterator
     }

@@ -49,15 +49,18 @@ final class EventHub: @unchecked Sendable {
         return streams.count
     }
 
-    func subscribe(first: [UInt8]) -> EventStreamBytes {
+    /// A new stream that starts with `first()`. That is made after the stream is registered, so a rebuild
+    /// finishing meanwhile is either in it or broadcast to the stream afterwards; each message carries the
+    /// whole state, so their order does not matter.
+    func subscribe(first: () -> [UInt8]) -> EventStreamBytes {
         // A page that stops reading keeps at most a few messages queued; the newest say all that matters.
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(8))
-        continuation.yield(first)
         lock.lock()
         let id = nextID
         nextID += 1
         streams[id] = continuation
         lock.unlock()
+        continuation.yield(first())
         return EventStreamBytes(stream: stream, subscription: Subscription(hub: self, id: id))
     }
 
@@ -125,11 +128,13 @@ struct EventStreamBytes: AsyncBufferedSequence, Sendable {
             return out
         }
 
+        /// Waits for a message with bytes in it; false when the stream has ended.
         private mutating func fill() async -> Bool {
-            if !pending.isEmpty { return true }
-            guard let message = await base.next() else { return false }
-            pending = message[...]
-            return !pending.isEmpty
+            while pending.isEmpty {
+                guard let message = await base.next() else { return false }
+                pending = message[...]
+            }
+            return true
         }
     }
 }
@@ -211,9 +216,10 @@ struct PreviewHandler: HTTPHandler {
             headers[.contentType] = "text/event-stream; charset=utf-8"
             headers[.cacheControl] = "no-store"
             if head { return HTTPResponse(statusCode: .ok, headers: headers) }
-            var first = ServerSentEvent.retry
-            first += ServerSentEvent.message(event: "hello", data: snapshot.status.eventData())
-            return HTTPResponse(statusCode: .ok, headers: headers, body: HTTPBodySequence(from: hub.subscribe(first: first)))
+            let events = hub.subscribe { [state] in
+                ServerSentEvent.retry + ServerSentEvent.message(event: "hello", data: state.snapshot.status.eventData())
+            }
+            return HTTPResponse(statusCode: .ok, headers: headers, body: HTTPBodySequence(from: events))
         default:
             return Self.text(.notFound, "Not found.\n", head: head)
         }
