@@ -44,15 +44,16 @@ $(VENV)/.browser-deps: Makefile
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(AXE_PIN)
 	@touch $@
 
-# Real-browser tests of the built handbook (tests/browser/test_site.py), of its search (test_search.py) and of
-# readers' safety under hostile documents and the CSP (test_security.py); all run, and the target fails if any
-# does. ARCHBOOK= picks the binary.
+# Real-browser tests of the built handbook (tests/browser/test_site.py), of its search (test_search.py), of
+# readers' safety under hostile documents and the CSP (test_security.py) and of `archbook serve`'s reload and
+# overlay (test_serve.py); all run, and the target fails if any does. ARCHBOOK= picks the binary.
 browser-test: browser-deps
 	@[ -x "$(ARCHBOOK)" ] || [ "$(ARCHBOOK)" != .build/debug/archbook ] || $(SWIFT) build --product archbook
 	@status=0; \
 	ARCHBOOK="$(ARCHBOOK)" timeout 900 $(VENV)/bin/python tests/browser/test_site.py || status=1; \
 	ARCHBOOK="$(ARCHBOOK)" timeout 900 $(VENV)/bin/python tests/browser/test_search.py || status=1; \
 	ARCHBOOK="$(ARCHBOOK)" timeout 600 $(VENV)/bin/python tests/browser/test_security.py || status=1; \
+	ARCHBOOK="$(ARCHBOOK)" timeout 300 $(VENV)/bin/python tests/browser/test_serve.py || status=1; \
 	exit $$status
 
 # libFuzzer harnesses (Fuzz/), each run FUZZ_SECONDS with seeds from content/ and ../shared/corpora.

@@ -18,7 +18,7 @@ public struct ArchbookCommand: ParsableCommand {
         Exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error.
         """,
         version: archbookVersion,
-        subcommands: [CheckCommand.self, BuildCommand.self, InitCommand.self, NewCommand.self, ListCommand.self,
+        subcommands: [CheckCommand.self, BuildCommand.self, ServeCommand.self, InitCommand.self, NewCommand.self, ListCommand.self,
                       ShowCommand.self, GraphCommand.self, ExportCommand.self]
     )
     public init() {}

@@ -129,28 +129,7 @@ struct BuildCommand: ParsableCommand {
     }
 
     func loadTheme(_ setup: Workspace) throws -> Theme {
-        guard let defaultTheme = ThemeLocator.defaultTheme() else {
-            throw RunFailure(message: "cannot find the default theme (themes/default); set ARCHBOOK_THEME_DIR to its folder")
-        }
-        var layers = [Theme.Layer(label: defaultTheme, tree: DiskFileTree(root: defaultTheme))]
-        var custom: String?
-        if let theme {
-            custom = theme
-        } else if let configured = setup.config.site.theme {
-            let base = config.map { DiskSite.parent(of: $0) } ?? setup.root
-            custom = configured.hasPrefix("/") ? configured : (base == "." ? configured : base + "/" + configured)
-        }
-        if let custom {
-            guard DiskFileTree.isDirectory(custom) else {
-                throw RunFailure(message: "theme '\(custom)' is not a directory")
-            }
-            layers.append(Theme.Layer(label: custom, tree: DiskFileTree(root: custom)))
-        }
-        do {
-            return try Theme.load(layers)
-        } catch {
-            throw RunFailure(message: error.description)
-        }
+        try ThemeLocator.load(setup, theme: theme, config: config)
     }
 
     /// Creates the folders above the output that are missing, as `mkdir -p` would.
@@ -246,6 +225,33 @@ struct BuildCache {
 }
 
 enum ThemeLocator {
+    /// The default theme with the custom one (--theme, else the configuration's `site.theme`) layered over it.
+    static func load(_ setup: Workspace, theme: String?, config: String?) throws -> Theme {
+        guard let defaultTheme = defaultTheme() else {
+            throw RunFailure(message: "cannot find the default theme (themes/default); set ARCHBOOK_THEME_DIR to its folder")
+        }
+        var layers = [Theme.Layer(label: defaultTheme, tree: DiskFileTree(root: defaultTheme))]
+        if let custom = customTheme(setup, theme: theme, config: config) {
+            guard DiskFileTree.isDirectory(custom) else {
+                throw RunFailure(message: "theme '\(custom)' is not a directory")
+            }
+            layers.append(Theme.Layer(label: custom, tree: DiskFileTree(root: custom)))
+        }
+        do {
+            return try Theme.load(layers)
+        } catch {
+            throw RunFailure(message: error.description)
+        }
+    }
+
+    /// The custom theme folder: --theme, else `site.theme` relative to the configuration file's folder.
+    static func customTheme(_ setup: Workspace, theme: String?, config: String?) -> String? {
+        if let theme { return theme }
+        guard let configured = setup.config.site.theme else { return nil }
+        let base = config.map { DiskSite.parent(of: $0) } ?? setup.root
+        return configured.hasPrefix("/") ? configured : (base == "." ? configured : base + "/" + configured)
+    }
+
     /// The default theme: $ARCHBOOK_THEME_DIR, else `themes/default` in a folder above the executable
     /// (the repository a development build lives in), else `share/archbook/themes/default` of an install prefix.
     static func defaultTheme() -> String? {

@@ -89,6 +89,14 @@ struct Workspace {
     /// The configuration's text: the file's, or the detected archbook.yml. Part of every page's build key.
     var configText = ""
 
+    /// What the site builder is told: the configuration's site settings, `--base-url` over its `base-url`
+    /// (as `archbook build` makes them; `archbook serve` builds with these).
+    func siteOptions(baseURL: String?) -> SiteOptions {
+        SiteOptions(title: config.site.title, baseURL: baseURL ?? config.site.baseURL,
+                    allowRawHTML: config.site.rawHTML, generator: "archbook \(archbookVersion)", search: config.site.search,
+                    configText: configText)
+    }
+
     /// Without a configuration file, detects the configuration from the documents of `tree`.
     mutating func resolveConfig(tree: some FileTree) throws {
         guard configFile == nil else { return }
