@@ -97,10 +97,7 @@ struct BuildCommand: ParsableCommand {
             withExtendedLifetime(result) { Glibc.exit(1) }
         }
 
-        let options = SiteOptions(title: setup.config.site.title,
-                                  baseURL: baseURL ?? setup.config.site.baseURL,
-                                  allowRawHTML: setup.config.site.rawHTML, generator: "archbook \(archbookVersion)",
-                                  search: setup.config.site.search, configText: setup.configText)
+        let options = setup.siteOptions(baseURL: baseURL)
         let cache = BuildCache(target: target)
         let previous = noCache ? nil : cache.load(site: target)
         // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
@@ -214,9 +211,9 @@ struct BuildCache {
         let bytes = manifest.encoded()
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { return "cannot write \(temp): \(String(cString: strerror(errno)))" }
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let written = (try? DocumentFiles.writeAll(fd, bytes, path: temp)) != nil
         close(fd)
-        guard written == bytes.count, rename(temp, file) == 0 else {
+        guard written, rename(temp, file) == 0 else {
             unlink(temp)
             return "cannot write \(file)"
         }

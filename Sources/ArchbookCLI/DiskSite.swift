@@ -35,12 +35,10 @@ struct DiskSiteSink: SiteSink {
     }
 
     private func folders(for path: String) throws(FileTreeError) -> [Substring] {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.hasPrefix("/"), !parts.isEmpty,
-              !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
-            throw FileTreeError(path: path, message: "refusing to write outside the output directory")
+        guard FileListing.isSafe(path) else {
+            throw FileTreeError(path: FileListing.printable(path), message: "refusing to write outside the output directory")
         }
-        return Array(parts.dropLast())
+        return Array(path.split(separator: "/").dropLast())
     }
 
     private func makeFolders(_ parts: [Substring], for path: String) throws(FileTreeError) {

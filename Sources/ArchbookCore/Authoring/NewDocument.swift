@@ -90,7 +90,7 @@ public enum NewDocument {
         let kindFolders = Set(docs.map { folderOf($0.path) } + [folder])
         let siblings = listing.files.filter { p in
             Checker.isMarkdownPath(p) && kindFolders.contains(folderOf(p)) && !Extractor.isTemplateName(baseName(p))
-                && !["readme", "index", "_index"].contains(baseName(p).lowercased())
+                && !Extractor.isFolderIndexName(baseName(p))
         }
         let style = try NamingStyle.infer(kind: kind, names: (docs.map(\.path) + siblings).uniqued().map { (baseName($0), ext($0)) })
         var numbers = siblings.compactMap { IDText.fileNumber(fileName($0)) }

@@ -97,7 +97,7 @@ public enum Detector {
                 // What the folder counts as documents, as extraction decides by name (not READMEs, not templates).
                 totals[folder] = files.filter { path in
                     let base = String(baseName(path))
-                    return !Extractor.isTemplateName(base) && !["readme", "index", "_index"].contains(base.lowercased())
+                    return !Extractor.isTemplateName(base) && !Extractor.isFolderIndexName(base)
                 }.count
                 let sorted = files.sorted()
                 paths += (0..<sampleLimit).map { sorted[$0 * sorted.count / sampleLimit] }

@@ -102,6 +102,11 @@ public enum Extractor {
         return true
     }
 
+    /// `README`, `index`, `_index`: a folder's index page, kept beside a kind's documents but not one of them.
+    public static func isFolderIndexName(_ baseName: String) -> Bool {
+        ["readme", "index", "_index"].contains(baseName.lowercased())
+    }
+
     /// A file name made readable as a title: `0001-private-fields` → "Private fields".
     public static func readableTitle(_ baseName: String) -> String {
         var s = Substring(baseName)
@@ -262,9 +267,8 @@ private struct ExtractionState {
         }
         // Folder indexes and templates live beside documents of a kind but are not documents of it; a
         // README with a sidecar is the document itself (a KEP's README.md beside its kep.yaml).
-        let lowerBase = baseName.lowercased()
         let isTemplate = Extractor.isTemplateName(baseName)
-        if kind == nil, !isTemplate, sidecarPath != nil || !["readme", "index", "_index"].contains(lowerBase),
+        if kind == nil, !isTemplate, sidecarPath != nil || !Extractor.isFolderIndexName(baseName),
            !isRedirect(tree, h1: h1) {
             kind = context.kindForPath(path)
         }

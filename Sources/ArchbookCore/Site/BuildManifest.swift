@@ -1,6 +1,8 @@
 // What one build leaves for the next: per output file, a key of what it was made from and a hash of its bytes,
 // so an incremental build renders only the pages whose inputs changed and takes the rest from the previous site.
 
+import Foundation
+
 /// A 64-bit FNV-1a hash: stable across runs and machines, unlike Swift's seeded `Hasher`. Every string is
 /// fed with its length first, so `("ab", "c")` and `("a", "bc")` differ.
 public struct StableHash: Sendable {
@@ -145,7 +147,4 @@ final class RecordingSink<Inner: SiteSink>: SiteSink, @unchecked Sendable {
         return true
     }
 
-    func reuse(_ path: String, size: Int) -> Bool { false }
 }
-
-import Foundation
