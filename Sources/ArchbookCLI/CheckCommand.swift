@@ -86,6 +86,8 @@ struct Workspace {
     /// The configuration file used, or nil when there is none and the configuration is detected.
     var configFile: String?
     var detection: Detection?
+    /// What detection read and parsed, until the check has used it.
+    var parsed: ParsedSources?
     /// The configuration's text: the file's, or the detected archbook.yml. Part of every page's build key.
     var configText = ""
 
@@ -101,7 +103,9 @@ struct Workspace {
     mutating func resolveConfig(tree: some FileTree) throws {
         guard configFile == nil else { return }
         do {
-            let d = try Detector.detect(tree)
+            var d = try Detector.detect(tree)
+            parsed = d.parsed
+            d.parsed = nil
             detection = d
             config = d.config
             configText = d.yaml
@@ -111,7 +115,9 @@ struct Workspace {
     }
 
     /// Checks a tree (the docs tree, or it without build output), with dates from git when the configuration asks for them.
-    func check(_ tree: some FileTree) throws -> CheckResult {
+    /// Uses, once, the files detection parsed (then lets them go: a build keeps the workspace to the end).
+    mutating func check(_ tree: some FileTree) throws -> CheckResult {
+        defer { parsed = nil }
         var history: DocumentHistory?
         if config.gitDates {
             let repo = try GitRepository.open(root, purpose: "git-dates (in the configuration)")
@@ -121,7 +127,7 @@ struct Workspace {
             history = try repo.history()
         }
         do {
-            return try Checker.check(tree, config: config, displayPrefix: displayPrefix, history: history)
+            return try Checker.check(tree, config: config, displayPrefix: displayPrefix, history: history, parsed: parsed)
         } catch {
             throw RunFailure(message: "cannot read \(root): \(error.message)")
         }

@@ -399,7 +399,9 @@ final class PresetCorporaTests: XCTestCase {
 
     func testRfcRust() throws {
         let r = try run("rfc-rust")
-        XCTAssertEqual(r.initReport, "archbook: wrote rfc-rust/archbook.yml\n  rfc: rfc, 638 documents in text\n")
+        // text/ holds more than 250 files, so detection scores a sample and counts its documents by name: 639, where
+        // the check below finds 638 (the "Moved to" page of the second 2071 is no document).
+        XCTAssertEqual(r.initReport, "archbook: wrote rfc-rust/archbook.yml\n  rfc: rfc, 639 documents in text\n")
         XCTAssertEqual(r.kinds, ["rfc: rfc [\"text/*\"]"])
         // The root template, the nine pages of text/3392-leadership-council/ and the "Moved to" page of the second
         // 2071 stay plain pages.

@@ -312,4 +312,16 @@ final class BadInputTests: XCTestCase {
         try sink.write("a/b c.html", [1])
         XCTAssertEqual(sink.base.files.keys.sorted(), ["a/b c.html"])
     }
+
+    /// Paths nothing is read from or written to: empty, absolute, with an empty, `.` or `..` segment, or a control character.
+    func testUnsafePaths() {
+        for path in ["", "/", "/etc/passwd", "../x.md", "a/../b.md", "a/..", "./a.md", "a/.", "a//b.md", "a/", "a\u{0}b.md",
+                     "a\nb.md", "tab\there.md", "del\u{7F}.md", "c1\u{85}.md", "c1\u{9F}.md"] {
+            XCTAssertFalse(FileListing.isSafe(path), path.debugDescription)
+        }
+        for path in ["a.md", "adr/0001-x.md", "...md", "a/.../b.md", ".hidden/x.md", "a..b/c.md", "ünïcode/été.md", "a b/c (1).md",
+                     "x\u{A0}y.md", "x\u{100}.md"] {
+            XCTAssertTrue(FileListing.isSafe(path), path.debugDescription)
+        }
+    }
 }

@@ -288,15 +288,15 @@ final class DetectionTests: XCTestCase {
         for n in 1...3 { files["runbooks/0\(n)-lag.md"] = "# Lag \(n)\n\n## Overview\n\no\n\n## Diagnosis\n\nd\n\n## Mitigation\n\nm\n" }
         let tree = CountingTree(files)
         let d = try Detector.detect(tree)
-        XCTAssertEqual(tree.reads.count, 1003, "1,000 of the large folder, every file of the small one")
-        XCTAssertEqual(Set(tree.reads).count, 1003)
+        XCTAssertEqual(tree.reads.count, 253, "250 of the large folder, every file of the small one")
+        XCTAssertEqual(Set(tree.reads).count, 253)
         XCTAssertTrue(tree.reads.contains("doc/adr/0001-record.md"), "the sample starts at the first file")
         XCTAssertFalse(tree.reads.contains("doc/adr/1050-record.md"), "and is evenly spaced: the last is skipped")
         XCTAssertEqual(summary(d), ["decision nygard doc/adr 1050", "runbook built-in runbooks 3"])
         let folder = try XCTUnwrap(d.folders.first { $0.path == "doc/adr" })
         XCTAssertEqual(folder.documents, 1050)
-        XCTAssertTrue(folder.reason.hasSuffix(" Judged by an evenly spaced sample of 1000 of its 1050 documents."), folder.reason)
-        XCTAssertEqual(d.kinds[0].evidence.last, "Counted in a sample of 1000 of the 1050 documents.")
+        XCTAssertTrue(folder.reason.hasSuffix(" Judged by an evenly spaced sample of 250 of its 1050 documents."), folder.reason)
+        XCTAssertEqual(d.kinds[0].evidence.last, "Counted in a sample of 250 of the 1050 documents.")
         XCTAssertFalse(d.folders.first { $0.path == "runbooks" }!.reason.contains("sample"))
     }
 }

@@ -4,6 +4,17 @@ import XCTest
 @testable import ArchbookCore
 
 final class ModelTests: XCTestCase {
+    func testContainsBytesMatchesBytesExactly() {
+        XCTAssertTrue("Motivation and Summary".containsBytes(" and "))
+        XCTAssertTrue("background & motivation for a rather long heading".containsBytes(" & "))
+        XCTAssertFalse("Brand new".containsBytes(" and "))
+        XCTAssertTrue("x".containsBytes(""))
+        XCTAssertFalse("".containsBytes("a"))
+        XCTAssertTrue("adr-template-minimal"[...].containsBytes("template"))
+        XCTAssertTrue("ünïcode tëmplate".containsBytes("tëmplate"))
+        XCTAssertFalse("e\u{301}".containsBytes("é"), "bytes, not canonical equivalence")
+    }
+
     func extract(_ path: String, _ text: String, config: Config = .default) -> (Document, [Diagnostic]) {
         Extractor.extract(path: path, bytes: Array(text.utf8), context: ExtractionContext(config: config))
     }

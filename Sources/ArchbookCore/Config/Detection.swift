@@ -56,6 +56,8 @@ public struct Detection: Sendable {
     public var yaml: String
     /// `yaml` read by `Config.parse`: what `check` and `build` use when there is no archbook.yml.
     public var config: Config
+    /// The files detection read and parsed, for the check that follows (see `Checker.check(parsed:)`).
+    public var parsed: ParsedSources?
 }
 
 public enum Detector {
@@ -71,23 +73,31 @@ public enum Detector {
     static let statusBelow = 0.5
     /// A folder with more Markdown files than this is judged by an evenly spaced sample of this many, so
     /// that zero-config runs on very large trees do not read every document twice.
-    static let sampleLimit = 1000
+    static let sampleLimit = 250
+    /// Detection hands at most this many bytes of parsed files to the check that follows.
+    static let parsedBytesKept = 32 << 20
 
     /// Scores every folder of the tree and writes the configuration. Throws only when the tree cannot be listed.
     public static func detect(_ tree: some FileTree) throws(FileTreeError) -> Detection {
-        let listing = try tree.listing().separatingUnsafePaths().0
+        let fullListing = try tree.listing()
+        let listing = fullListing.separatingUnsafePaths().0
         let probe = ExtractionContext(config: Config(kinds: [KindSchema(
             name: "document", paths: ["**"], idPrefix: "DOC", sectionSets: [[]], statuses: [], requireStatus: false)]),
             readOnly: true)
         // The limits apply as in a check (which reports them); detection just leaves such files out.
         let limits = Config.Limits()
         var candidates = Array(listing.files.filter(Checker.isMarkdownPath).prefix(limits.maxFiles))
+        // One stat per file, on every core; the limits are then applied in path order.
+        let sizes = Checker.parallelMap(candidates) { tree.size($0) }
+        var sizeOf: [String: Int] = [:]
+        sizeOf.reserveCapacity(candidates.count)
         var total = 0
-        candidates = candidates.filter { path in
-            let size = tree.size(path) ?? 0
+        candidates = zip(candidates, sizes).filter { path, known in
+            if let known { sizeOf[path] = known }
+            let size = known ?? 0
             total += size
             return size <= limits.maxFileBytes && total <= limits.maxTotalBytes
-        }
+        }.map(\.0)
         var perFolder: [String: [String]] = [:]
         for path in candidates { perFolder[folder(of: path), default: []].append(path) }
         var paths: [String] = []
@@ -99,17 +109,28 @@ public enum Detector {
                     let base = String(baseName(path))
                     return !Extractor.isTemplateName(base) && !Extractor.isFolderIndexName(base)
                 }.count
-                let sorted = files.sorted()
-                paths += (0..<sampleLimit).map { sorted[$0 * sorted.count / sampleLimit] }
+                // `files` is in path order already (the listing is sorted).
+                paths += (0..<sampleLimit).map { files[$0 * files.count / sampleLimit] }
             } else {
                 paths += files
             }
         }
-        let docs: [Document] = Checker.parallelMap(paths) { path in
+        let read: [(path: String, bytes: [UInt8], doc: Document, tree: MarkdownTree?)?] = Checker.parallelMap(paths) { path in
             guard let bytes = try? tree.read(path, maxBytes: limits.maxFileBytes), bytes.count <= limits.maxFileBytes else { return nil }
-            return Extractor.extract(path: path, bytes: bytes, context: probe).0
-        }.compactMap { $0 }
-        return detect(documents: docs, totals: totals)
+            let (doc, parsedTree) = Extractor.extractKeepingTree(path: path, bytes: bytes, context: probe)
+            return (path, bytes, doc, parsedTree)
+        }
+        var detection = detect(documents: read.compactMap { $0?.doc }, totals: totals)
+        var parsed: [String: (bytes: [UInt8], tree: MarkdownTree)] = [:]
+        // Kept up to a bound: a tree takes a few times its text's memory, and a tree of many small folders
+        // is read whole by detection.
+        var kept = 0
+        for case let (path, bytes, _, parsedTree?)? in read where kept + bytes.count <= parsedBytesKept {
+            parsed[path] = (bytes, parsedTree)
+            kept += bytes.count
+        }
+        detection.parsed = ParsedSources(parsed, listing: fullListing, sizes: sizeOf)
+        return detection
     }
 
     /// Detection over documents already read with a catch-all kind (`kind != nil` marks the candidates).
@@ -212,7 +233,8 @@ public enum Detector {
     }
 
     static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
+        // By bytes: a Character search walks grapheme clusters, and every path of the tree comes here.
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
         return String(path[..<slash])
     }
 

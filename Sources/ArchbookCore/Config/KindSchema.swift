@@ -214,7 +214,7 @@ public enum SectionKey {
         var keys = Set<String>()
         for s in sections {
             keys.insert(s.key)
-            guard s.key.contains(" and ") || s.key.contains(" & ") else { continue }
+            guard s.key.containsBytes(" and ") || s.key.containsBytes(" & ") else { continue }
             for part in s.key.replacingOccurrences(of: " & ", with: " and ").components(separatedBy: " and ") {
                 let p = part.trimmed
                 if !p.isEmpty { keys.insert(p) }

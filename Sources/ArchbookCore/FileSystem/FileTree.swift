@@ -19,10 +19,24 @@ extension FileListing {
     /// A path safe to read and to write under an output folder: relative, no `.`, `..` or empty segments,
     /// and no control characters (a newline in a name would start a new line in logs, where CI reads commands).
     public static func isSafe(_ path: String) -> Bool {
-        guard !path.isEmpty, !path.hasPrefix("/") else { return false }
-        for segment in path.split(separator: "/", omittingEmptySubsequences: false)
-        where segment.isEmpty || segment == "." || segment == ".." { return false }
-        return !path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }
+        // One pass over the bytes: every path of the tree is checked, twice in a zero-config run.
+        // Segments "", "." and ".." are refused; so are C0 controls, DEL and C1 controls (U+0080–U+009F,
+        // which UTF-8 writes as 0xC2 0x80–0x9F).
+        var segmentLength = 0, dots = 0
+        var previous: UInt8 = 0
+        for b in path.utf8 {
+            if b < 0x20 || b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F) { return false }
+            if b == UInt8(ascii: "/") {
+                if segmentLength == 0 || (dots == segmentLength && dots <= 2) { return false }
+                segmentLength = 0
+                dots = 0
+            } else {
+                segmentLength += 1
+                if b == UInt8(ascii: ".") { dots += 1 }
+            }
+            previous = b
+        }
+        return !(segmentLength == 0 || (dots == segmentLength && dots <= 2))
     }
 
     /// A path as it can be printed: control characters spelled as `\u{..}` escapes.

@@ -78,18 +78,27 @@ public enum Extractor {
     /// Parses and reads one document. Returns the document and the findings about it alone.
     /// `sidecar` is the document's sidecar file (path relative to the docs root, and bytes) when its kind declares one.
     public static func extract(path: String, bytes: [UInt8], sidecar: (path: String, bytes: [UInt8])? = nil,
-                               context: ExtractionContext) -> (Document, [Diagnostic]) {
+                               context: ExtractionContext, parsed: ParsedSources? = nil) -> (Document, [Diagnostic]) {
         var state = ExtractionState(path: path, context: context)
-        let doc = state.run(bytes: bytes, sidecar: sidecar)
+        let doc = state.run(bytes: bytes, sidecar: sidecar, tree: parsed?.tree(path, bytes: bytes))
         let kind = doc.kind
         let diagnostics = state.findings.compactMap { $0.diagnostic(file: path, kind: kind, config: context.config) }
         return (doc, diagnostics)
+    }
+
+    /// `extract`, also handing back the body's Markdown tree so that a later pass over the same bytes need not parse them again.
+    static func extractKeepingTree(path: String, bytes: [UInt8], context: ExtractionContext) -> (Document, MarkdownTree?) {
+        var state = ExtractionState(path: path, context: context)
+        let doc = state.run(bytes: bytes, sidecar: nil, tree: nil)
+        return (doc, state.tree)
     }
 
     /// Whether a file name (without extension) names a template rather than a document: `template`,
     /// `adr-template-minimal`, `0000-template`, `PMyyyy-nnn - Postmortem template`, but not
     /// `0039-use-velocity-as-template-engine` (a numbered or dated document about templates).
     public static func isTemplateName(_ baseName: String) -> Bool {
+        // Nearly every file is not a template: a byte check spares splitting its name into words.
+        guard baseName.lowercased().containsBytes("template") else { return false }
         let words = baseName.lowercased().split { !($0.isLetter || $0.isNumber) }
         guard words.contains("template") else { return false }
         if let first = words.first, first.allSatisfy(\.isNumber) {
@@ -145,6 +154,8 @@ private struct ExtractionState {
     var sidecarEntries: [YAMLEntry] = []
     /// Document field → the key the sidecar wrote it under, for messages.
     var sidecarKeys: [String: String] = [:]
+    /// The body's tree, once parsed.
+    var tree: MarkdownTree?
 
     init(path: String, context: ExtractionContext) {
         self.path = path
@@ -158,7 +169,8 @@ private struct ExtractionState {
     }
 
 
-    mutating func run(bytes raw: [UInt8], sidecar: (path: String, bytes: [UInt8])?) -> Document {
+    /// `parsed`: the tree of these same bytes' body, parsed by an earlier pass (detection).
+    mutating func run(bytes raw: [UInt8], sidecar: (path: String, bytes: [UInt8])?, tree parsed: MarkdownTree?) -> Document {
         let source = SourceText(decoding: raw)
         if let first = source.invalidUTF8Lines.first {
             let lines = source.invalidUTF8Lines.prefix(5).map(String.init).joined(separator: ", ")
@@ -207,7 +219,8 @@ private struct ExtractionState {
         }
         if let sidecar { readSidecar(sidecar) }
         let body = bytes[split.bodyOffset...]
-        let tree = MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
+        let tree = parsed ?? MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
+        self.tree = tree
         return build(tree: tree, frontMatter: frontMatter, body: body, bodyLineOffset: split.bodyLineOffset)
     }
 

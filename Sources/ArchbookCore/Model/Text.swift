@@ -351,6 +351,32 @@ extension StringProtocol {
         while end > start, isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
         return String(sub[start..<end])
     }
+
+    /// Whether `needle` occurs byte for byte (no Unicode equivalence, no case folding): Foundation's
+    /// `contains` goes through CFString for every heading and file name, which showed in check's profile.
+    public func containsBytes(_ needle: String) -> Bool {
+        // Native strings are searched in place; only bridged or sliced ones are copied first.
+        if let found = utf8.withContiguousStorageIfAvailable({ hay in
+            needle.utf8.withContiguousStorageIfAvailable { Self.search(hay, $0) }
+        }), let found { return found }
+        return Array(utf8).withUnsafeBufferPointer { hay in Array(needle.utf8).withUnsafeBufferPointer { Self.search(hay, $0) } }
+    }
+
+    private static func search(_ hay: UnsafeBufferPointer<UInt8>, _ pat: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !pat.isEmpty else { return true }
+        guard hay.count >= pat.count else { return false }
+        let first = pat[0]
+        var i = 0
+        while i <= hay.count - pat.count {
+            if hay[i] == first {
+                var k = 1
+                while k < pat.count, hay[i + k] == pat[k] { k += 1 }
+                if k == pat.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
 }
 
 /// A kind's `id-pattern`: a regular expression over the file name (without extension) whose first capture

@@ -20,9 +20,12 @@ public enum Checker {
     /// `displayPrefix` is put before paths that appear inside messages (`docs/`), so they match the
     /// location a report prints.
     /// `history` supplies dates from git for documents that carry none.
+    /// `parsed`: files an earlier pass of this run read and parsed (detection's), used instead of reading them again.
     public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "",
-                             history: DocumentHistory? = nil) throws(FileTreeError) -> CheckResult {
-        let (listing, unsafe) = try tree.listing().separatingUnsafePaths()
+                             history: DocumentHistory? = nil, parsed: ParsedSources? = nil) throws(FileTreeError) -> CheckResult {
+        let fullListing: FileListing
+        if let known = parsed?.listing { fullListing = known } else { fullListing = try tree.listing() }
+        let (listing, unsafe) = fullListing.separatingUnsafePaths()
         let context = ExtractionContext(config: config, history: history)
         let limits = config.limits
         var early: [Diagnostic] = []
@@ -63,8 +66,11 @@ public enum Checker {
         let found = paths.count
         var readable: [String] = []
         var total = 0
-        for (i, path) in paths.prefix(limits.maxFiles).enumerated() {
-            guard let size = tree.size(path) else { readable.append(path); continue }
+        let counted = Array(paths.prefix(limits.maxFiles))
+        // One stat per file, on every core (or none, for the files an earlier pass sized); limits apply in path order.
+        let sizes = parallelMap(counted) { parsed?.sizes[$0] ?? tree.size($0) }
+        for (i, path) in counted.enumerated() {
+            guard let size = sizes[i] else { readable.append(path); continue }
             if size > limits.maxFileBytes {
                 report(Rules.resourceLimit, path, Self.tooLarge(size: size, limit: limits.maxFileBytes))
                 continue
@@ -83,7 +89,8 @@ public enum Checker {
         let fileSet = hasSidecars ? Set(listing.files) : []
         var results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
             do throws(FileTreeError) {
-                let bytes = try tree.read(path, maxBytes: limits.maxFileBytes)
+                let bytes: [UInt8]
+                if let read = parsed?.bytes(path) { bytes = read } else { bytes = try tree.read(path, maxBytes: limits.maxFileBytes) }
                 if bytes.count > limits.maxFileBytes {
                     let finding = Finding(rule: Rules.resourceLimit, position: .start,
                                           message: Self.tooLarge(size: nil, limit: limits.maxFileBytes), hint: Rules.resourceLimit.help)
@@ -102,7 +109,7 @@ public enum Checker {
                         sidecar = (sidecarPath, sidecarBytes)
                     }
                 }
-                let (doc, diags) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context)
+                let (doc, diags) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context, parsed: parsed)
                 return (doc, sidecarDiagnostics + diags)
             } catch {
                 let finding = Finding(rule: Rules.unreadableFile, position: .start,
