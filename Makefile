@@ -1,7 +1,7 @@
 # archbook: `make run` and `make test` do everything on a fresh machine (installing what is missing).
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
+APT_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev libmimalloc-dev pkg-config
 # Browser tests (tests/browser): Debian's Chromium and its matching driver, Selenium and axe-core from PyPI.
 BROWSER_APT_PACKAGES := chromium chromium-driver fonts-dejavu-core
 PYTHON ?= python3
@@ -13,7 +13,7 @@ ARCHBOOK ?= .build/debug/archbook
 .PHONY: run test build deps bench clean browser-deps browser-test fuzz
 
 deps:
-	@if ! pkg-config --exists libcmark-gfm 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ]; then \
+	@if ! pkg-config --exists libcmark-gfm 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ] || [ ! -f /usr/include/mimalloc.h ]; then \
 		echo "Installing $(APT_PACKAGES) ..."; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $(APT_PACKAGES); \

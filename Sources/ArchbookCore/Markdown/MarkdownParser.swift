@@ -24,7 +24,10 @@ public enum MarkdownParser {
     /// strikethrough) in one process-wide table, which `cmark_parser_finish` fills before its inline pass and
     /// clears after it: a document finishing on one thread makes another, mid-pass, lose its autolinks
     /// (github/cmark-gfm#176; seen as ~3% of pages differing between two builds of 10,000 documents).
-    /// Block parsing, the larger part, still runs in parallel; only finishing is taken in turn.
+    /// archbook defines the function that clears the table so that it is never cleared (CCmarkFields,
+    /// special_chars.c); once that definition is seen in use, finishing runs in parallel too. Until then, and
+    /// wherever the library's own is called (a linker that does not let the program's definition win),
+    /// documents are finished one at a time under this lock.
     private static let finishLock = NSLock()
 
     /// Parses UTF-8 bytes. `lineOffset` is added to every line so positions refer to the whole file
@@ -55,9 +58,14 @@ public enum MarkdownParser {
                 }
             }
         }
-        finishLock.lock()
-        let finished = cmark_parser_finish(parser)
-        finishLock.unlock()
+        let finished: OpaquePointer?
+        if archbook_special_chars_kept() != 0 {
+            finished = cmark_parser_finish(parser)
+        } else {
+            finishLock.lock()
+            finished = cmark_parser_finish(parser)
+            finishLock.unlock()
+        }
         guard let doc = finished else { return nil }
         defer { cmark_node_free(doc) }
         return body(doc, parser)

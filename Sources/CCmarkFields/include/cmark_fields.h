@@ -28,4 +28,8 @@ typedef struct {
 
 void archbook_get_node_info(cmark_node *node, archbook_node_info *info);
 
+/// 1 once cmark-gfm has called archbook's cmark_manage_extensions_special_characters (special_chars.c)
+/// rather than its own: from then on documents may be finished on several threads at once.
+int archbook_special_chars_kept(void);
+
 #endif
