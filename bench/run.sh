@@ -252,6 +252,8 @@ for entry in "${CORPORA[@]}"; do
 
     # -- archbook build: writes into a temporary folder and swaps it for the previous run's site itself,
     # so every run is a full build and removing the old site is part of the time.
+    # The build cache (.archbook-cache/NAME.manifest beside the site) is removed before every run, untimed:
+    # with it, every run after the first would reuse all pages of the previous one.
     log "  archbook build"
     errf=$OUT/archbook-build-$name.stderr
     site=$OUT/build-$name/archbook
@@ -259,7 +261,8 @@ for entry in "${CORPORA[@]}"; do
     rm -rf "$site"
     cmd=("$ARCHBOOK" build "$dir" -o "$site" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
     if [[ -x $ARCHBOOK ]]; then
-        r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 -- "${cmd[@]}")
+        r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 \
+            --clean "$OUT/build-$name/.archbook-cache/archbook.manifest" -- "${cmd[@]}")
     else
         r=$(unavailable "$name" "$docs" "$bytes" "archbook build" "not found")
     fi
@@ -286,7 +289,8 @@ for entry in "${CORPORA[@]}"; do
         rm -rf "$offsite"
         cmd=("$ARCHBOOK" build "$dir" -o "$offsite" --config "$offcfg" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
         if [[ -x $ARCHBOOK ]]; then
-            r=$(timeit "$name" "$docs" "$bytes" "archbook build, no search" 0,1 0 "$errf" --meta vs_hugo=1 -- "${cmd[@]}")
+            r=$(timeit "$name" "$docs" "$bytes" "archbook build, no search" 0,1 0 "$errf" --meta vs_hugo=1 \
+                --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.manifest" -- "${cmd[@]}")
         else
             r=$(unavailable "$name" "$docs" "$bytes" "archbook build, no search" "not found")
         fi
