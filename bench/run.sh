@@ -17,6 +17,12 @@
 #   BENCH_PAGEFIND_RUNS=1    timed Pagefind indexing runs (no warm-up; it is slow on 10,000 pages)
 #   BENCH_SEARCH_QUERY=...   the "typical query" whose bytes are counted (default: kafka on the synthetic
 #                            corpora, closure on rfc-rust; see bench/search_bench.py)
+#   BENCH_RENDER_FLOOR=1     the render floor: cmark-gfm parsing, rendering and writing every file on 2 threads; 0: skip
+#   BENCH_INCREMENTAL=1      `archbook build` again after one document's text changed (private copy of the corpus); 0: skip
+#   BENCH_SERVE=1            `archbook serve`: time from saving one document to the page's reload event; 0: skip
+#   BENCH_SERVE_EDITS=N      edits timed by the serve row (default: BENCH_RUNS, at least 5)
+#   BENCH_HUGO_PAGEFIND=1    Hugo and then Pagefind on Hugo's output, as one timed command (BENCH_PAGEFIND_RUNS
+#                            runs; needs Hugo and the search part's Pagefind); 0: skip
 #   BENCH_ALLOW_FAIL=1       exit 0 even when archbook could not be measured
 set -euo pipefail
 
@@ -31,6 +37,11 @@ HUGO_ON=${BENCH_HUGO:-1}
 SEARCH_ON=${BENCH_SEARCH:-1}
 PAGEFIND_ON=${BENCH_PAGEFIND:-1}
 PAGEFIND_RUNS=${BENCH_PAGEFIND_RUNS:-1}
+RENDER_ON=${BENCH_RENDER_FLOOR:-1}
+INCREMENTAL_ON=${BENCH_INCREMENTAL:-1}
+SERVE_ON=${BENCH_SERVE:-1}
+SERVE_EDITS=${BENCH_SERVE_EDITS:-$(( RUNS > 5 ? RUNS : 5 ))}
+HUGO_PF_ON=${BENCH_HUGO_PAGEFIND:-1}
 # Pinned as verified (bench/README.md, "Search").
 SEARCH_PIP=(selenium==4.51.0)
 PAGEFIND_PIP=("pagefind[bin]==1.5.2")
@@ -157,6 +168,21 @@ else
     fi
 fi
 
+# ---- the other new parts: say up front what is skipped and why
+[[ $RENDER_ON == 0 ]] && NOTES+=("render floor skipped (BENCH_RENDER_FLOOR=0)")
+[[ $INCREMENTAL_ON == 0 ]] && NOTES+=("incremental rebuild skipped (BENCH_INCREMENTAL=0)")
+[[ $SERVE_ON == 0 ]] && NOTES+=("serve edit-to-reload latency skipped (BENCH_SERVE=0)")
+HUGO_PF_READY=0
+if [[ $HUGO_PF_ON == 0 ]]; then
+    NOTES+=("hugo + pagefind skipped (BENCH_HUGO_PAGEFIND=0)")
+elif [[ -z $HUGO_VERSION ]]; then
+    [[ $HUGO_ON == 0 ]] || NOTES+=("hugo + pagefind skipped: no Hugo")
+elif [[ -z $PAGEFIND_VERSION ]]; then
+    NOTES+=("hugo + pagefind skipped: Pagefind is not available (it comes with the search part: BENCH_SEARCH=1 and BENCH_PAGEFIND=1, installed into $OUT/search-venv)")
+else
+    HUGO_PF_READY=1
+fi
+
 # ---- environment
 # How busy the CPUs are right now (over one second; the load average would also count our own
 # corpus generation and any run that just finished).
@@ -230,6 +256,25 @@ for entry in "${CORPORA[@]}"; do
             FAILED+=("cmark baseline ($threads threads) on $name: $(field "$r" error)")
         fi
     done
+    mkdir -p "$OUT/build-$name"
+
+    # -- the render floor: cmark-gfm parsing, rendering and writing every file on 2 threads, into a folder
+    # emptied before every run (untimed)
+    if [[ $RENDER_ON != 0 ]]; then
+        log "  cmark-gfm render floor, 2 threads"
+        errf=$OUT/cmark-render-$name.stderr
+        rdir=$OUT/build-$name/cmark-render
+        r=$(timeit "$name" "$docs" "$bytes" "cmark-gfm render+write, 2 threads" 0 0 "$errf" --meta render_floor=1 \
+            --clean "$rdir" -- "$OUT/cmark_baseline" --threads 2 --render "$rdir" --list "$list")
+        if [[ $(field "$r" ok) != True ]]; then
+            FAILED+=("cmark render floor on $name: $(explain_failure "$r" "cmark-gfm render+write" "$name" "$errf")")
+        else
+            read -r files outbytes < <(tree_size "$rdir")
+            r=$(with_field "$r" out_files "$files")
+            r=$(with_field "$r" out_bytes "$outbytes")
+        fi
+        echo "$r" >>"$RESULTS"
+    fi
 
     # -- archbook check
     log "  archbook check"
@@ -257,11 +302,10 @@ for entry in "${CORPORA[@]}"; do
     log "  archbook build"
     errf=$OUT/archbook-build-$name.stderr
     site=$OUT/build-$name/archbook
-    mkdir -p "$OUT/build-$name"
     rm -rf "$site"
     cmd=("$ARCHBOOK" build "$dir" -o "$site" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
     if [[ -x $ARCHBOOK ]]; then
-        r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 \
+        r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 --meta vs_hugo_pf=1 \
             --clean "$OUT/build-$name/.archbook-cache/archbook.manifest" -- "${cmd[@]}")
     else
         r=$(unavailable "$name" "$docs" "$bytes" "archbook build" "not found")
@@ -330,6 +374,83 @@ for entry in "${CORPORA[@]}"; do
         cat "$sout" >>"$SEARCH_JSONL"
     fi
 
+    # -- one edit: a private copy of the corpus (bench/out/edit-CORPUS/docs, made afresh on every run of this
+    # script; the corpus itself is never changed), in which bench/edit_doc.py changes one word of one paragraph
+    # of one document (the middle file) before each run.
+    if [[ $INCREMENTAL_ON != 0 || $SERVE_ON != 0 ]]; then
+        edir=$OUT/edit-$name
+        rm -rf "$edir"
+        mkdir -p "$edir"
+        edoc=""
+        if cp -R "$dir/." "$edir/docs" && edoc=$("$PY" bench/edit_doc.py pick "$edir/docs" 2>"$edir/pick.stderr"); then
+            log "  edits go to ${edoc#"$edir/docs/"}"
+            rm -f "$edir/pick.stderr"
+        else
+            edoc=""
+            log "  no document to edit: $(head -c 300 "$edir/pick.stderr" 2>/dev/null)"
+        fi
+    fi
+
+    # -- archbook build after one edit: one full build with the cache (untimed), then each timed run
+    # rebuilds after the edit (timeit.py --before, warm-up included).
+    if [[ $INCREMENTAL_ON != 0 ]]; then
+        log "  archbook build, one edit"
+        tool="archbook build, one edit"
+        errf=$OUT/archbook-edit-$name.stderr
+        esite=$edir/site
+        cmd=("$ARCHBOOK" build "$edir/docs" -o "$esite" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
+        if [[ ! -x $ARCHBOOK ]]; then
+            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "not found")
+        elif [[ -z $edoc ]]; then
+            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "no document to edit")
+        else
+            code=0
+            "$PY" bench/edit_doc.py toggle "$edoc" && "${cmd[@]}" >/dev/null 2>"$errf" || code=$?
+            if [[ $code != 0 && $code != 1 ]]; then
+                r=$(unavailable "$name" "$docs" "$bytes" "$tool" "the first, full build failed (exit $code)")
+                r=$(with_field "$r" stderr_head "$(head -c 2000 "$errf")")
+            else
+                rm -f "$errf"
+                r=$(timeit "$name" "$docs" "$bytes" "$tool" 0,1 0 "$errf" --meta per_edit=1 \
+                    --meta "edited=${edoc#"$edir/docs/"}" \
+                    --before "$(printf '%q ' "$PY" bench/edit_doc.py toggle "$edoc")" -- "${cmd[@]}")
+                if [[ $(field "$r" ok) == True ]]; then
+                    # One more edit and build (untimed), for how many pages it took from the previous site.
+                    "$PY" bench/edit_doc.py toggle "$edoc"
+                    wrote=$("${cmd[@]}" 2>&1 >/dev/null | grep -o 'wrote [0-9]* pages\( ([0-9]* unchanged\)\?' | head -n 1) || true
+                    [[ $wrote =~ wrote\ ([0-9]+)\ pages ]] && r=$(with_field "$r" pages "${BASH_REMATCH[1]}")
+                    [[ $wrote =~ \(([0-9]+)\ unchanged ]] && r=$(with_field "$r" reused_pages "${BASH_REMATCH[1]}")
+                fi
+            fi
+        fi
+        if [[ $(field "$r" ok) != True ]]; then
+            FAILED+=("$tool on $name: $(explain_failure "$r" "$tool" "$name" "$errf")")
+        fi
+        echo "$r" >>"$RESULTS"
+    fi
+
+    # -- archbook serve: from saving the edit to the reload event a page gets (bench/serve_latency.py)
+    if [[ $SERVE_ON != 0 ]]; then
+        log "  archbook serve, edit to reload ($SERVE_EDITS edits)"
+        tool="archbook serve, edit to reload"
+        errf=$OUT/archbook-serve-$name.stderr
+        rm -f "$errf"
+        if [[ -z $edoc ]]; then
+            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "no document to edit")
+        else
+            r=$("$PY" bench/serve_latency.py --archbook "$ARCHBOOK" --docs "$edir/docs" --file "$edoc" \
+                --edits "$SERVE_EDITS" --warmup "$WARMUP" --label "$name/serve" --save-stderr "$errf" \
+                --meta "corpus=$name" --meta "docs=$docs" --meta "bytes=$bytes" --meta "tool=$tool" \
+                --meta per_edit=1 --meta "edited=${edoc#"$edir/docs/"}" 2>>"$errf") || true
+            [[ -n $r ]] || r=$(unavailable "$name" "$docs" "$bytes" "$tool" "bench/serve_latency.py crashed (see $errf)")
+            [[ -s $errf ]] || rm -f "$errf"
+        fi
+        if [[ $(field "$r" ok) != True ]]; then
+            FAILED+=("$tool on $name: $(explain_failure "$r" "$tool" "$name" "$errf")")
+        fi
+        echo "$r" >>"$RESULTS"
+    fi
+
     # -- Hugo on the same Markdown; --clean empties its output folder before every run, untimed
     # (Hugo writes over an existing folder rather than replacing it).
     [[ -n $HUGO_VERSION ]] || continue
@@ -351,16 +472,47 @@ for entry in "${CORPORA[@]}"; do
         r=$(with_field "$r" out_bytes "$outbytes")
     fi
     echo "$r" >>"$RESULTS"
+    hugo_ok=$(field "$r" ok)
+
+    # -- Hugo and then Pagefind indexing Hugo's output, as one timed command: the issue's "Hugo plus
+    # Pagefind" reference for the full build with search. BENCH_PAGEFIND_RUNS runs, no warm-up (as the
+    # Pagefind row; the Hugo row just read the corpus), its output folder removed before each, untimed.
+    [[ $HUGO_PF_READY == 1 ]] || continue
+    log "  hugo + pagefind"
+    tool="hugo + pagefind"
+    errf=$OUT/hugo-pagefind-$name.stderr
+    hpf=$PWD/$OUT/build-$name/hugo-pagefind
+    if [[ $hugo_ok != True ]]; then
+        r=$(unavailable "$name" "$docs" "$bytes" "$tool" "hugo failed")
+    else
+        r=$(timeit "$name" "$docs" "$bytes" "$tool" 0 0 "$errf" --runs "$PAGEFIND_RUNS" --warmup 0 --meta hugo_pf_ref=1 \
+            --clean "$hpf" -- sh -c 'hugo --quiet --source "$1" --destination "$2" --cacheDir "$3" && "$4" -m pagefind --site "$2" --quiet' \
+            sh "$hsite" "$hpf" "$PWD/$OUT/hugo-cache" "$SEARCH_PY")
+    fi
+    if [[ $(field "$r" ok) != True ]]; then
+        FAILED+=("$tool on $name: $(explain_failure "$r" "$tool" "$name" "$errf")")
+    else
+        read -r files outbytes < <(tree_size "$hpf")
+        r=$(with_field "$r" out_files "$files")
+        r=$(with_field "$r" out_bytes "$outbytes")
+    fi
+    echo "$r" >>"$RESULTS"
 done
 
 # ---- report
+DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+LEGEND=(
+    "median of $RUNS runs after $WARMUP warm-up (Pagefind rows: $PAGEFIND_RUNS run(s), no warm-up; serve: $SERVE_EDITS edits after $WARMUP warm-up) · MB = 10^6 bytes"
+    "x cmark, x floor = wall time ÷ cmark-gfm parsing (2 threads), ÷ cmark-gfm parsing, rendering and writing (2 threads) on the same corpus"
+    "x hugo, RSS ÷ hugo = archbook build's wall time, peak RSS ÷ Hugo's on the same corpus; x hugo+pf = archbook build's (with search) wall time ÷ Hugo + Pagefind's"
+    "one edit, serve: the time of one rebuild after one document changed (serve: from saving it to the reload event, debounce included; CPU s = serve's CPU per edit)"
+)
 HEADER=$OUT/results-header.md
 {
     echo "# archbook benchmark"
     echo
     echo "$(date -u +%Y-%m-%dT%H:%MZ) · archbook $COMMIT${HUGO_VERSION:+ · hugo $HUGO_VERSION}${PAGEFIND_VERSION:+ · pagefind $PAGEFIND_VERSION} · $(nproc) CPUs${CPU_MODEL:+ ($CPU_MODEL)} · $LOAD"
-    echo "· median of $RUNS runs after $WARMUP warm-up · MB = 10^6 bytes · x cmark = wall time / cmark-gfm (2 threads) wall time"
-    echo "· x hugo, RSS ÷ hugo = archbook build's wall time, peak RSS / Hugo's on the same corpus"
+    for l in "${LEGEND[@]}"; do echo "· $l"; done
     for n in "${NOTES[@]}"; do echo; echo "- $n"; done
 } >"$HEADER"
 echo
@@ -370,6 +522,7 @@ if [[ $SEARCH_ON != 0 ]]; then
     "$PY" bench/search_bench.py report "$RESULTS" "$SEARCH_JSONL" --markdown-append "$OUT/results.md"
 fi
 for n in "${NOTES[@]}"; do echo "note: $n"; done
+
 echo
 echo "Markdown table: $OUT/results.md  ·  raw timings: $RESULTS  ·  took $(( $(date +%s) - START )) s"
 
