@@ -523,8 +523,62 @@ if [[ $SEARCH_ON != 0 ]]; then
 fi
 for n in "${NOTES[@]}"; do echo "note: $n"; done
 
+# ---- bench/out/BENCHMARKS.md: the same tables as a document to copy to the repository's BENCHMARKS.md
+version_of() { "$@" 2>/dev/null | head -n 1 || true; }
+OS_NAME=$( (. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-}") || true)
+MEM=$(awk '/^MemTotal:/ { printf "%.0f GB RAM", $2 * 1024 / 1e9 }' /proc/meminfo 2>/dev/null || true)
+TOOLS="cmark-gfm $(pkg-config --modversion libcmark-gfm 2>/dev/null || echo '?')"
+[[ -n $HUGO_VERSION ]] && TOOLS+=", Hugo $HUGO_VERSION"
+[[ -n $PAGEFIND_VERSION ]] && TOOLS+=", Pagefind $PAGEFIND_VERSION"
+[[ -n $SEARCH_PY ]] && TOOLS+=", $(version_of chromium --version | sed -E 's/ built on .*//; s/ *$//')"
+TOOLS+=", $(version_of "$PY" --version)"
+SWIFT_VERSION=$(version_of swift --version | sed -nE 's/^.*Swift version ([^ ]+).*$/\1/p')
+FULL_COMMIT=$(git rev-parse HEAD 2>/dev/null || echo "no commit")
+BENCH_DOC=$OUT/BENCHMARKS.md
+{
+    echo "# archbook benchmarks"
+    echo
+    echo "Measured with \`make bench\` (\`bench/run.sh\`) on $DATE. What each row measures, and how, is in"
+    echo "[bench/README.md](bench/README.md)."
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| machine | ${CPU_MODEL:-unknown CPU}, $(nproc) cores${MEM:+, $MEM} |"
+    echo "| OS | ${OS_NAME:+$OS_NAME, }$(uname -srm) |"
+    echo "| date | $DATE |"
+    echo "| archbook | commit \`${FULL_COMMIT:0:12}\`$([[ $COMMIT != *"(uncommitted changes)"* ]] || echo " with uncommitted changes in Sources/"), \`$ARCHBOOK\`${SWIFT_VERSION:+ (swift $SWIFT_VERSION on the PATH)}${ARCHBOOK_ARGS:+, extra arguments \`$ARCHBOOK_ARGS\`} |"
+    echo "| tools | $TOOLS |"
+    echo "| CPU busy | $LOAD (sampled from /proc/stat for one second; above 20% the timings are noisy and a note says so) |"
+    echo "| corpora | $(for e in "${CORPORA[@]}"; do printf '%s, ' "${e%%=*}"; done | sed 's/, $//') |"
+    echo
+    for l in "${LEGEND[@]}"; do echo "- $l"; done
+    for n in "${NOTES[@]}"; do echo "- $n"; done
+    echo
+    echo "## Results"
+} >"$OUT/benchmarks-header.md"
+"$PY" bench/report.py "$RESULTS" --markdown "$BENCH_DOC" --header-file "$OUT/benchmarks-header.md" --quiet
+if [[ $SEARCH_ON != 0 ]]; then
+    "$PY" bench/search_bench.py report "$RESULTS" "$SEARCH_JSONL" --markdown-append "$BENCH_DOC" >/dev/null
+fi
+{
+    echo
+    echo "## How to reproduce"
+    echo
+    echo "On Debian or Ubuntu with Swift installed, from the repository's root:"
+    echo
+    echo '```sh'
+    echo "make bench"
+    echo '```'
+    echo
+    echo "It builds \`.build/release/archbook\`, installs what is missing (libcmark-gfm, Hugo, Chromium, a venv with"
+    echo "Selenium and Pagefind in \`bench/out/search-venv\`), generates the synthetic corpora and runs \`bench/run.sh\`;"
+    echo "\`rfc-rust\` is read from \`../shared/corpora/rfc-rust\` when present. The tables are written to"
+    echo "\`bench/out/results.md\` and this document to \`bench/out/BENCHMARKS.md\`. Knobs (\`BENCH_RUNS\`, \`BENCH_DOCS\`,"
+    echo "\`BENCH_EXTERNAL\`, \`BENCH_HUGO\`, \`BENCH_SEARCH\`, ...) are described in [bench/README.md](bench/README.md)."
+    echo "Timings depend on the machine and on what else runs on it; compare rows measured together."
+} >>"$BENCH_DOC"
 echo
-echo "Markdown table: $OUT/results.md  ·  raw timings: $RESULTS  ·  took $(( $(date +%s) - START )) s"
+echo "Markdown table: $OUT/results.md  ·  for BENCHMARKS.md: $BENCH_DOC  ·  raw timings: $RESULTS  ·  took $(( $(date +%s) - START )) s"
 
 if ((${#FAILED[@]})); then
     printf 'FAILED: %s\n' "${FAILED[@]}" >&2
