@@ -220,9 +220,11 @@ timeit() {  # timeit CORPUS DOCS BYTES TOOL OK_CODES BASELINE STDERR_FILE [TIMEI
 field() { "$PY" -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$1" "$2"; }
 # with_field JSON KEY VALUE: the JSON object with one more field (a string)
 with_field() { "$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d[sys.argv[2]]=sys.argv[3]; print(json.dumps(d))' "$@"; }
-unavailable() {  # unavailable CORPUS DOCS BYTES TOOL ERROR: the JSON of a tool that could not run at all
+unavailable() {  # unavailable CORPUS DOCS BYTES TOOL ERROR [EXIT]: the JSON of a tool that could not run at all
+    # (EXIT defaults to 127, "not found"; -1 shows ERROR instead of an exit code)
     "$PY" -c 'import json,sys; print(json.dumps({"corpus": sys.argv[1], "docs": int(sys.argv[2]),
-        "bytes": int(sys.argv[3]), "tool": sys.argv[4], "ok": False, "exit": 127, "error": sys.argv[5]}))' "$@"
+        "bytes": int(sys.argv[3]), "tool": sys.argv[4], "ok": False, "exit": int(sys.argv[6]), "error": sys.argv[5]}))' \
+        "$1" "$2" "$3" "$4" "$5" "${6:-127}"
 }
 # explain_failure JSON TOOL CORPUS STDERR_FILE: log why a measurement failed; prints "exit N" or the error
 explain_failure() {
@@ -402,12 +404,12 @@ for entry in "${CORPORA[@]}"; do
         if [[ ! -x $ARCHBOOK ]]; then
             r=$(unavailable "$name" "$docs" "$bytes" "$tool" "not found")
         elif [[ -z $edoc ]]; then
-            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "no document to edit")
+            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "no document to edit" -1)
         else
             code=0
             "$PY" bench/edit_doc.py toggle "$edoc" && "${cmd[@]}" >/dev/null 2>"$errf" || code=$?
             if [[ $code != 0 && $code != 1 ]]; then
-                r=$(unavailable "$name" "$docs" "$bytes" "$tool" "the first, full build failed (exit $code)")
+                r=$(unavailable "$name" "$docs" "$bytes" "$tool" "the first, full build failed (exit $code)" -1)
                 r=$(with_field "$r" stderr_head "$(head -c 2000 "$errf")")
             else
                 rm -f "$errf"
@@ -436,13 +438,13 @@ for entry in "${CORPORA[@]}"; do
         errf=$OUT/archbook-serve-$name.stderr
         rm -f "$errf"
         if [[ -z $edoc ]]; then
-            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "no document to edit")
+            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "no document to edit" -1)
         else
             r=$("$PY" bench/serve_latency.py --archbook "$ARCHBOOK" --docs "$edir/docs" --file "$edoc" \
                 --edits "$SERVE_EDITS" --warmup "$WARMUP" --label "$name/serve" --save-stderr "$errf" \
                 --meta "corpus=$name" --meta "docs=$docs" --meta "bytes=$bytes" --meta "tool=$tool" \
                 --meta per_edit=1 --meta "edited=${edoc#"$edir/docs/"}" 2>>"$errf") || true
-            [[ -n $r ]] || r=$(unavailable "$name" "$docs" "$bytes" "$tool" "bench/serve_latency.py crashed (see $errf)")
+            [[ -n $r ]] || r=$(unavailable "$name" "$docs" "$bytes" "$tool" "bench/serve_latency.py crashed (see $errf)" -1)
             [[ -s $errf ]] || rm -f "$errf"
         fi
         if [[ $(field "$r" ok) != True ]]; then
@@ -483,7 +485,7 @@ for entry in "${CORPORA[@]}"; do
     errf=$OUT/hugo-pagefind-$name.stderr
     hpf=$PWD/$OUT/build-$name/hugo-pagefind
     if [[ $hugo_ok != True ]]; then
-        r=$(unavailable "$name" "$docs" "$bytes" "$tool" "hugo failed")
+        r=$(unavailable "$name" "$docs" "$bytes" "$tool" "hugo failed" -1)
     else
         r=$(timeit "$name" "$docs" "$bytes" "$tool" 0 0 "$errf" --runs "$PAGEFIND_RUNS" --warmup 0 --meta hugo_pf_ref=1 \
             --clean "$hpf" -- sh -c 'hugo --quiet --source "$1" --destination "$2" --cacheDir "$3" && "$4" -m pagefind --site "$2" --quiet' \
