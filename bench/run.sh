@@ -17,6 +17,12 @@
 #   BENCH_PAGEFIND_RUNS=1    timed Pagefind indexing runs (no warm-up; it is slow on 10,000 pages)
 #   BENCH_SEARCH_QUERY=...   the "typical query" whose bytes are counted (default: kafka on the synthetic
 #                            corpora, closure on rfc-rust; see bench/search_bench.py)
+#   BENCH_RENDER_FLOOR=1     the render floor: cmark-gfm parsing, rendering and writing every file on 2 threads; 0: skip
+#   BENCH_INCREMENTAL=1      `archbook build` again after one document's text changed (private copy of the corpus); 0: skip
+#   BENCH_SERVE=1            `archbook serve`: time from saving one document to the page's reload event; 0: skip
+#   BENCH_SERVE_EDITS=N      edits timed by the serve row (default: BENCH_RUNS, at least 5)
+#   BENCH_HUGO_PAGEFIND=1    Hugo and then Pagefind on Hugo's output, as one timed command (BENCH_PAGEFIND_RUNS
+#                            runs; needs Hugo and the search part's Pagefind); 0: skip
 #   BENCH_ALLOW_FAIL=1       exit 0 even when archbook could not be measured
 set -euo pipefail
 
@@ -31,6 +37,11 @@ HUGO_ON=${BENCH_HUGO:-1}
 SEARCH_ON=${BENCH_SEARCH:-1}
 PAGEFIND_ON=${BENCH_PAGEFIND:-1}
 PAGEFIND_RUNS=${BENCH_PAGEFIND_RUNS:-1}
+RENDER_ON=${BENCH_RENDER_FLOOR:-1}
+INCREMENTAL_ON=${BENCH_INCREMENTAL:-1}
+SERVE_ON=${BENCH_SERVE:-1}
+SERVE_EDITS=${BENCH_SERVE_EDITS:-$(( RUNS > 5 ? RUNS : 5 ))}
+HUGO_PF_ON=${BENCH_HUGO_PAGEFIND:-1}
 # Pinned as verified (bench/README.md, "Search").
 SEARCH_PIP=(selenium==4.51.0)
 PAGEFIND_PIP=("pagefind[bin]==1.5.2")
@@ -157,6 +168,21 @@ else
     fi
 fi
 
+# ---- the other new parts: say up front what is skipped and why
+[[ $RENDER_ON == 0 ]] && NOTES+=("render floor skipped (BENCH_RENDER_FLOOR=0)")
+[[ $INCREMENTAL_ON == 0 ]] && NOTES+=("incremental rebuild skipped (BENCH_INCREMENTAL=0)")
+[[ $SERVE_ON == 0 ]] && NOTES+=("serve edit-to-reload latency skipped (BENCH_SERVE=0)")
+HUGO_PF_READY=0
+if [[ $HUGO_PF_ON == 0 ]]; then
+    NOTES+=("hugo + pagefind skipped (BENCH_HUGO_PAGEFIND=0)")
+elif [[ -z $HUGO_VERSION ]]; then
+    [[ $HUGO_ON == 0 ]] || NOTES+=("hugo + pagefind skipped: no Hugo")
+elif [[ -z $PAGEFIND_VERSION ]]; then
+    NOTES+=("hugo + pagefind skipped: Pagefind is not available (it comes with the search part: BENCH_SEARCH=1 and BENCH_PAGEFIND=1, installed into $OUT/search-venv)")
+else
+    HUGO_PF_READY=1
+fi
+
 # ---- environment
 # How busy the CPUs are right now (over one second; the load average would also count our own
 # corpus generation and any run that just finished).
@@ -194,9 +220,11 @@ timeit() {  # timeit CORPUS DOCS BYTES TOOL OK_CODES BASELINE STDERR_FILE [TIMEI
 field() { "$PY" -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$1" "$2"; }
 # with_field JSON KEY VALUE: the JSON object with one more field (a string)
 with_field() { "$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); d[sys.argv[2]]=sys.argv[3]; print(json.dumps(d))' "$@"; }
-unavailable() {  # unavailable CORPUS DOCS BYTES TOOL ERROR: the JSON of a tool that could not run at all
+unavailable() {  # unavailable CORPUS DOCS BYTES TOOL ERROR [EXIT]: the JSON of a tool that could not run at all
+    # (EXIT defaults to 127, "not found"; -1 shows ERROR instead of an exit code)
     "$PY" -c 'import json,sys; print(json.dumps({"corpus": sys.argv[1], "docs": int(sys.argv[2]),
-        "bytes": int(sys.argv[3]), "tool": sys.argv[4], "ok": False, "exit": 127, "error": sys.argv[5]}))' "$@"
+        "bytes": int(sys.argv[3]), "tool": sys.argv[4], "ok": False, "exit": int(sys.argv[6]), "error": sys.argv[5]}))' \
+        "$1" "$2" "$3" "$4" "$5" "${6:-127}"
 }
 # explain_failure JSON TOOL CORPUS STDERR_FILE: log why a measurement failed; prints "exit N" or the error
 explain_failure() {
@@ -230,6 +258,25 @@ for entry in "${CORPORA[@]}"; do
             FAILED+=("cmark baseline ($threads threads) on $name: $(field "$r" error)")
         fi
     done
+    mkdir -p "$OUT/build-$name"
+
+    # -- the render floor: cmark-gfm parsing, rendering and writing every file on 2 threads, into a folder
+    # emptied before every run (untimed)
+    if [[ $RENDER_ON != 0 ]]; then
+        log "  cmark-gfm render floor, 2 threads"
+        errf=$OUT/cmark-render-$name.stderr
+        rdir=$OUT/build-$name/cmark-render
+        r=$(timeit "$name" "$docs" "$bytes" "cmark-gfm render+write, 2 threads" 0 0 "$errf" --meta render_floor=1 \
+            --clean "$rdir" -- "$OUT/cmark_baseline" --threads 2 --render "$rdir" --list "$list")
+        if [[ $(field "$r" ok) != True ]]; then
+            FAILED+=("cmark render floor on $name: $(explain_failure "$r" "cmark-gfm render+write" "$name" "$errf")")
+        else
+            read -r files outbytes < <(tree_size "$rdir")
+            r=$(with_field "$r" out_files "$files")
+            r=$(with_field "$r" out_bytes "$outbytes")
+        fi
+        echo "$r" >>"$RESULTS"
+    fi
 
     # -- archbook check
     log "  archbook check"
@@ -252,14 +299,16 @@ for entry in "${CORPORA[@]}"; do
 
     # -- archbook build: writes into a temporary folder and swaps it for the previous run's site itself,
     # so every run is a full build and removing the old site is part of the time.
+    # The build cache (.archbook-cache/NAME.manifest beside the site) is removed before every run, untimed:
+    # with it, every run after the first would reuse all pages of the previous one.
     log "  archbook build"
     errf=$OUT/archbook-build-$name.stderr
     site=$OUT/build-$name/archbook
-    mkdir -p "$OUT/build-$name"
     rm -rf "$site"
     cmd=("$ARCHBOOK" build "$dir" -o "$site" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
     if [[ -x $ARCHBOOK ]]; then
-        r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 -- "${cmd[@]}")
+        r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 --meta vs_hugo_pf=1 \
+            --clean "$OUT/build-$name/.archbook-cache/archbook.manifest" -- "${cmd[@]}")
     else
         r=$(unavailable "$name" "$docs" "$bytes" "archbook build" "not found")
     fi
@@ -286,7 +335,8 @@ for entry in "${CORPORA[@]}"; do
         rm -rf "$offsite"
         cmd=("$ARCHBOOK" build "$dir" -o "$offsite" --config "$offcfg" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
         if [[ -x $ARCHBOOK ]]; then
-            r=$(timeit "$name" "$docs" "$bytes" "archbook build, no search" 0,1 0 "$errf" --meta vs_hugo=1 -- "${cmd[@]}")
+            r=$(timeit "$name" "$docs" "$bytes" "archbook build, no search" 0,1 0 "$errf" --meta vs_hugo=1 \
+                --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.manifest" -- "${cmd[@]}")
         else
             r=$(unavailable "$name" "$docs" "$bytes" "archbook build, no search" "not found")
         fi
@@ -326,6 +376,83 @@ for entry in "${CORPORA[@]}"; do
         cat "$sout" >>"$SEARCH_JSONL"
     fi
 
+    # -- one edit: a private copy of the corpus (bench/out/edit-CORPUS/docs, made afresh on every run of this
+    # script; the corpus itself is never changed), in which bench/edit_doc.py changes one word of one paragraph
+    # of one document (the middle file) before each run.
+    if [[ $INCREMENTAL_ON != 0 || $SERVE_ON != 0 ]]; then
+        edir=$OUT/edit-$name
+        rm -rf "$edir"
+        mkdir -p "$edir"
+        edoc=""
+        if cp -R "$dir/." "$edir/docs" && edoc=$("$PY" bench/edit_doc.py pick "$edir/docs" 2>"$edir/pick.stderr"); then
+            log "  edits go to ${edoc#"$edir/docs/"}"
+            rm -f "$edir/pick.stderr"
+        else
+            edoc=""
+            log "  no document to edit: $(head -c 300 "$edir/pick.stderr" 2>/dev/null)"
+        fi
+    fi
+
+    # -- archbook build after one edit: one full build with the cache (untimed), then each timed run
+    # rebuilds after the edit (timeit.py --before, warm-up included).
+    if [[ $INCREMENTAL_ON != 0 ]]; then
+        log "  archbook build, one edit"
+        tool="archbook build, one edit"
+        errf=$OUT/archbook-edit-$name.stderr
+        esite=$edir/site
+        cmd=("$ARCHBOOK" build "$edir/docs" -o "$esite" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
+        if [[ ! -x $ARCHBOOK ]]; then
+            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "not found")
+        elif [[ -z $edoc ]]; then
+            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "no document to edit" -1)
+        else
+            code=0
+            "$PY" bench/edit_doc.py toggle "$edoc" && "${cmd[@]}" >/dev/null 2>"$errf" || code=$?
+            if [[ $code != 0 && $code != 1 ]]; then
+                r=$(unavailable "$name" "$docs" "$bytes" "$tool" "the first, full build failed (exit $code)" -1)
+                r=$(with_field "$r" stderr_head "$(head -c 2000 "$errf")")
+            else
+                rm -f "$errf"
+                r=$(timeit "$name" "$docs" "$bytes" "$tool" 0,1 0 "$errf" --meta per_edit=1 \
+                    --meta "edited=${edoc#"$edir/docs/"}" \
+                    --before "$(printf '%q ' "$PY" bench/edit_doc.py toggle "$edoc")" -- "${cmd[@]}")
+                if [[ $(field "$r" ok) == True ]]; then
+                    # One more edit and build (untimed), for how many pages it took from the previous site.
+                    "$PY" bench/edit_doc.py toggle "$edoc"
+                    wrote=$("${cmd[@]}" 2>&1 >/dev/null | grep -o 'wrote [0-9]* pages\( ([0-9]* unchanged\)\?' | head -n 1) || true
+                    [[ $wrote =~ wrote\ ([0-9]+)\ pages ]] && r=$(with_field "$r" pages "${BASH_REMATCH[1]}")
+                    [[ $wrote =~ \(([0-9]+)\ unchanged ]] && r=$(with_field "$r" reused_pages "${BASH_REMATCH[1]}")
+                fi
+            fi
+        fi
+        if [[ $(field "$r" ok) != True ]]; then
+            FAILED+=("$tool on $name: $(explain_failure "$r" "$tool" "$name" "$errf")")
+        fi
+        echo "$r" >>"$RESULTS"
+    fi
+
+    # -- archbook serve: from saving the edit to the reload event a page gets (bench/serve_latency.py)
+    if [[ $SERVE_ON != 0 ]]; then
+        log "  archbook serve, edit to reload ($SERVE_EDITS edits)"
+        tool="archbook serve, edit to reload"
+        errf=$OUT/archbook-serve-$name.stderr
+        rm -f "$errf"
+        if [[ -z $edoc ]]; then
+            r=$(unavailable "$name" "$docs" "$bytes" "$tool" "no document to edit" -1)
+        else
+            r=$("$PY" bench/serve_latency.py --archbook "$ARCHBOOK" --docs "$edir/docs" --file "$edoc" \
+                --edits "$SERVE_EDITS" --warmup "$WARMUP" --label "$name/serve" --save-stderr "$errf" \
+                --meta "corpus=$name" --meta "docs=$docs" --meta "bytes=$bytes" --meta "tool=$tool" \
+                --meta per_edit=1 --meta "edited=${edoc#"$edir/docs/"}" 2>>"$errf") || true
+            [[ -n $r ]] || r=$(unavailable "$name" "$docs" "$bytes" "$tool" "bench/serve_latency.py crashed (see $errf)" -1)
+            [[ -s $errf ]] || rm -f "$errf"
+        fi
+        if [[ $(field "$r" ok) != True ]]; then
+            FAILED+=("$tool on $name: $(explain_failure "$r" "$tool" "$name" "$errf")")
+        fi
+        echo "$r" >>"$RESULTS"
+    fi
+
     # -- Hugo on the same Markdown; --clean empties its output folder before every run, untimed
     # (Hugo writes over an existing folder rather than replacing it).
     [[ -n $HUGO_VERSION ]] || continue
@@ -347,16 +474,47 @@ for entry in "${CORPORA[@]}"; do
         r=$(with_field "$r" out_bytes "$outbytes")
     fi
     echo "$r" >>"$RESULTS"
+    hugo_ok=$(field "$r" ok)
+
+    # -- Hugo and then Pagefind indexing Hugo's output, as one timed command: the issue's "Hugo plus
+    # Pagefind" reference for the full build with search. BENCH_PAGEFIND_RUNS runs, no warm-up (as the
+    # Pagefind row; the Hugo row just read the corpus), its output folder removed before each, untimed.
+    [[ $HUGO_PF_READY == 1 ]] || continue
+    log "  hugo + pagefind"
+    tool="hugo + pagefind"
+    errf=$OUT/hugo-pagefind-$name.stderr
+    hpf=$PWD/$OUT/build-$name/hugo-pagefind
+    if [[ $hugo_ok != True ]]; then
+        r=$(unavailable "$name" "$docs" "$bytes" "$tool" "hugo failed" -1)
+    else
+        r=$(timeit "$name" "$docs" "$bytes" "$tool" 0 0 "$errf" --runs "$PAGEFIND_RUNS" --warmup 0 --meta hugo_pf_ref=1 \
+            --clean "$hpf" -- sh -c 'hugo --quiet --source "$1" --destination "$2" --cacheDir "$3" && "$4" -m pagefind --site "$2" --quiet' \
+            sh "$hsite" "$hpf" "$PWD/$OUT/hugo-cache" "$SEARCH_PY")
+    fi
+    if [[ $(field "$r" ok) != True ]]; then
+        FAILED+=("$tool on $name: $(explain_failure "$r" "$tool" "$name" "$errf")")
+    else
+        read -r files outbytes < <(tree_size "$hpf")
+        r=$(with_field "$r" out_files "$files")
+        r=$(with_field "$r" out_bytes "$outbytes")
+    fi
+    echo "$r" >>"$RESULTS"
 done
 
 # ---- report
+DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+LEGEND=(
+    "median of $RUNS runs after $WARMUP warm-up (Pagefind rows: $PAGEFIND_RUNS run(s), no warm-up; serve: $SERVE_EDITS edits after $WARMUP warm-up) · MB = 10^6 bytes"
+    "x cmark, x floor = wall time ÷ cmark-gfm parsing (2 threads), ÷ cmark-gfm parsing, rendering and writing (2 threads) on the same corpus"
+    "x hugo, RSS ÷ hugo = archbook build's wall time, peak RSS ÷ Hugo's on the same corpus; x hugo+pf = archbook build's (with search) wall time ÷ Hugo + Pagefind's"
+    "one edit, serve: the time of one rebuild after one document changed (serve: from saving it to the reload event, debounce included; CPU s = serve's CPU per edit)"
+)
 HEADER=$OUT/results-header.md
 {
     echo "# archbook benchmark"
     echo
     echo "$(date -u +%Y-%m-%dT%H:%MZ) · archbook $COMMIT${HUGO_VERSION:+ · hugo $HUGO_VERSION}${PAGEFIND_VERSION:+ · pagefind $PAGEFIND_VERSION} · $(nproc) CPUs${CPU_MODEL:+ ($CPU_MODEL)} · $LOAD"
-    echo "· median of $RUNS runs after $WARMUP warm-up · MB = 10^6 bytes · x cmark = wall time / cmark-gfm (2 threads) wall time"
-    echo "· x hugo, RSS ÷ hugo = archbook build's wall time, peak RSS / Hugo's on the same corpus"
+    for l in "${LEGEND[@]}"; do echo "· $l"; done
     for n in "${NOTES[@]}"; do echo; echo "- $n"; done
 } >"$HEADER"
 echo
@@ -366,8 +524,63 @@ if [[ $SEARCH_ON != 0 ]]; then
     "$PY" bench/search_bench.py report "$RESULTS" "$SEARCH_JSONL" --markdown-append "$OUT/results.md"
 fi
 for n in "${NOTES[@]}"; do echo "note: $n"; done
+
+# ---- bench/out/BENCHMARKS.md: the same tables as a document to copy to the repository's BENCHMARKS.md
+version_of() { "$@" 2>/dev/null | head -n 1 || true; }
+OS_NAME=$( (. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-}") || true)
+MEM=$(awk '/^MemTotal:/ { printf "%.0f GB RAM", $2 * 1024 / 1e9 }' /proc/meminfo 2>/dev/null || true)
+TOOLS="cmark-gfm $(pkg-config --modversion libcmark-gfm 2>/dev/null || echo '?')"
+[[ -n $HUGO_VERSION ]] && TOOLS+=", Hugo $HUGO_VERSION"
+[[ -n $PAGEFIND_VERSION ]] && TOOLS+=", Pagefind $PAGEFIND_VERSION"
+[[ -n $SEARCH_PY ]] && TOOLS+=", $(version_of chromium --version | sed -E 's/ built on .*//; s/ *$//')"
+TOOLS+=", $(version_of "$PY" --version)"
+SWIFT_VERSION=$(version_of swift --version | sed -nE 's/^.*Swift version ([^ ]+).*$/\1/p')
+FULL_COMMIT=$(git rev-parse HEAD 2>/dev/null || echo "no commit")
+BENCH_DOC=$OUT/BENCHMARKS.md
+{
+    echo "# archbook benchmarks"
+    echo
+    echo "Measured with \`make bench\` (\`bench/run.sh\`) on $DATE. What each row measures, and how, is in"
+    echo "[bench/README.md](bench/README.md)."
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| machine | ${CPU_MODEL:-unknown CPU}, $(nproc) cores${MEM:+, $MEM} |"
+    echo "| OS | ${OS_NAME:+$OS_NAME, }$(uname -srm) |"
+    echo "| date | $DATE |"
+    echo "| archbook | commit \`${FULL_COMMIT:0:12}\`$([[ $COMMIT != *"(uncommitted changes)"* ]] || echo " with uncommitted changes in Sources/"), \`$ARCHBOOK\`${SWIFT_VERSION:+ (swift $SWIFT_VERSION on the PATH)}${ARCHBOOK_ARGS:+, extra arguments \`$ARCHBOOK_ARGS\`} |"
+    echo "| tools | $TOOLS |"
+    echo "| CPU busy | $LOAD (sampled from /proc/stat for one second; above 20% the timings are noisy and a note says so) |"
+    echo "| corpora | $(for e in "${CORPORA[@]}"; do printf '%s, ' "${e%%=*}"; done | sed 's/, $//') |"
+    echo
+    for l in "${LEGEND[@]}"; do echo "- $l"; done
+    for n in "${NOTES[@]}"; do echo "- $n"; done
+    echo
+    echo "## Results"
+} >"$OUT/benchmarks-header.md"
+"$PY" bench/report.py "$RESULTS" --markdown "$BENCH_DOC" --header-file "$OUT/benchmarks-header.md" --quiet
+if [[ $SEARCH_ON != 0 ]]; then
+    "$PY" bench/search_bench.py report "$RESULTS" "$SEARCH_JSONL" --markdown-append "$BENCH_DOC" >/dev/null
+fi
+{
+    echo
+    echo "## How to reproduce"
+    echo
+    echo "On Debian or Ubuntu with Swift installed, from the repository's root:"
+    echo
+    echo '```sh'
+    echo "make bench"
+    echo '```'
+    echo
+    echo "It builds \`.build/release/archbook\`, installs what is missing (libcmark-gfm, Hugo, Chromium, a venv with"
+    echo "Selenium and Pagefind in \`bench/out/search-venv\`), generates the synthetic corpora and runs \`bench/run.sh\`;"
+    echo "\`rfc-rust\` is read from \`../shared/corpora/rfc-rust\` when present. The tables are written to"
+    echo "\`bench/out/results.md\` and this document to \`bench/out/BENCHMARKS.md\`. Knobs (\`BENCH_RUNS\`, \`BENCH_DOCS\`,"
+    echo "\`BENCH_EXTERNAL\`, \`BENCH_HUGO\`, \`BENCH_SEARCH\`, ...) are described in [bench/README.md](bench/README.md)."
+    echo "Timings depend on the machine and on what else runs on it; compare rows measured together."
+} >>"$BENCH_DOC"
 echo
-echo "Markdown table: $OUT/results.md  ·  raw timings: $RESULTS  ·  took $(( $(date +%s) - START )) s"
+echo "Markdown table: $OUT/results.md  ·  for BENCHMARKS.md: $BENCH_DOC  ·  raw timings: $RESULTS  ·  took $(( $(date +%s) - START )) s"
 
 if ((${#FAILED[@]})); then
     printf 'FAILED: %s\n' "${FAILED[@]}" >&2

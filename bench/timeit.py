@@ -2,7 +2,7 @@
 """Run a command K times and report median wall time, CPU time and peak RSS as one JSON object.
 
     python3 bench/timeit.py [--runs K] [--warmup W] [--ok-codes 0,1] [--label L] [--meta K=V ...]
-                            [--clean PATH ...] -- CMD [ARG ...]
+                            [--clean PATH ...] [--before SHELL_CMD ...] -- CMD [ARG ...]
 
 Each run is a fresh child process with stdout sent to /dev/null (stderr is kept in a temporary file;
 when a run fails its beginning goes into the JSON and all of it into --save-stderr).  Wall time is measured around fork..wait; CPU time is the
@@ -11,6 +11,10 @@ bench/out/spawn_rusage -- the launcher's wait4, which avoids a ~15 MB RSS floor;
 executed first and not counted; they also fill the page cache so every tool reads from memory.
 --clean PATH (repeatable) removes PATH before every run, warm-up included, outside the timed part: for
 tools such as Hugo that would otherwise write over their previous output instead of building from scratch.
+--before CMD (repeatable) runs the shell command CMD (`sh -c CMD`, output discarded) before every run,
+warm-up included, after --clean, outside the timed part: e.g. to edit a document before each incremental
+rebuild.  A --before command that exits non-zero stops the measurement like a failing run:
+  {"ok": false, "exit": -1, "error": "--before command failed (exit N): CMD", "stderr_head": ...}
 
 Output (stdout, one line):
   {"label": ..., "ok": true, "exit": 0, "runs": K, "wall_s": [...], "wall_median_s": ...,
@@ -68,6 +72,8 @@ def main() -> int:
                     help="extra field copied into the JSON (repeatable; integers stay integers)")
     ap.add_argument("--clean", action="append", default=[], metavar="PATH",
                     help="remove this file or folder before every run (not timed; repeatable)")
+    ap.add_argument("--before", action="append", default=[], metavar="SHELL_CMD",
+                    help="shell command run before every run, warm-up included (not timed; repeatable)")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
@@ -82,6 +88,8 @@ def main() -> int:
     result.update(cmd=cmd, ok=True)
     if args.clean:
         result["clean"] = args.clean
+    if args.before:
+        result["before"] = args.before
     walls, cpus, rsses, codes = [], [], [], set()
     if args.launcher and not os.access(args.launcher, os.X_OK):
         ap.error(f"launcher {args.launcher} is not executable")
@@ -93,6 +101,22 @@ def main() -> int:
                     shutil.rmtree(path)
                 elif os.path.lexists(path):
                     os.remove(path)
+            failed = None
+            for before in args.before:
+                proc = subprocess.run(["sh", "-c", before], stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                if proc.returncode != 0:
+                    failed = (before, proc)
+                    break
+            if failed:
+                before, proc = failed
+                err = proc.stderr or b""
+                if args.save_stderr:
+                    with open(args.save_stderr, "wb") as f:
+                        f.write(err)
+                result.update(ok=False, exit=-1, error=f"--before command failed (exit {proc.returncode}): {before}",
+                              stderr_head=err[:2000].decode("utf-8", "replace"))
+                break
             try:
                 wall, cpu, rss, code = run_once(cmd, errfile, args.launcher, resfile)
                 if args.launcher and code in (126, 127) and code not in ok_codes:
