@@ -258,6 +258,14 @@ for entry in "${CORPORA[@]}"; do
             FAILED+=("cmark baseline ($threads threads) on $name: $(field "$r" error)")
         fi
     done
+    # The same baseline with the allocator the archbook executable links (informational, not a baseline).
+    MIMALLOC_SO=/usr/lib/x86_64-linux-gnu/libmimalloc.so.2
+    if [[ -f $MIMALLOC_SO ]]; then
+        log "  cmark-gfm baseline, 2 threads, mimalloc"
+        r=$(timeit "$name" "$docs" "$bytes" "cmark-gfm, 2 threads, mimalloc" 0 0 "$OUT/cmark-$name.stderr" \
+            -- env LD_PRELOAD="$MIMALLOC_SO" "$OUT/cmark_baseline" --threads 2 --list "$list")
+        echo "$r" >>"$RESULTS"
+    fi
     mkdir -p "$OUT/build-$name"
 
     # -- the render floor: cmark-gfm parsing, rendering and writing every file on 2 threads, into a folder
