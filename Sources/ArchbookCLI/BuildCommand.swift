@@ -45,6 +45,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Replace the output folder even if archbook did not create it.")
     var force = false
 
+    @Flag(help: "Follow symbolic links to files outside the docs tree (off by default: see SECURITY.md).")
+    var followSymlinks = false
+
     @Flag(help: "Render every page, without reusing unchanged pages of the previous build (the cache is then written anew).")
     var noCache = false
 
@@ -58,7 +61,7 @@ struct BuildCommand: ParsableCommand {
         if let baseURL, !Config.isWebURL(baseURL) {
             throw ValidationError("--base-url must be an absolute http or https URL, such as https://handbook.example.com/")
         }
-        var setup = try Workspace.open(directory: directory, config: config)
+        var setup = try Workspace.open(directory: directory, config: config, followSymlinks: followSymlinks)
         let docsRoot = DiskSite.absolute(setup.root)
         let outputPath = output ?? defaultOutput(for: setup.root)
         let target = DiskSite.absolute(outputPath)
@@ -84,7 +87,8 @@ struct BuildCommand: ParsableCommand {
         var tree = setup.tree
         // The output may sit inside the docs tree (./_site when DIR is .); never read it back as input.
         if DiskSite.isInside(target, docsRoot) {
-            tree = DiskFileTree(root: setup.root, excluding: String(target.dropFirst(docsRoot.count + 1)))
+            tree = DiskFileTree(root: setup.root, excluding: String(target.dropFirst(docsRoot.count + 1)),
+                                followsLinksOutside: followSymlinks)
         }
         try setup.resolveConfig(tree: tree)
         let result = try setup.check(tree)

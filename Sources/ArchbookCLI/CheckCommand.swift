@@ -32,6 +32,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Treat warnings as errors for the exit code.")
     var strict = false
 
+    @Flag(help: "Follow symbolic links to files outside the docs tree (off by default: see SECURITY.md).")
+    var followSymlinks = false
+
     @Flag(help: "Text format: one line per problem, no source excerpts or hints.")
     var quiet = false
 
@@ -42,7 +45,7 @@ struct CheckCommand: ParsableCommand {
     var base: String?
 
     func run() throws {
-        var setup = try Workspace.open(directory: directory, config: config)
+        var setup = try Workspace.open(directory: directory, config: config, followSymlinks: followSymlinks)
         try setup.resolveConfig(tree: setup.tree)
         var result = try setup.check(setup.tree)
         var rules = Rules.all
@@ -176,7 +179,7 @@ struct Workspace {
         directory ?? (DiskFileTree.isDirectory("content") ? "content" : ".")
     }
 
-    static func open(directory: String?, config configPath: String?) throws -> Workspace {
+    static func open(directory: String?, config configPath: String?, followSymlinks: Bool = false) throws -> Workspace {
         let root = Self.root(directory)
         guard DiskFileTree.isDirectory(root) else {
             throw RunFailure(message: "'\(root)' is not a directory; pass the folder that holds your documents")
@@ -204,7 +207,7 @@ struct Workspace {
         var prefix = root
         while prefix.hasPrefix("./") { prefix.removeFirst(2) }
         if prefix == "." || prefix.isEmpty { prefix = "" } else if !prefix.hasSuffix("/") { prefix += "/" }
-        return Workspace(root: root, tree: DiskFileTree(root: root), config: config, displayPrefix: prefix,
+        return Workspace(root: root, tree: DiskFileTree(root: root, followsLinksOutside: followSymlinks), config: config, displayPrefix: prefix,
                          configFile: configFile, detection: nil, configText: configText)
     }
 }

@@ -12,12 +12,18 @@ public struct DiskFileTree: FileTree {
     /// A folder (relative to the root) left out of the listing, such as build output inside the docs tree.
     public let excluded: String?
 
-    /// The root with symbolic links resolved: what every file read must lie under.
+    /// Whether symbolic links to files outside the tree are followed (`--follow-symlinks`). Off by default:
+    /// a pull request could otherwise publish any file the build machine can read. Never set from archbook.yml,
+    /// which the same pull request could change.
+    public let followsLinksOutside: Bool
+
+    /// The root with symbolic links resolved: what every file read must lie under (unless `followsLinksOutside`).
     let realRoot: String
 
-    public init(root: String, excluding excluded: String? = nil) {
+    public init(root: String, excluding excluded: String? = nil, followsLinksOutside: Bool = false) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         self.excluded = excluded
+        self.followsLinksOutside = followsLinksOutside
         realRoot = Self.realPath(self.root) ?? self.root
     }
 
@@ -69,7 +75,7 @@ public struct DiskFileTree: FileTree {
                             message: "symbolic link cannot be followed: \(String(cString: strerror(errno)))")))
                         continue
                     }
-                    guard target == realRoot || target.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+                    guard followsLinksOutside || target == realRoot || target.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
                         skipped.append(SkippedEntry(path: childRel, reason: .symlinkOutside(target: Self.linkText(full) ?? target)))
                         continue
                     }
@@ -115,7 +121,7 @@ public struct DiskFileTree: FileTree {
         guard let real = Self.realPath(full) else {
             throw FileTreeError(path: path, message: String(cString: strerror(errno)))
         }
-        guard real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+        guard followsLinksOutside || real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
             throw FileTreeError(path: path, message: "the file is outside the docs tree (through a symbolic link)")
         }
         return try Self.readFile(real, reportedAs: path, maxBytes: maxBytes)

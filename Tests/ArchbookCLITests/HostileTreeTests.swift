@@ -69,6 +69,31 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertFalse(site.keys.contains { $0.hasPrefix("etc/") || $0.hasPrefix("adr/again") }, site.keys.sorted().description)
     }
 
+    /// `--follow-symlinks` (a command-line choice, never archbook.yml's, which a pull request could change) reads
+    /// and publishes files that links outside the tree lead to; links to folders are still not descended.
+    func testFollowSymlinksReadsLinkedFilesOutsideTheTree() throws {
+        let dir = try makeTree([
+            "shared/key.png": "PNG shared image\n",
+            "shared/0002-shared.md": Self.decision(2, "Shared decision"),
+            "docs/adr/0001-use-links.md": Self.decision(1, "Use links", extra: " See ![key](key.png) and [shared](0002-shared.md)."),
+        ], testCase: self)
+        try symlink(dir, "docs/adr/key.png", to: "../../shared/key.png")
+        try symlink(dir, "docs/adr/0002-shared.md", to: "../../shared/0002-shared.md")
+        try symlink(dir, "docs/etc", to: "/etc")
+        let plain = try ArchbookBinary.run(["check", "docs", "--quiet"], in: dir)
+        XCTAssertEqual(plain.status, 1)
+        XCTAssertTrue(plain.out.contains("[symlink-outside]"), plain.out)
+        let followed = try ArchbookBinary.run(["check", "docs", "--quiet", "--follow-symlinks"], in: dir)
+        XCTAssertEqual(followed.out, "0 errors, 0 warnings in 2 documents\n")
+        XCTAssertEqual(followed.status, 0, followed.err)
+        let build = try ArchbookBinary.run(["build", "docs", "--quiet", "--follow-symlinks"], in: dir)
+        XCTAssertEqual(build.status, 0, build.err)
+        let site = try siteFiles(dir.appendingPathComponent("_site"))
+        XCTAssertEqual(site["adr/key.png"].map { String(decoding: $0, as: UTF8.self) }, "PNG shared image\n")
+        XCTAssertNotNil(site["adr/0002-shared.html"], site.keys.sorted().description)
+        XCTAssertFalse(site.keys.contains { $0.hasPrefix("etc/") }, site.keys.sorted().description)
+    }
+
     // MARK: - Permissions
 
     /// Root reads everything, so as root the binary runs as `nobody` (setpriv) to meet a real permission error.
