@@ -148,16 +148,18 @@ def targets(results: list[dict], corpus: str) -> list[str]:
         gone = [name for name, r in named if not r or not r.get("ok")]
         return f"not evaluated ({' and '.join(gone)} not measured)" if gone else None
 
+    def at_most(what: str, row: tuple, base: tuple, limit: float) -> str:
+        """A target "row's wall time <= limit x base's"."""
+        why = missing(row, base)
+        if why:
+            return what + why
+        a, b = row[1]["wall_median_s"], base[1]["wall_median_s"]
+        return what + f"{verdict(a / b <= limit)} -- {a:.2f} s vs {b:.2f} s = {a / b:.2f}x (needs <= {b * limit:.2f} s)"
+
     full = "archbook build (full, with search)"
     out = []
-    what = f"target on {corpus}: {full} <= {TARGET_FLOOR:g}x the render floor (cmark-gfm render+write, 2 threads; wall): "
-    why = missing((BUILD, build), ("the render floor", floor))
-    if why:
-        out.append(what + why)
-    else:
-        x = build["wall_median_s"] / floor["wall_median_s"]
-        out.append(what + f"{verdict(x <= TARGET_FLOOR)} -- {build['wall_median_s']:.2f} s vs {floor['wall_median_s']:.2f} s "
-                   f"= {x:.2f}x (needs <= {floor['wall_median_s'] * TARGET_FLOOR:.2f} s)")
+    out.append(at_most(f"target on {corpus}: {full} <= {TARGET_FLOOR:g}x the render floor (cmark-gfm render+write, 2 threads; wall): ",
+                       (BUILD, build), ("the render floor", floor), TARGET_FLOOR))
     what = f"target on {corpus}: {full} >= {TARGET_SPEEDUP_PF:g}x faster than hugo + pagefind (wall): "
     why = missing((BUILD, build), ("hugo + pagefind", hugo_pf))
     if why:
@@ -169,14 +171,8 @@ def targets(results: list[dict], corpus: str) -> list[str]:
                    + (f"{speedup:.2f}x faster" if speedup >= 1 else f"{1 / speedup:.2f}x slower")
                    + f" (needs <= {hugo_pf['wall_median_s'] / TARGET_SPEEDUP_PF:.2f} s)")
     for limit, label in zip(TARGET_CHECK, (" (issue 2)", "")):
-        what = f"target on {corpus}: archbook check <= {limit:g}x cmark-gfm parsing, 2 threads (wall){label}: "
-        why = missing((CHECK, check), ("cmark-gfm, 2 threads", parse))
-        if why:
-            out.append(what + why)
-        else:
-            x = check["wall_median_s"] / parse["wall_median_s"]
-            out.append(what + f"{verdict(x <= limit)} -- {check['wall_median_s']:.2f} s vs {parse['wall_median_s']:.2f} s "
-                       f"= {x:.2f}x (needs <= {parse['wall_median_s'] * limit:.2f} s)")
+        out.append(at_most(f"target on {corpus}: archbook check <= {limit:g}x cmark-gfm parsing, 2 threads (wall){label}: ",
+                           (CHECK, check), ("cmark-gfm, 2 threads", parse), limit))
     what = f"target on {corpus}: incremental rebuild after one edit < {TARGET_EDIT_S * 1000:g} ms (wall): "
     why = missing((EDIT, edit))
     out.append(what + (why or f"{verdict(edit['wall_median_s'] < TARGET_EDIT_S)} -- median "
