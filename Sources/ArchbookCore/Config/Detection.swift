@@ -115,21 +115,24 @@ public enum Detector {
                 paths += files
             }
         }
-        let read: [(path: String, bytes: [UInt8], doc: Document, tree: MarkdownTree?)?] = Checker.parallelMap(paths) { path in
-            guard let bytes = try? tree.read(path, maxBytes: limits.maxFileBytes), bytes.count <= limits.maxFileBytes else { return nil }
-            let (doc, parsedTree) = Extractor.extractKeepingTree(path: path, bytes: bytes, context: probe)
-            return (path, bytes, doc, parsedTree)
-        }
+        let read: [(path: String, bytes: [UInt8], doc: Document, tree: MarkdownTree?, yaml: ParsedSources.YAMLRead?)?] =
+            Checker.parallelMap(paths) { path in
+                guard let bytes = try? tree.read(path, maxBytes: limits.maxFileBytes), bytes.count <= limits.maxFileBytes else { return nil }
+                let (doc, parsedTree, yaml) = Extractor.extractKeepingTree(path: path, bytes: bytes, context: probe)
+                return (path, bytes, doc, parsedTree, yaml)
+            }
         var detection = detect(documents: read.compactMap { $0?.doc }, totals: totals)
         var parsed: [String: (bytes: [UInt8], tree: MarkdownTree)] = [:]
         // Kept up to a bound: a tree takes a few times its text's memory, and a tree of many small folders
         // is read whole by detection.
         var kept = 0
-        for case let (path, bytes, _, parsedTree?)? in read where kept + bytes.count <= parsedBytesKept {
+        var yaml: [String: ParsedSources.YAMLRead] = [:]
+        for case let (path, bytes, _, parsedTree?, frontMatter)? in read where kept + bytes.count <= parsedBytesKept {
             parsed[path] = (bytes, parsedTree)
+            yaml[path] = frontMatter
             kept += bytes.count
         }
-        detection.parsed = ParsedSources(parsed, listing: fullListing, sizes: sizeOf)
+        detection.parsed = ParsedSources(parsed, yaml: yaml, listing: fullListing, sizes: sizeOf)
         return detection
     }
 
@@ -214,7 +217,7 @@ public enum Detector {
 
     // MARK: - Scoring
 
-    struct Candidate {
+    struct Candidate: Sendable {
         var kind: String
         var preset: Preset?
         var schema: KindSchema
@@ -288,8 +291,9 @@ public enum Detector {
     }
 
     static func choose(folder path: String, _ docs: [Document], total: Int? = nil) -> Detection.Folder {
-        let keys = docs.map { SectionKey.matchable($0.sections) }
-        var ranking: [Detection.Score] = candidates.map { c in
+        // Every candidate scores every document: on every core, one candidate each (each sum stays in document order).
+        let keys = Checker.parallelMap(docs) { SectionKey.matchable($0.sections) }
+        var ranking: [Detection.Score] = Checker.parallelMap(candidates) { c in
             let total = docs.indices.reduce(0.0) { $0 + score(c, docs[$1], keys: keys[$1]) }
             return Detection.Score(kind: c.kind, preset: c.preset?.name, score: total / Double(docs.count))
         }
@@ -351,7 +355,7 @@ public enum Detector {
             reasons.append("\(display(f.path)) (\(f.documents) document\(f.documents == 1 ? "" : "s")): \(f.reason)")
         }
         // Evidence: how many documents show each requirement and signal of the schema.
-        let keysPerDoc = docs.map { SectionKey.matchable($0.sections) }
+        let keysPerDoc = Checker.parallelMap(docs) { SectionKey.matchable($0.sections) }
         if let set = schema.sectionSets.first(where: { !$0.isEmpty }) {
             let parts = set.filter { $0.satisfiedBy != "status" }.map { r in
                 "\(r.name) \(zip(docs, keysPerDoc).filter { meets(r, $0.0, $0.1) }.count)/\(n)"

@@ -4,13 +4,18 @@
 /// would parse those files again. It reads them from here instead: the bytes detection read and
 /// their body's tree. Immutable once made, so passes on several threads share it.
 public final class ParsedSources: Sendable {
+    /// A front matter text as YAMLReader read it, with the node budget it was read under.
+    typealias YAMLRead = (text: String, budget: Int, result: Result<YAMLValue?, YAMLParseError>)
     private let entries: [String: (bytes: [UInt8], tree: MarkdownTree)]
+    private let yaml: [String: YAMLRead]
     /// The tree's listing as the earlier pass made it, and the sizes of the Markdown files in it.
     public let listing: FileListing?
     let sizes: [String: Int]
 
-    init(_ entries: [String: (bytes: [UInt8], tree: MarkdownTree)], listing: FileListing? = nil, sizes: [String: Int] = [:]) {
+    init(_ entries: [String: (bytes: [UInt8], tree: MarkdownTree)], yaml: [String: YAMLRead] = [:],
+         listing: FileListing? = nil, sizes: [String: Int] = [:]) {
         self.entries = entries
+        self.yaml = yaml
         self.listing = listing
         self.sizes = sizes
     }
@@ -27,5 +32,11 @@ public final class ParsedSources: Sendable {
     func tree(_ path: String, bytes: [UInt8]) -> MarkdownTree? {
         guard let entry = entries[path], entry.bytes == bytes else { return nil }
         return entry.tree
+    }
+
+    /// The front matter of `path` as read before, if it was the same text read under the same budget.
+    func yaml(_ path: String, text: String, budget: Int) -> Result<YAMLValue?, YAMLParseError>? {
+        guard let read = yaml[path], read.budget == budget, read.text == text else { return nil }
+        return read.result
     }
 }

@@ -80,6 +80,7 @@ public enum Extractor {
     public static func extract(path: String, bytes: [UInt8], sidecar: (path: String, bytes: [UInt8])? = nil,
                                context: ExtractionContext, parsed: ParsedSources? = nil) -> (Document, [Diagnostic]) {
         var state = ExtractionState(path: path, context: context)
+        state.earlier = parsed
         let doc = state.run(bytes: bytes, sidecar: sidecar, tree: parsed?.tree(path, bytes: bytes))
         let kind = doc.kind
         let diagnostics = state.findings.compactMap { $0.diagnostic(file: path, kind: kind, config: context.config) }
@@ -87,10 +88,11 @@ public enum Extractor {
     }
 
     /// `extract`, also handing back the body's Markdown tree so that a later pass over the same bytes need not parse them again.
-    static func extractKeepingTree(path: String, bytes: [UInt8], context: ExtractionContext) -> (Document, MarkdownTree?) {
+    static func extractKeepingTree(path: String, bytes: [UInt8], context: ExtractionContext)
+        -> (Document, MarkdownTree?, ParsedSources.YAMLRead?) {
         var state = ExtractionState(path: path, context: context)
         let doc = state.run(bytes: bytes, sidecar: nil, tree: nil)
-        return (doc, state.tree)
+        return (doc, state.tree, state.yamlRead)
     }
 
     /// Whether a file name (without extension) names a template rather than a document: `template`,
@@ -156,6 +158,10 @@ private struct ExtractionState {
     var sidecarKeys: [String: String] = [:]
     /// The body's tree, once parsed.
     var tree: MarkdownTree?
+    /// The front matter as YAMLReader read it (for a later pass over the same file).
+    var yamlRead: ParsedSources.YAMLRead?
+    /// What an earlier pass of this run read and parsed, to take the front matter from.
+    var earlier: ParsedSources?
 
     init(path: String, context: ExtractionContext) {
         self.path = path
@@ -200,7 +206,10 @@ private struct ExtractionState {
                    "front matter is \(yaml.utf8.count) bytes, over the limit of \(context.config.limits.maxFrontMatterBytes) (limits.max-front-matter-bytes); it was not read",
                    hint: "Move long text from the front matter into the document's body, or raise limits.max-front-matter-bytes in archbook.yml.")
         } else if let yaml = split.yaml {
-            switch YAMLReader.read(yaml, lineOffset: 1, budget: context.config.limits.maxYAMLNodes) {
+            let budget = context.config.limits.maxYAMLNodes
+            let read = earlier?.yaml(path, text: yaml, budget: budget) ?? YAMLReader.read(yaml, lineOffset: 1, budget: budget)
+            yamlRead = (yaml, budget, read)
+            switch read {
             case .success(.some(.mapping(let entries, _))):
                 frontMatter = FrontMatter(raw: yaml, entries: entries)
             case .success(.none):
