@@ -42,6 +42,9 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Text format: one line per problem, no source excerpts or hints.")
     var quiet = false
 
+    @Flag(help: "Follow symbolic links to files outside the docs tree (off by default: see SECURITY.md). Edits to those files are picked up with the next change inside the tree.")
+    var followSymlinks = false
+
     /// Forces the polling watcher, for tests and file systems where inotify misses changes (network mounts).
     @Flag(help: .hidden)
     var poll = false
@@ -74,7 +77,8 @@ struct ServeCommand: ParsableCommand {
                               files: config.map { [DiskSite.absolute($0)] } ?? [], excluded: excluded)
         let polling = poll || getenv("ARCHBOOK_SERVE_POLL").map { String(cString: $0) == "1" } == true
         let watcher = PreviewSession.makeWatcher(early, poll: polling)
-        let rebuilder = FullSiteRebuilder(directory: directory, config: config, theme: theme, excluded: excluded)
+        let rebuilder = FullSiteRebuilder(directory: directory, config: config, theme: theme, excluded: excluded,
+                                          followSymlinks: followSymlinks)
         let session = PreviewSession(rebuilder: rebuilder, state: state, hub: hub, workDir: workDir, format: format, quiet: quiet)
         if let failure = session.rebuild(changes: []) {
             throw RunFailure(message: failure)

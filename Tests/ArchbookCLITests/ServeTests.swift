@@ -293,6 +293,23 @@ final class ServeTests: XCTestCase {
         XCTAssertTrue(try serve.get("/404.html").text.contains("Lost in the handbook"))
     }
 
+    /// `serve --follow-symlinks` serves the file a link outside the docs tree leads to; without the flag it is not published.
+    func testFollowSymlinksServesLinkedFilesOutsideTheTree() throws {
+        let dir = try makeDocs()
+        try write("PNG outside\n", to: "outside.png", in: dir)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("docs/decisions/outside.png").path,
+                                                   withDestinationPath: "../../outside.png")
+        try write("# Uses an image\n\n![outside](outside.png)\n", to: "docs/decisions/notes.md", in: dir)
+        let plain = try ServeProcess(["docs", "--quiet"], in: dir)
+        XCTAssertEqual(try plain.get("/decisions/outside.png").status, 404)
+        plain.stop()
+        let followed = try ServeProcess(["docs", "--quiet", "--follow-symlinks"], in: dir)
+        defer { followed.stop() }
+        let image = try followed.get("/decisions/outside.png")
+        XCTAssertEqual(image.status, 200)
+        XCTAssertEqual(image.text, "PNG outside\n")
+    }
+
     // MARK: - Starting and stopping
 
     func testPortInUseIsAClearErrorWithExitTwo() throws {

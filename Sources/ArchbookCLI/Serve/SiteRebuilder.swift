@@ -53,18 +53,21 @@ final class FullSiteRebuilder: SiteRebuilder {
     let theme: String?
     /// Folders never watched, such as serve's own temporary folder if it happens to lie in the docs tree.
     let excluded: [String]
+    /// `--follow-symlinks`: links to files outside the docs tree are read.
+    let followSymlinks: Bool
 
-    init(directory: String?, config: String?, theme: String?, excluded: [String]) {
+    init(directory: String?, config: String?, theme: String?, excluded: [String], followSymlinks: Bool = false) {
         self.directory = directory
         self.config = config
         self.theme = theme
         self.excluded = excluded
+        self.followSymlinks = followSymlinks
     }
 
     func rebuild(_ request: SiteRebuildRequest) -> SiteRebuildOutcome {
         do {
             // Read afresh each time: the configuration, the theme and the documents may all have changed.
-            var setup = try Workspace.open(directory: directory, config: config)
+            var setup = try Workspace.open(directory: directory, config: config, followSymlinks: followSymlinks)
             let themeLayers = try ThemeLocator.load(setup, theme: theme, config: config)
             let tree = setup.tree
             try setup.resolveConfig(tree: tree)
