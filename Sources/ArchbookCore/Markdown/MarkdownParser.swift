@@ -58,14 +58,11 @@ public enum MarkdownParser {
                 }
             }
         }
-        let finished: OpaquePointer?
-        if archbook_special_chars_kept() != 0 {
-            finished = cmark_parser_finish(parser)
-        } else {
-            finishLock.lock()
-            finished = cmark_parser_finish(parser)
-            finishLock.unlock()
-        }
+        // Decided once per document: the flag may turn on during this very call.
+        let serial = archbook_special_chars_kept() == 0
+        if serial { finishLock.lock() }
+        let finished = cmark_parser_finish(parser)
+        if serial { finishLock.unlock() }
         guard let doc = finished else { return nil }
         defer { cmark_node_free(doc) }
         return body(doc, parser)

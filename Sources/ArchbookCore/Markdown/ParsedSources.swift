@@ -20,8 +20,6 @@ public final class ParsedSources: Sendable {
         self.sizes = sizes
     }
 
-    public var count: Int { entries.count }
-
     /// The bytes read for `path`, if it was parsed.
     public func bytes(_ path: String) -> [UInt8]? {
         entries[path]?.bytes

@@ -81,7 +81,7 @@ public enum Extractor {
                                context: ExtractionContext, parsed: ParsedSources? = nil) -> (Document, [Diagnostic]) {
         var state = ExtractionState(path: path, context: context)
         state.earlier = parsed
-        let doc = state.run(bytes: bytes, sidecar: sidecar, tree: parsed?.tree(path, bytes: bytes))
+        let doc = state.run(bytes: bytes, sidecar: sidecar)
         let kind = doc.kind
         let diagnostics = state.findings.compactMap { $0.diagnostic(file: path, kind: kind, config: context.config) }
         return (doc, diagnostics)
@@ -91,7 +91,7 @@ public enum Extractor {
     static func extractKeepingTree(path: String, bytes: [UInt8], context: ExtractionContext)
         -> (Document, MarkdownTree?, ParsedSources.YAMLRead?) {
         var state = ExtractionState(path: path, context: context)
-        let doc = state.run(bytes: bytes, sidecar: nil, tree: nil)
+        let doc = state.run(bytes: bytes, sidecar: nil)
         return (doc, state.tree, state.yamlRead)
     }
 
@@ -100,8 +100,9 @@ public enum Extractor {
     /// `0039-use-velocity-as-template-engine` (a numbered or dated document about templates).
     public static func isTemplateName(_ baseName: String) -> Bool {
         // Nearly every file is not a template: a byte check spares splitting its name into words.
-        guard baseName.lowercased().containsBytes("template") else { return false }
-        let words = baseName.lowercased().split { !($0.isLetter || $0.isNumber) }
+        let lowered = baseName.lowercased()
+        guard lowered.containsBytes("template") else { return false }
+        let words = lowered.split { !($0.isLetter || $0.isNumber) }
         guard words.contains("template") else { return false }
         if let first = words.first, first.allSatisfy(\.isNumber) {
             // A leading number other than 0000, or a date, makes it a document.
@@ -160,7 +161,7 @@ private struct ExtractionState {
     var tree: MarkdownTree?
     /// The front matter as YAMLReader read it (for a later pass over the same file).
     var yamlRead: ParsedSources.YAMLRead?
-    /// What an earlier pass of this run read and parsed, to take the front matter from.
+    /// What an earlier pass of this run read and parsed, to take the front matter and the tree from.
     var earlier: ParsedSources?
 
     init(path: String, context: ExtractionContext) {
@@ -175,8 +176,7 @@ private struct ExtractionState {
     }
 
 
-    /// `parsed`: the tree of these same bytes' body, parsed by an earlier pass (detection).
-    mutating func run(bytes raw: [UInt8], sidecar: (path: String, bytes: [UInt8])?, tree parsed: MarkdownTree?) -> Document {
+    mutating func run(bytes raw: [UInt8], sidecar: (path: String, bytes: [UInt8])?) -> Document {
         let source = SourceText(decoding: raw)
         if let first = source.invalidUTF8Lines.first {
             let lines = source.invalidUTF8Lines.prefix(5).map(String.init).joined(separator: ", ")
@@ -228,7 +228,7 @@ private struct ExtractionState {
         }
         if let sidecar { readSidecar(sidecar) }
         let body = bytes[split.bodyOffset...]
-        let tree = parsed ?? MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
+        let tree = earlier?.tree(path, bytes: raw) ?? MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
         self.tree = tree
         return build(tree: tree, frontMatter: frontMatter, body: body, bodyLineOffset: split.bodyLineOffset)
     }
