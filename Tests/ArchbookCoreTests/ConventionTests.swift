@@ -101,8 +101,34 @@ final class ConventionTests: XCTestCase {
         XCTAssertNil(IDText.fileNumber("2025-09-29-flags-is-down.md"))
         XCTAssertNil(IDText.fileNumber("20200925-use-x.md"))
         XCTAssertEqual(IDText.fileNumber("2025-use-x.md"), 2025)
+        XCTAssertEqual(IDText.fileNumber("0007-use-kafka.md"), 7)
+        XCTAssertEqual(IDText.fileNumber("0012 Use X.md"), 12)
+        XCTAssertEqual(IDText.fileNumber("42"), 42)
+        XCTAssertNil(IDText.fileNumber("7x-use-kafka.md"))
+        XCTAssertNil(IDText.fileNumber("ADR-7.md"))
+        XCTAssertNil(IDText.fileNumber("1234567890123-x.md"), "more digits than a sequence number has")
+        XCTAssertNil(IDText.fileNumber("٣-arabic-indic.md"), "only ASCII digits number files")
         XCTAssertEqual(Extractor.readableTitle("0921-entry_v3"), "Entry v3")
         XCTAssertEqual(Extractor.readableTitle("3764-Project-Goals-2025h1"), "Project Goals 2025h1")
+    }
+
+    func testIDsAtTheStartOfTitles() {
+        func parsed(_ title: String) -> String? {
+            IDText.fromTitle(title).map { "\($0.id.prefix ?? "-")|\($0.id.number)|\($0.rest)" }
+        }
+        XCTAssertEqual(parsed("ADR-007: Use X"), "ADR|7|Use X")
+        XCTAssertEqual(parsed("7. Use X"), "-|7|Use X")
+        XCTAssertEqual(parsed("adr 12 \u{2013} Use X"), "ADR|12|Use X")
+        XCTAssertEqual(parsed("RFC_3\u{2014}Über alles"), "RFC|3|Über alles")
+        XCTAssertEqual(parsed("INC12 Outage"), "INC|12|Outage")
+        XCTAssertEqual(parsed("ADR-7"), "ADR|7|")
+        XCTAssertEqual(parsed("3) Ü"), "-|3|Ü")
+        XCTAssertNil(parsed("7 Use X"), "a bare number and a space is a sentence, not an ID")
+        XCTAssertNil(parsed("Use Kafka"))
+        XCTAssertNil(parsed("Über 7"))
+        XCTAssertNil(parsed("ABCDEFGHIJK-1 too long a prefix"))
+        XCTAssertNil(parsed("1234567890123. too many digits"))
+        XCTAssertNil(parsed(""))
     }
 
     func testOnlyTwoColumnTablesAreKeyValueRows() throws {

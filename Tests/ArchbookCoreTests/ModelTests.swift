@@ -15,6 +15,32 @@ final class ModelTests: XCTestCase {
         XCTAssertFalse("e\u{301}".containsBytes("é"), "bytes, not canonical equivalence")
     }
 
+    func testByteHelpersOfTextAndLinks() {
+        XCTAssertEqual("a, b".byteOffset(of: ", "), 1)
+        XCTAssertEqual("ünï - x".byteOffset(of: " - "), 5, "an offset in UTF-8 bytes")
+        XCTAssertNil("abc".byteOffset(of: "abcd"))
+        XCTAssertEqual(StatusText.trim("**Accepted.** ", " *_`.!:,-–—"), "Accepted")
+        XCTAssertEqual(StatusText.trim("— Accepted —", " *_`.!:,-–—"), "Accepted")
+        XCTAssertEqual(StatusText.splitQualifier("complete, action items in progress")?.1, "action items in progress")
+        XCTAssertEqual(StatusText.splitQualifier("accepted - 2024-01-02")?.0, "accepted")
+        XCTAssertEqual(StatusText.splitQualifier("accepted – by the board")?.0, "accepted")
+        XCTAssertNil(StatusText.splitQualifier("accepted"))
+        XCTAssertNil(StatusText.splitQualifier(", x"), "no status before the comma")
+        // Link targets, resolved against the linking document's folder.
+        XCTAssertEqual(HandbookValidator.resolve("../runbooks/db.md", from: "adr/0001-x.md"), "runbooks/db.md")
+        XCTAssertEqual(HandbookValidator.resolve("./b//c/./d.md", from: "a/x.md"), "a/b/c/d.md")
+        XCTAssertEqual(HandbookValidator.resolve("/top.md", from: "a/b/x.md"), "top.md")
+        XCTAssertEqual(HandbookValidator.resolve("y.md", from: "x.md"), "y.md")
+        XCTAssertEqual(HandbookValidator.resolve("", from: "a/x.md"), "a")
+        XCTAssertEqual(HandbookValidator.resolve("..", from: "a/x.md"), "")
+        XCTAssertNil(HandbookValidator.resolve("../../etc/passwd", from: "a/x.md"), "above the docs root")
+        XCTAssertEqual(HandbookValidator.resolve("über/ç.md", from: "ä/x.md"), "ä/über/ç.md")
+        XCTAssertTrue(HandbookValidator.splitDestination("a.md?x=1#Sec") == ("a.md", "Sec"))
+        XCTAssertTrue(HandbookValidator.splitDestination("#top") == ("", "top"))
+        XCTAssertTrue(HandbookValidator.splitDestination("a.md#") == ("a.md", ""))
+        XCTAssertTrue(HandbookValidator.splitDestination("ü.md") == ("ü.md", nil))
+    }
+
     func extract(_ path: String, _ text: String, config: Config = .default) -> (Document, [Diagnostic]) {
         Extractor.extract(path: path, bytes: Array(text.utf8), context: ExtractionContext(config: config))
     }

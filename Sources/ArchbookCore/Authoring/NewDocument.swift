@@ -418,7 +418,7 @@ public enum NewDocument {
         return String(path[..<slash])
     }
 
-    static func fileName(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
+    static func fileName(_ path: String) -> String { PathText.fileName(path) }
 
     static func baseName(_ path: String) -> String {
         let name = fileName(path)

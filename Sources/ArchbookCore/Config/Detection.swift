@@ -81,7 +81,7 @@ public enum Detector {
     public static func detect(_ tree: some FileTree) throws(FileTreeError) -> Detection {
         let fullListing = try tree.listing()
         let listing = fullListing.separatingUnsafePaths().0
-        let probe = ExtractionContext(config: Config(kinds: [KindSchema(
+        let catchAll = ExtractionContext(config: Config(kinds: [KindSchema(
             name: "document", paths: ["**"], idPrefix: "DOC", sectionSets: [[]], statuses: [], requireStatus: false)]),
             readOnly: true)
         // The limits apply as in a check (which reports them); detection just leaves such files out.
@@ -115,20 +115,22 @@ public enum Detector {
                 paths += files
             }
         }
-        let read: [(path: String, bytes: [UInt8], doc: Document, tree: MarkdownTree?, yaml: ParsedSources.YAMLRead?)?] =
+        // What scoring needs of each document is taken on the worker that read it, so the documents
+        // themselves are neither kept nor freed on one thread.
+        let read: [(path: String, bytes: [UInt8], probe: Probe, tree: (MarkdownTree, TreeFacts)?, yaml: ParsedSources.YAMLRead?)?] =
             Checker.parallelMap(paths) { path in
                 guard let bytes = try? tree.read(path, maxBytes: limits.maxFileBytes), bytes.count <= limits.maxFileBytes else { return nil }
-                let (doc, parsedTree, yaml) = Extractor.extractKeepingTree(path: path, bytes: bytes, context: probe)
-                return (path, bytes, doc, parsedTree, yaml)
+                let (doc, parsedTree, yaml) = Extractor.extractKeepingTree(path: path, bytes: bytes, context: catchAll)
+                return (path, bytes, Probe(doc), parsedTree, yaml)
             }
-        var detection = detect(documents: read.compactMap { $0?.doc }, totals: totals)
-        var parsed: [String: (bytes: [UInt8], tree: MarkdownTree)] = [:]
+        var detection = detect(probes: read.compactMap { $0?.probe }, totals: totals)
+        var parsed: [String: ParsedSources.Entry] = [:]
         // Kept up to a bound: a tree takes a few times its text's memory, and a tree of many small folders
         // is read whole by detection.
         var kept = 0
         var yaml: [String: ParsedSources.YAMLRead] = [:]
         for case let (path, bytes, _, parsedTree?, frontMatter)? in read where kept + bytes.count <= parsedBytesKept {
-            parsed[path] = (bytes, parsedTree)
+            parsed[path] = (bytes, parsedTree.0, parsedTree.1)
             yaml[path] = frontMatter
             kept += bytes.count
         }
@@ -136,11 +138,11 @@ public enum Detector {
         return detection
     }
 
-    /// Detection over documents already read with a catch-all kind (`kind != nil` marks the candidates).
+    /// Detection over documents already read with a catch-all kind (`isCandidate` marks those that count).
     /// `totals` gives the number of Markdown files of a folder that is represented by a sample.
-    static func detect(documents all: [Document], totals: [String: Int] = [:]) -> Detection {
-        var byFolder: [String: [Document]] = [:]
-        for d in all where d.kind != nil { byFolder[folder(of: d.path), default: []].append(d) }
+    static func detect(probes all: [Probe], totals: [String: Int] = [:]) -> Detection {
+        var byFolder: [String: [Probe]] = [:]
+        for d in all where d.isCandidate { byFolder[folder(of: d.path), default: []].append(d) }
 
         // 1. Score each folder.
         var folders: [Detection.Folder] = []
@@ -227,6 +229,8 @@ public enum Detector {
         Candidate(kind: $0.kind, preset: $0, schema: KindSchema.new(named: $0.kind, preset: $0))
     } + KindSchema.builtIn.map { Candidate(kind: $0.name, preset: nil, schema: $0) }
 
+    static let scorers: [(Candidate, Scorer)] = candidates.map { ($0, Scorer($0)) }
+
     static func kindOrder(_ kind: String) -> Int {
         KindSchema.builtIn.firstIndex { $0.name == kind } ?? (KindSchema.builtIn.count + (Preset.all.firstIndex { $0.kind == kind } ?? 99))
     }
@@ -245,57 +249,108 @@ public enum Detector {
 
     static func format(_ x: Double) -> String { String(format: "%.2f", x) }
 
-    /// The share of a schema's required sections (in its best-fitting set) a document has.
-    static func sectionFit(_ schema: KindSchema, _ doc: Document, keys: Set<String>) -> Double {
-        var best = 0.0
-        for set in schema.sectionSets where !set.isEmpty {
-            let counted = set.filter { $0.satisfiedBy != "status" || schema.requireStatus }
-            guard !counted.isEmpty else { continue }
-            let met = counted.filter { meets($0, doc, keys) }.count
-            best = max(best, Double(met) / Double(counted.count))
-        }
-        return best
-    }
-
-    static func meets(_ r: SectionRequirement, _ doc: Document, _ keys: Set<String>) -> Bool {
-        if r.satisfiedBy == "status", doc.status != nil { return true }
+    static func meets(_ r: SectionRequirement, _ doc: Probe, _ keys: Set<String>) -> Bool {
+        if r.satisfiedBy == "status", doc.hasStatus { return true }
         return r.keys.contains { keys.contains($0) }
     }
 
-    static func shows(_ signal: Signal, _ doc: Document) -> Bool {
-        switch signal {
-        case .numberedTitle: return doc.headingNumber != nil
-        case .dateLine: return doc.headerFields.contains { $0.source == .dateLine }
-        case .statusSection: return doc.status?.source == .statusSection || doc.sections.contains { $0.key == "status" }
-        case .headerField(let key): return doc.headerFields.contains { $0.key == key && $0.source == .headerBullet }
-        case .frontMatterKey(let keys): return keys.contains { doc.frontMatter?.value($0) != nil }
-        case .frontMatter: return doc.frontMatter != nil
-        case .noTitleHeading: return !doc.sections.contains { $0.level == 1 }
-        case .datedFileName:
-            let name = doc.path.split(separator: "/").last.map(String.init) ?? doc.path
-            return name.count > 9 && name.prefix(8).allSatisfy(\.isNumber) && IDText.fileNumber(name) == nil
-        case .numberedFileName:
-            return IDText.fileNumber(doc.path.split(separator: "/").last.map(String.init) ?? doc.path) != nil
-        case .section(let key): return doc.sections.contains { $0.key == key }
+    /// A document as detection sees it: which of every candidate's signals it shows and which section
+    /// requirements' keys it has (each decided once, not once per candidate), its score under every candidate
+    /// and what the settings count.
+    struct Probe: Sendable {
+        var path: String
+        /// A document of the catch-all kind (not a README, template or redirect).
+        var isCandidate: Bool
+        /// Per `Scorer.signals`.
+        var shown: [Bool]
+        /// Per `Scorer.keyIndex`: whether the document has a section of that key.
+        var hasKey: [Bool]
+        var keys: Set<String>
+        var hasStatus: Bool
+        var headingNumber: Int?
+        var headerFields: [HeaderField]
+        /// `score(scorers[i].1, self)` for every i.
+        var scores: [Double] = []
+
+        init(_ doc: Document) {
+            path = doc.path
+            isCandidate = doc.kind != nil
+            keys = SectionKey.matchable(doc.sections)
+            hasStatus = doc.status != nil
+            headingNumber = doc.headingNumber
+            headerFields = doc.headerFields
+            hasKey = Array(repeating: false, count: Scorer.keyIndex.count)
+            for key in keys { if let i = Scorer.keyIndex[key] { hasKey[i] = true } }
+            let fileName = doc.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(doc.path[doc.path.utf8.index(after: $0)...]) } ?? doc.path
+            let sectionKeys = Set(doc.sections.map(\.key))
+            shown = Scorer.signals.map { signal in
+                switch signal {
+                case .numberedTitle: return doc.headingNumber != nil
+                case .dateLine: return doc.headerFields.contains { $0.source == .dateLine }
+                case .statusSection: return doc.status?.source == .statusSection || sectionKeys.contains("status")
+                case .headerField(let key): return doc.headerFields.contains { $0.key == key && $0.source == .headerBullet }
+                case .frontMatterKey(let keys): return keys.contains { doc.frontMatter?.value($0) != nil }
+                case .frontMatter: return doc.frontMatter != nil
+                case .noTitleHeading: return !doc.sections.contains { $0.level == 1 }
+                case .datedFileName:
+                    return fileName.count > 9 && fileName.prefix(8).allSatisfy(\.isNumber) && IDText.fileNumber(fileName) == nil
+                case .numberedFileName: return IDText.fileNumber(fileName) != nil
+                case .section(let key): return sectionKeys.contains(key)
+                }
+            }
+            if isCandidate { scores = scorers.map { score($0.1, self) } }
+        }
+
+        func shows(_ signal: Signal) -> Bool { shown[Scorer.signals.firstIndex(of: signal)!] }
+    }
+
+    /// A candidate prepared for scoring many documents: for each section set the requirements it counts
+    /// (whether a status meets it, the indices of its keys in `keyIndex`), and where its preset's signals are
+    /// in `Probe.shown`.
+    struct Scorer {
+        /// Every signal of every preset, each once.
+        static let signals: [Signal] = Preset.all.flatMap(\.signals).reduce(into: []) { all, s in
+            if !all.contains(s) { all.append(s) }
+        }
+        /// Every section key any candidate requires, numbered.
+        static let keyIndex: [String: Int] = candidates.flatMap { $0.schema.sectionSets.flatMap { $0.flatMap(\.keys) } }
+            .reduce(into: [:]) { index, key in if index[key] == nil { index[key] = index.count } }
+        var sets: [[(byStatus: Bool, keys: [Int])]]
+        var signalIndices: [Int]
+        var hasPreset: Bool
+
+        init(_ c: Candidate) {
+            sets = c.schema.sectionSets.filter { !$0.isEmpty }
+                .map { $0.filter { $0.satisfiedBy != "status" || c.schema.requireStatus } }
+                .filter { !$0.isEmpty }
+                .map { set in set.map { r in (r.satisfiedBy == "status", r.keys.map { Self.keyIndex[$0]! }) } }
+            signalIndices = (c.preset?.signals ?? []).map { s in Self.signals.firstIndex(of: s)! }
+            hasPreset = c.preset != nil
         }
     }
 
-    /// How well a document fits a candidate: its sections, and (for a preset) the signals of the tool that wrote it.
-    /// A built-in schema is a fallback: it accepts either of its section sets, so it is weighed down.
-    static func score(_ c: Candidate, _ doc: Document, keys: Set<String>) -> Double {
-        let fit = sectionFit(c.schema, doc, keys: keys)
-        guard let preset = c.preset else { return 0.8 * fit }
-        guard !preset.signals.isEmpty else { return fit }
-        let shown = preset.signals.filter { shows($0, doc) }.count
-        return 0.7 * fit + 0.3 * Double(shown) / Double(preset.signals.count)
+    /// How well a document fits a candidate: the share of its required sections (in its best-fitting set) the
+    /// document has, and (for a preset) the signals of the tool that wrote it. A built-in schema is a fallback:
+    /// it accepts either of its section sets, so it is weighed down.
+    static func score(_ s: Scorer, _ t: Probe) -> Double {
+        var fit = 0.0
+        for set in s.sets {
+            var met = 0
+            for r in set where (r.byStatus && t.hasStatus) || r.keys.contains(where: { t.hasKey[$0] }) { met += 1 }
+            fit = max(fit, Double(met) / Double(set.count))
+        }
+        guard s.hasPreset else { return 0.8 * fit }
+        guard !s.signalIndices.isEmpty else { return fit }
+        let shown = s.signalIndices.reduce(0) { $0 + (t.shown[$1] ? 1 : 0) }
+        return 0.7 * fit + 0.3 * Double(shown) / Double(s.signalIndices.count)
     }
 
-    static func choose(folder path: String, _ docs: [Document], total: Int? = nil) -> Detection.Folder {
+    static func choose(folder path: String, _ docs: [Probe], total: Int? = nil) -> Detection.Folder {
         // Every candidate scores every document: on every core, one candidate each (each sum stays in document order).
-        let keys = Checker.parallelMap(docs) { SectionKey.matchable($0.sections) }
-        var ranking: [Detection.Score] = Checker.parallelMap(candidates) { c in
-            let total = docs.indices.reduce(0.0) { $0 + score(c, docs[$1], keys: keys[$1]) }
-            return Detection.Score(kind: c.kind, preset: c.preset?.name, score: total / Double(docs.count))
+        // Each sum in document order, so the same tree always ranks the same.
+        var ranking: [Detection.Score] = scorers.indices.map { i in
+            let total = docs.reduce(0.0) { $0 + $1.scores[i] }
+            return Detection.Score(kind: scorers[i].0.kind, preset: scorers[i].0.preset?.name, score: total / Double(docs.count))
         }
         // Stable: equal scores keep candidate order (presets before built-in schemas).
         ranking = ranking.enumerated().sorted { a, b in
@@ -330,7 +385,7 @@ public enum Detector {
 
     // MARK: - Settings per kind
 
-    static func settings(kind name: String, preset presetName: String?, folders: [Detection.Folder], docs: [Document],
+    static func settings(kind name: String, preset presetName: String?, folders: [Detection.Folder], docs: [Probe],
                          sampled: Bool = false) -> Detection.Kind {
         let preset = presetName.flatMap(Preset.named)
         let baseKind = preset?.kind ?? String(name.split(separator: "-").first ?? Substring(name))
@@ -346,7 +401,7 @@ public enum Detector {
         var reasons: [String] = []
         var evidence: [String] = []
         let n = docs.count
-        func count(_ predicate: (Document) -> Bool) -> Int { docs.filter(predicate).count }
+        func count(_ predicate: (Probe) -> Bool) -> Int { docs.filter(predicate).count }
 
         if let preset {
             settings.append(("preset", quote(preset.name), "\(preset.name): \(preset.matches)"))
@@ -355,7 +410,7 @@ public enum Detector {
             reasons.append("\(display(f.path)) (\(f.documents) document\(f.documents == 1 ? "" : "s")): \(f.reason)")
         }
         // Evidence: how many documents show each requirement and signal of the schema.
-        let keysPerDoc = Checker.parallelMap(docs) { SectionKey.matchable($0.sections) }
+        let keysPerDoc = docs.map(\.keys)
         if let set = schema.sectionSets.first(where: { !$0.isEmpty }) {
             let parts = set.filter { $0.satisfiedBy != "status" }.map { r in
                 "\(r.name) \(zip(docs, keysPerDoc).filter { meets(r, $0.0, $0.1) }.count)/\(n)"
@@ -363,14 +418,14 @@ public enum Detector {
             if !parts.isEmpty { evidence.append("Sections: \(parts.joined(separator: ", ")).") }
         }
         if let preset, !preset.signals.isEmpty {
-            let parts = preset.signals.map { s in "\(s.description) \(count { shows(s, $0) })/\(n)" }
+            let parts = preset.signals.map { s in "\(s.description) \(count { $0.shows(s) })/\(n)" }
             evidence.append("Signals: \(parts.joined(separator: ", ")).")
         }
         settings.append(("paths", "[" + folders.map { quote($0.path.isEmpty ? "*" : $0.path + "/*") }.joined(separator: ", ") + "]", nil))
 
         // IDs: a kind numbered by file name whose files carry no number gets them another way.
         if schema.idFrom == .number {
-            let numbered = count { IDText.fileNumber($0.path.split(separator: "/").last.map(String.init) ?? "") != nil || $0.headingNumber != nil }
+            let numbered = count { IDText.fileNumber(PathText.fileName($0.path)) != nil || $0.headingNumber != nil }
             if numbered * 2 < n {
                 let names = docs.map { baseName($0.path) }
                 let pattern = "^([A-Za-z]+[0-9]+(?:-[0-9]+)*)(?=[ _.-]|$)"
@@ -442,7 +497,7 @@ public enum Detector {
                 }
             }
             if schema.requireStatus {
-                let have = count { $0.status != nil }
+                let have = count { $0.hasStatus }
                 if Double(have) < statusBelow * Double(n) {
                     settings.append(("require-status", "false", "Only \(have) of \(n) documents have a status: it is optional here"))
                     schema.requireStatus = false
@@ -462,7 +517,7 @@ public enum Detector {
     }
 
     static func baseName(_ path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = PathText.fileName(path)
         guard let dot = name.lastIndex(of: ".") else { return name }
         return String(name[..<dot])
     }

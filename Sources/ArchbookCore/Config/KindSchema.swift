@@ -211,7 +211,7 @@ public enum SectionKey {
     /// The keys a document's headings meet requirements with: each heading's key, and the parts of a heading
     /// that joins two sections ("Motivation and Summary", "Background & motivation") meet each part.
     public static func matchable(_ sections: [Section]) -> Set<String> {
-        var keys = Set<String>()
+        var keys = Set<String>(minimumCapacity: sections.count)
         for s in sections {
             keys.insert(s.key)
             guard s.key.containsBytes(" and ") || s.key.containsBytes(" & ") else { continue }

@@ -1,18 +1,20 @@
 // Markdown files already read and parsed earlier in the same run, handed to a later pass over the same files.
 
 /// Zero-config detection parses a sample of the tree with a catch-all kind; the check that follows
-/// would parse those files again. It reads them from here instead: the bytes detection read and
-/// their body's tree. Immutable once made, so passes on several threads share it.
+/// would parse those files again. It reads them from here instead: the bytes detection read, their
+/// body's tree and what extraction read from the tree whatever the kind. Immutable once made, so
+/// passes on several threads share it.
 public final class ParsedSources: Sendable {
     /// A front matter text as YAMLReader read it, with the node budget it was read under.
     typealias YAMLRead = (text: String, budget: Int, result: Result<YAMLValue?, YAMLParseError>)
-    private let entries: [String: (bytes: [UInt8], tree: MarkdownTree)]
+    typealias Entry = (bytes: [UInt8], tree: MarkdownTree, facts: TreeFacts)
+    private let entries: [String: Entry]
     private let yaml: [String: YAMLRead]
     /// The tree's listing as the earlier pass made it, and the sizes of the Markdown files in it.
     public let listing: FileListing?
     let sizes: [String: Int]
 
-    init(_ entries: [String: (bytes: [UInt8], tree: MarkdownTree)], yaml: [String: YAMLRead] = [:],
+    init(_ entries: [String: Entry], yaml: [String: YAMLRead] = [:],
          listing: FileListing? = nil, sizes: [String: Int] = [:]) {
         self.entries = entries
         self.yaml = yaml
@@ -25,11 +27,11 @@ public final class ParsedSources: Sendable {
         entries[path]?.bytes
     }
 
-    /// The tree parsed from `bytes` at `path`; nil when the path was not parsed or its bytes differ
-    /// (a tree never stands for text it was not parsed from).
-    func tree(_ path: String, bytes: [UInt8]) -> MarkdownTree? {
+    /// The tree parsed from `bytes` at `path` and what was read from it; nil when the path was not parsed
+    /// or its bytes differ (a tree never stands for text it was not parsed from).
+    func tree(_ path: String, bytes: [UInt8]) -> (MarkdownTree, TreeFacts)? {
         guard let entry = entries[path], entry.bytes == bytes else { return nil }
-        return entry.tree
+        return (entry.tree, entry.facts)
     }
 
     /// The front matter of `path` as read before, if it was the same text read under the same budget.

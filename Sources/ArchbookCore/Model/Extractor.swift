@@ -88,11 +88,12 @@ public enum Extractor {
     }
 
     /// `extract`, also handing back the body's Markdown tree so that a later pass over the same bytes need not parse them again.
+    /// With the tree come what was read from it whatever the document's kind (`TreeFacts`).
     static func extractKeepingTree(path: String, bytes: [UInt8], context: ExtractionContext)
-        -> (Document, MarkdownTree?, ParsedSources.YAMLRead?) {
+        -> (Document, (MarkdownTree, TreeFacts)?, ParsedSources.YAMLRead?) {
         var state = ExtractionState(path: path, context: context)
         let doc = state.run(bytes: bytes, sidecar: nil)
-        return (doc, state.tree, state.yamlRead)
+        return (doc, state.tree.flatMap { tree in state.facts.map { (tree, $0) } }, state.yamlRead)
     }
 
     /// Whether a file name (without extension) names a template rather than a document: `template`,
@@ -134,15 +135,29 @@ public enum Extractor {
 }
 
 /// One labelled value found in a document body (`* Status: accepted`, `Date: 2016-02-12`, `| Status | x |`).
-private struct BodyField {
+struct BodyField: Sendable {
     var key: String
     var value: String
     var links: [String]
     var position: SourcePosition
     var source: MetadataSource
-    /// A `Key: value` line of a paragraph under the title whose key no field takes: kept for detection only,
-    /// since prose lines ("Note: ...") look the same.
+    /// A `Key: value` line of a paragraph under the title (not a bullet), whose key may be no field's.
+    var paragraphLine = false
+    /// A paragraph line whose key no field takes: kept for detection only, since prose lines ("Note: ...")
+    /// look the same.
     var unmapped = false
+}
+
+/// What extraction reads from a body's tree whatever kind the document turns out to be, so that a later
+/// pass over the same tree (the check after detection) takes it instead of walking the tree again.
+struct TreeFacts: Sendable {
+    var sections: [Section]
+    var tasks: [TaskItem]
+    var links: [Link]
+    var htmlAnchors: [String]
+    var h1: Int?
+    /// Before `unmapped` is decided, which depends on the kind.
+    var bodyFields: [BodyField]
 }
 
 private struct ExtractionState {
@@ -157,8 +172,9 @@ private struct ExtractionState {
     var sidecarEntries: [YAMLEntry] = []
     /// Document field → the key the sidecar wrote it under, for messages.
     var sidecarKeys: [String: String] = [:]
-    /// The body's tree, once parsed.
+    /// The body's tree, once parsed, and what was read from it.
     var tree: MarkdownTree?
+    var facts: TreeFacts?
     /// The front matter as YAMLReader read it (for a later pass over the same file).
     var yamlRead: ParsedSources.YAMLRead?
     /// What an earlier pass of this run read and parsed, to take the front matter and the tree from.
@@ -167,7 +183,7 @@ private struct ExtractionState {
     init(path: String, context: ExtractionContext) {
         self.path = path
         self.context = context
-        fileName = String(path.split(separator: "/").last ?? Substring(path))
+        fileName = PathText.fileName(path)
         if let dot = fileName.lastIndex(of: ".") { baseName = String(fileName[..<dot]) } else { baseName = fileName }
     }
 
@@ -185,7 +201,7 @@ private struct ExtractionState {
                    hint: "Re-save the file as UTF-8; archbook read the invalid bytes as U+FFFD.")
         }
         let bytes = source.bytes
-        if bytes.contains(0) {
+        if bytes.withUnsafeBufferPointer({ $0.containsByte(0) }) {
             var lines: [Int] = []
             var line = 1
             for b in bytes {
@@ -228,7 +244,13 @@ private struct ExtractionState {
         }
         if let sidecar { readSidecar(sidecar) }
         let body = bytes[split.bodyOffset...]
-        let tree = earlier?.tree(path, bytes: raw) ?? MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
+        let tree: MarkdownTree
+        if let (known, knownFacts) = earlier?.tree(path, bytes: raw) {
+            tree = known
+            facts = knownFacts
+        } else {
+            tree = MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
+        }
         self.tree = tree
         return build(tree: tree, frontMatter: frontMatter, body: body, bodyLineOffset: split.bodyLineOffset)
     }
@@ -236,7 +258,7 @@ private struct ExtractionState {
     /// Reads the sidecar YAML; problems with it are reported against the sidecar file, like front matter problems.
     mutating func readSidecar(_ sidecar: (path: String, bytes: [UInt8])) {
         sidecarPath = sidecar.path
-        let name = sidecar.path.split(separator: "/").last.map(String.init) ?? sidecar.path
+        let name = PathText.fileName(sidecar.path)
         switch YAMLReader.read(SourceText(decoding: sidecar.bytes).string, budget: context.config.limits.maxYAMLNodes) {
         case .success(.some(.mapping(let entries, _))):
             sidecarEntries = entries
@@ -272,9 +294,15 @@ private struct ExtractionState {
 
     mutating func build(tree: MarkdownTree, frontMatter fm: FrontMatter?, body: ArraySlice<UInt8>, bodyLineOffset: Int) -> Document {
         let parseFindings = findings.count
-        let sections = collectSections(tree)
-        let (tasks, links, htmlAnchors) = collectTasksAndLinks(tree, sections: sections)
-        let h1 = tree.childIndices(of: 0).first { tree.nodes[$0].headingLevel == 1 }
+        let facts = self.facts ?? {
+            let sections = collectSections(tree)
+            let (tasks, links, htmlAnchors) = collectTasksAndLinks(tree, sections: sections)
+            let h1 = tree.childIndices(of: 0).first { tree.nodes[$0].headingLevel == 1 }
+            return TreeFacts(sections: sections, tasks: tasks, links: links, htmlAnchors: htmlAnchors, h1: h1,
+                             bodyFields: collectBodyFields(tree, sections: sections, h1: h1))
+        }()
+        self.facts = facts
+        let sections = facts.sections, h1 = facts.h1
 
         // Kind
         var kind: KindSchema?
@@ -295,7 +323,12 @@ private struct ExtractionState {
             kind = context.kindForPath(path)
         }
         let sidecarFields = sidecarMetadata(kind)
-        let bodyFields = collectBodyFields(tree, sections: sections, h1: h1, kind: kind)
+        let bodyFields = facts.bodyFields.map { field in
+            guard field.paragraphLine else { return field }
+            var f = field
+            f.unmapped = !(Self.paragraphKeys.contains(f.key) || kind?.fields[f.key] != nil)
+            return f
+        }
 
         // Title
         var title = baseName
@@ -455,9 +488,9 @@ private struct ExtractionState {
         let doc = Document(
             path: path, kind: kind?.name, id: id, idSource: idSource, title: title, titleSource: titleSource,
             titlePosition: titlePosition, status: status, dates: dates, people: people, tags: tags,
-            relations: relations, sections: sections, tasks: tasks, links: links, frontMatter: fm,
+            relations: relations, sections: sections, tasks: facts.tasks, links: facts.links, frontMatter: fm,
             headerFields: headerFields, fields: extra, headingNumber: headingNumber, isTemplate: isTemplate,
-            htmlAnchors: htmlAnchors,
+            htmlAnchors: facts.htmlAnchors,
             sidecar: sidecarPath, body: body, bodyLineOffset: bodyLineOffset)
         // Detection only reads documents: the rules would be wasted work there.
         if context.readOnly { return doc }
@@ -820,6 +853,7 @@ private struct ExtractionState {
         var sections: [Section] = []
         var stack: [Int] = []
         var anchorCounts: [String: Int] = [:]
+        anchorCounts.reserveCapacity(tree.childIndices(of: 0).lazy.filter { tree.nodes[$0].tag == .heading }.count)
         for child in tree.childIndices(of: 0) {
             let data = tree.nodes[child]
             if data.tag == .heading {
@@ -1015,7 +1049,10 @@ private struct ExtractionState {
         return (keyString, String(decoding: u[vlo..<vhi], as: UTF8.self))
     }
 
-    func collectBodyFields(_ tree: MarkdownTree, sections: [Section], h1: Int?, kind: KindSchema?) -> [BodyField] {
+    /// Keys that a `Key: value` line of a paragraph under the title gives a field in any kind.
+    static let paragraphKeys: Set<String> = ["date", "status", "deciders", "authors", "owner", "created", "updated"]
+
+    func collectBodyFields(_ tree: MarkdownTree, sections: [Section], h1: Int?) -> [BodyField] {
         var fields: [BodyField] = []
         let top = Array(tree.childIndices(of: 0))
         // Header area: blocks before the first heading below the H1. Without an H1, a heading that opens the
@@ -1043,9 +1080,8 @@ private struct ExtractionState {
             case .paragraph:
                 for line in lines(of: n, in: tree) {
                     if let (k, v) = Self.keyValue(line.text) {
-                        let known = ["date", "status", "deciders", "authors", "owner", "created", "updated"].contains(k) || kind?.fields[k] != nil
                         fields.append(BodyField(key: k, value: v, links: line.links, position: line.position,
-                                                source: k == "date" ? .dateLine : .headerBullet, unmapped: !known))
+                                                source: k == "date" ? .dateLine : .headerBullet, paragraphLine: true))
                     }
                 }
             default:
@@ -1141,15 +1177,17 @@ private struct ExtractionState {
     }
 
     mutating func checkPlaceholders(_ tree: MarkdownTree) {
-        func isCandidate(_ b: UInt8) -> Bool { b == UInt8(ascii: "{") || b == UInt8(ascii: "|") }
+        func hasCandidate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            bytes.containsByte(UInt8(ascii: "{")) || bytes.containsByte(UInt8(ascii: "|"))
+        }
         // Most documents hold neither brace nor pipe in any literal: one scan rules the whole tree out.
-        guard tree.literals.contains(where: isCandidate) else { return }
+        guard tree.literals.withUnsafeBufferPointer(hasCandidate) else { return }
         // Look before building anything: most blocks hold neither brace nor pipe. One pass over the
         // text nodes marks the paragraphs, headings and cells around those that do.
         var candidates: Set<Int> = []
         tree.literals.withUnsafeBufferPointer { literals in
             for k in tree.nodes.indices where tree.nodes[k].tag == .text {
-                guard UnsafeBufferPointer(rebasing: literals[tree.nodes[k].literal.range]).contains(where: isCandidate) else { continue }
+                guard hasCandidate(UnsafeBufferPointer(rebasing: literals[tree.nodes[k].literal.range])) else { continue }
                 var p = tree.nodes[k].parent
                 while p >= 0 {
                     let tag = tree.nodes[p].tag

@@ -73,6 +73,16 @@ public enum StatusText {
     }
 
     static func trim(_ s: String, _ chars: String) -> String {
+        // On ASCII text a byte is a Character (a CR LF pair is one, but neither byte is ever trimmed), and
+        // the non-ASCII characters of `chars` cannot match: bytes give the same result without Character walks.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            let u = s.utf8
+            func trimmed(_ b: UInt8) -> Bool { chars.utf8.contains(b) }
+            var start = u.startIndex, end = u.endIndex
+            while start < end, trimmed(u[start]) { start = u.index(after: start) }
+            while end > start, trimmed(u[u.index(before: end)]) { end = u.index(before: end) }
+            return String(s[start..<end])
+        }
         var sub = Substring(s)
         while let f = sub.first, chars.contains(f) { sub.removeFirst() }
         while let l = sub.last, chars.contains(l) { sub.removeLast() }
@@ -105,6 +115,19 @@ public enum StatusText {
     /// `complete, action items in progress` → (`complete`, `action items in progress`): a status followed by a
     /// qualifier after a comma or a dash.
     public static func splitQualifier(_ value: String) -> (String, String)? {
+        if value.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Byte search finds what Foundation's would in ASCII text (no dash but the ASCII one can occur).
+            for separator in [",", " - ", ":"] {
+                if let k = value.byteOffset(of: separator) {
+                    let u = value.utf8
+                    let lower = u.index(u.startIndex, offsetBy: k), upper = u.index(lower, offsetBy: separator.utf8.count)
+                    let head = trim(String(value[..<lower]), " *_`.!:,-–—")
+                    let tail = value[upper...].trimmed
+                    if !head.isEmpty, !tail.isEmpty { return (head, tail) }
+                }
+            }
+            return nil
+        }
         for separator in [",", " - ", " – ", " — ", ":"] {
             if let r = value.range(of: separator) {
                 let head = trim(String(value[..<r.lowerBound]), " *_`.!:,-–—")
@@ -290,14 +313,16 @@ public struct IDText: Equatable, Sendable {
 
     /// A number at the start of a file name: `0007-use-kafka.md` gives 7.
     public static func fileNumber(_ fileName: String) -> Int? {
-        var digits = ""
-        for ch in fileName {
-            if ch.isASCII && ch.isNumber { digits.append(ch) } else {
-                guard !digits.isEmpty, ch == "-" || ch == "_" || ch == " " || ch == "." else { return nil }
+        // Bytes: digits and separators are ASCII, and this runs for every file more than once.
+        var count = 0
+        for b in fileName.utf8 {
+            if b >= 0x30 && b <= 0x39 { count += 1 } else {
+                guard count > 0, b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == 0x20 || b == UInt8(ascii: ".") else { return nil }
                 break
             }
         }
-        guard !digits.isEmpty, digits.count <= 12 else { return nil }
+        guard count > 0, count <= 12 else { return nil }
+        let digits = String(fileName.utf8.prefix(count))!
         // log4brains names files by date (20201016-slug.md): a date is not a sequence number.
         if digits.count == 8, case .valid = DateText.parse(
             "\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.suffix(2))") { return nil }
@@ -306,36 +331,69 @@ public struct IDText: Equatable, Sendable {
         return Int(digits)
     }
 
-    private static let titleSeparators: [Unicode.Scalar] = [".", ":", ")", " ", "-", "–", "—"]
-
     /// An ID at the start of a title: `ADR-007: Use X`, `7. Use X`, `ADR 12 - Use X`.
     /// Returns the ID and the title without it.
     public static func fromTitle(_ title: String) -> (id: IDText, rest: String)? {
-        let scalars = Array(title.unicodeScalars)
-        var i = 0
-        while i < scalars.count, scalars[i].isASCII, scalars[i].properties.isAlphabetic { i += 1 }
-        let prefix = i > 0 ? String(String.UnicodeScalarView(scalars[0..<i])).uppercased() : nil
-        if prefix != nil {
-            guard i < scalars.count, i <= 10, scalars[i] == "-" || scalars[i] == " " || scalars[i] == "_" ||
-                ("0"..."9").contains(scalars[i]) else { return nil }
-            if !("0"..."9").contains(scalars[i]) { i += 1 }
+        // Every heading comes here and most have no ID: bytes, so the common case allocates nothing.
+        var text = title
+        return text.withUTF8 { u -> (id: IDText, rest: String)? in
+            func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+            func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+            let count = u.count
+            var i = 0
+            while i < count, isLetter(u[i]) { i += 1 }
+            let prefix = i > 0 ? String(decoding: UnsafeBufferPointer(rebasing: u[0..<i]), as: UTF8.self).uppercased() : nil
+            if prefix != nil {
+                guard i < count, i <= 10, u[i] == UInt8(ascii: "-") || u[i] == 0x20 || u[i] == UInt8(ascii: "_") || isDigit(u[i]) else { return nil }
+                if !isDigit(u[i]) { i += 1 }
+            }
+            var j = i
+            while j < count, isDigit(u[j]) { j += 1 }
+            guard j > i, j - i <= 12 else { return nil }
+            let n = u[i..<j].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            // A separator must follow: "7. X", "7: X", "7) X", "ADR-7 - X", or (with a prefix) just a space.
+            var k = j
+            var separated = false
+            while k < count {
+                let b = u[k]
+                if b == 0x20 || b == UInt8(ascii: ".") || b == UInt8(ascii: ":") || b == UInt8(ascii: ")") || b == UInt8(ascii: "-") {
+                    if b != 0x20 || prefix != nil { separated = true }
+                    k += 1
+                } else if b == 0xE2, k + 2 < count, u[k + 1] == 0x80, u[k + 2] == 0x93 || u[k + 2] == 0x94 {
+                    // En and em dash.
+                    separated = true
+                    k += 3
+                } else {
+                    break
+                }
+            }
+            if k == count, prefix != nil { separated = true }
+            guard separated else { return nil }
+            let rest = String(decoding: UnsafeBufferPointer(rebasing: u[k...]), as: UTF8.self).trimmed
+            return (IDText(prefix: prefix, number: n), rest)
         }
-        var j = i
-        while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
-        guard j > i, j - i <= 12 else { return nil }
-        let n = scalars[i..<j].reduce(0) { $0 * 10 + Int($1.value - 0x30) }
-        // A separator must follow: "7. X", "7: X", "7) X", "ADR-7 - X", or (with a prefix) just a space.
-        var k = j
-        var separated = false
-        while k < scalars.count, titleSeparators.contains(scalars[k]) {
-            if scalars[k] != " " || prefix != nil { separated = true }
-            k += 1
-        }
-        if k == scalars.count, prefix != nil { separated = true }
-        guard separated else { return nil }
-        // Sliced from the title itself: rebuilding it scalar by scalar regrows the string many times.
-        let rest = String(title.unicodeScalars[title.unicodeScalars.index(title.unicodeScalars.startIndex, offsetBy: k)...]).trimmed
-        return (IDText(prefix: prefix, number: n), rest)
+    }
+}
+
+/// Paths inside a docs tree, taken apart on bytes: `/` is ASCII, and a Character split walks grapheme
+/// clusters (it showed in the check's profile, once per document).
+public enum PathText {
+    /// The last non-empty component (`a/b.md` → `b.md`, `a/b/` → `b`), as `split(separator: "/").last`
+    /// gives it; the path itself when it has none.
+    public static func fileName(_ path: String) -> String {
+        let u = path.utf8
+        var end = u.endIndex
+        while end > u.startIndex, u[u.index(before: end)] == UInt8(ascii: "/") { end = u.index(before: end) }
+        let start = u[..<end].lastIndex(of: UInt8(ascii: "/")).map { u.index(after: $0) } ?? u.startIndex
+        return start < end ? String(path[start..<end]) : path
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Whether the bytes hold `byte`: memchr, many times faster than a generic `contains` on long text.
+    func containsByte(_ byte: UInt8) -> Bool {
+        guard let base = baseAddress, count > 0 else { return false }
+        return memchr(base, Int32(byte), count) != nil
     }
 }
 
@@ -354,7 +412,10 @@ extension StringProtocol {
 
     /// Whether `needle` occurs byte for byte (no Unicode equivalence, no case folding): Foundation's
     /// `contains` goes through CFString for every heading and file name, which showed in check's profile.
-    public func containsBytes(_ needle: String) -> Bool {
+    public func containsBytes(_ needle: String) -> Bool { byteOffset(of: needle) != nil }
+
+    /// The UTF-8 offset of the first byte-for-byte occurrence of `needle`.
+    public func byteOffset(of needle: String) -> Int? {
         // Native strings are searched in place; only bridged or sliced ones are copied first.
         if let found = utf8.withContiguousStorageIfAvailable({ hay in
             needle.utf8.withContiguousStorageIfAvailable { Self.search(hay, $0) }
@@ -362,20 +423,20 @@ extension StringProtocol {
         return Array(utf8).withUnsafeBufferPointer { hay in Array(needle.utf8).withUnsafeBufferPointer { Self.search(hay, $0) } }
     }
 
-    private static func search(_ hay: UnsafeBufferPointer<UInt8>, _ pat: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !pat.isEmpty else { return true }
-        guard hay.count >= pat.count else { return false }
+    private static func search(_ hay: UnsafeBufferPointer<UInt8>, _ pat: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !pat.isEmpty else { return 0 }
+        guard hay.count >= pat.count else { return nil }
         let first = pat[0]
         var i = 0
         while i <= hay.count - pat.count {
             if hay[i] == first {
                 var k = 1
                 while k < pat.count, hay[i + k] == pat[k] { k += 1 }
-                if k == pat.count { return true }
+                if k == pat.count { return i }
             }
             i += 1
         }
-        return false
+        return nil
     }
 }
 

@@ -164,12 +164,20 @@ public enum YAMLReader {
 /// Parsed front matter: the raw YAML and its top-level mapping.
 public struct FrontMatter: Sendable, Equatable {
     public var raw: String
-    public var entries: [YAMLEntry]
+    public var entries: [YAMLEntry] { didSet { keys = entries.map { Self.normalizeKey($0.key) } } }
+    /// `entries`' keys normalised once: extraction and detection look keys up many times per document.
+    private var keys: [String]
+
+    public init(raw: String, entries: [YAMLEntry]) {
+        self.raw = raw
+        self.entries = entries
+        keys = entries.map { Self.normalizeKey($0.key) }
+    }
 
     /// Looks a key up ignoring case and treating `_` and `-` alike (`superseded_by` = `superseded-by`).
     public func value(_ key: String) -> YAMLEntry? {
         let k = FrontMatter.normalizeKey(key)
-        return entries.first { FrontMatter.normalizeKey($0.key) == k }
+        return keys.firstIndex(of: k).map { entries[$0] }
     }
 
     public static func normalizeKey(_ key: String) -> String {

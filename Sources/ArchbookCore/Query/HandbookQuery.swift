@@ -81,7 +81,7 @@ public struct HandbookQuery: Sendable {
         let kindOrder = Dictionary(config.kinds.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         func key(_ i: Int) -> (Int, Int, String) {
             let d = documents[i]
-            let number = d.id.flatMap { IDText.parse($0)?.number } ?? IDText.fileNumber(d.path.split(separator: "/").last.map(String.init) ?? "") ?? Int.max
+            let number = d.id.flatMap { IDText.parse($0)?.number } ?? IDText.fileNumber(PathText.fileName(d.path)) ?? Int.max
             return (d.kind.flatMap { kindOrder[$0] } ?? Int.max, number, d.path)
         }
         return indices.sorted { key($0) < key($1) }

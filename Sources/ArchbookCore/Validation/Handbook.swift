@@ -310,35 +310,47 @@ struct HandbookValidator {
 
     /// Resolves a relative reference against a document's folder; nil if it leaves the docs root.
     static func resolve(_ target: String, from docPath: String) -> String? {
-        // Byte-level: every link of every document passes through here.
-        var out: [UInt8] = []
-        let t = target.utf8
-        out.reserveCapacity(docPath.utf8.count + t.count + 1)
-        if t.first != UInt8(ascii: "/"), let slash = docPath.utf8.lastIndex(of: UInt8(ascii: "/")) {
-            out.append(contentsOf: docPath.utf8[..<slash])
-        }
-        for seg in t.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
-            if seg.count == 1 && seg.first == UInt8(ascii: ".") { continue }
-            if seg.count == 2 && seg.first == UInt8(ascii: ".") && seg.last == UInt8(ascii: ".") {
-                if out.isEmpty { return nil }
-                if let slash = out.lastIndex(of: UInt8(ascii: "/")) { out.removeSubrange(slash...) } else { out.removeAll() }
-                continue
+        // On raw bytes: every link of every document passes through here, and String.UTF8View's generic
+        // searches and splits cost thousands of instructions a link.
+        var target = target, docPath = docPath
+        return docPath.withUTF8 { doc in
+            target.withUTF8 { t -> String? in
+                var out: [UInt8] = []
+                out.reserveCapacity(doc.count + t.count + 1)
+                if t.first != UInt8(ascii: "/"), let slash = doc.lastIndex(of: UInt8(ascii: "/")) {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: doc[..<slash]))
+                }
+                var start = 0
+                while start <= t.count {
+                    var end = start
+                    while end < t.count, t[end] != UInt8(ascii: "/") { end += 1 }
+                    let length = end - start
+                    defer { start = end + 1 }
+                    if length == 0 || (length == 1 && t[start] == UInt8(ascii: ".")) { continue }
+                    if length == 2 && t[start] == UInt8(ascii: ".") && t[start + 1] == UInt8(ascii: ".") {
+                        if out.isEmpty { return nil }
+                        if let slash = out.lastIndex(of: UInt8(ascii: "/")) { out.removeSubrange(slash...) } else { out.removeAll() }
+                        continue
+                    }
+                    if !out.isEmpty { out.append(UInt8(ascii: "/")) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: t[start..<end]))
+                }
+                return String(decoding: out, as: UTF8.self)
             }
-            if !out.isEmpty { out.append(UInt8(ascii: "/")) }
-            out.append(contentsOf: seg)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A relative link's path (without `?query`) and its `#fragment`, if any.
     /// Split on bytes: Character-based searches walk grapheme clusters, and this runs for every link.
     static func splitDestination(_ dest: String) -> (path: String, fragment: String?) {
-        let u = dest.utf8
-        let hash = u.firstIndex(of: UInt8(ascii: "#"))
-        let fragment: String? = hash.map { String(dest[u.index(after: $0)...]) }
-        let beforeHash = hash ?? u.endIndex
-        let query = u[..<beforeHash].firstIndex(of: UInt8(ascii: "?")) ?? beforeHash
-        return (String(dest[..<query]), fragment)
+        var dest = dest
+        return dest.withUTF8 { u in
+            let hash = u.firstIndex(of: UInt8(ascii: "#"))
+            let fragment: String? = hash.map { String(decoding: UnsafeBufferPointer(rebasing: u[($0 + 1)...]), as: UTF8.self) }
+            let beforeHash = hash ?? u.count
+            let query = u[..<beforeHash].firstIndex(of: UInt8(ascii: "?")) ?? beforeHash
+            return (String(decoding: UnsafeBufferPointer(rebasing: u[..<query]), as: UTF8.self), fragment)
+        }
     }
 
     static func isExternal(_ dest: String) -> Bool {
@@ -405,7 +417,7 @@ struct HandbookValidator {
 
     /// The link as written with its file name swapped for `path`'s, so the suggestion can be pasted back.
     static func replacingLastComponent(of link: String, with path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = PathText.fileName(path)
         guard let slash = link.lastIndex(of: "/") else { return name }
         return String(link[...slash]) + name
     }
