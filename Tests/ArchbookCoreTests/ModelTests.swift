@@ -264,6 +264,15 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(StatusText.parse("accepted; supersedes ADR-0045").trailing, ["supersedes ADR-0045"])
     }
 
+    func testStatusReadByBytesAsByCharacters() {
+        let samples = ["Accepted", "  IN   Review ", "proposed. Not agreed.", "Implemented (Swift 5.5) today", "a (b", "a) (b",
+                       "accepted; supersedes ADR-0045;; amends 3 ", "x\r\ny", "x \r\n y", "\n\t accepted \t", ";", "", "(x)",
+                       "Deprecated: use 12", "done.", "- accepted -", "`accepted`", "ACCEPTED!:", "a\rb", "1.2 released. Later"]
+        for s in samples {
+            XCTAssertEqual(StatusText.parseASCII(s), StatusText.parseCharacters(s), s.debugDescription)
+        }
+    }
+
     func testStatusWithTrailingRelation() {
         let (doc, _) = extract("docs/decisions/0058-x.md", "---\nstatus: \"accepted; supersedes ADR-0045\"\n---\n# X\n")
         XCTAssertEqual(doc.status?.value, "accepted")

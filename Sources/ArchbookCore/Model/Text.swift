@@ -14,26 +14,24 @@ public enum StatusText {
 
     /// Drops emoji, markup, a parenthesised qualifier and trailing punctuation; keeps only the first sentence.
     public static func parse(_ raw: String) -> Parsed {
-        // Statuses are nearly always ASCII: no decorations to drop, and byte searches then give the
-        // same answers as Foundation's Unicode-aware ones.
+        // Statuses are nearly always ASCII: no decorations to drop, and bytes then give the same
+        // answers as Characters and Foundation's Unicode-aware searches.
         let ascii = raw.utf8.allSatisfy { $0 < 0x80 }
         var s = ascii ? raw : String(String.UnicodeScalarView(raw.unicodeScalars.filter { !isDecoration($0) }))
         for marker in [UInt8(ascii: "*"), UInt8(ascii: "_")] where s.utf8.contains(marker) {
             s = ascii ? removingPairs(of: marker, in: s) : s.replacingOccurrences(of: marker == UInt8(ascii: "*") ? "**" : "__", with: "")
         }
+        return ascii ? parseASCII(s) : parseCharacters(s)
+    }
+
+    /// `parse` after decorations and emphasis are gone, by Characters and Foundation searches.
+    static func parseCharacters(_ s: String) -> Parsed {
         var parts = s.split(separator: ";", omittingEmptySubsequences: true).map { String($0) }
         if parts.isEmpty { parts = [""] }
         var head = parts.removeFirst()
         // Only the first sentence is the status: "proposed. This ADR did not reach consensus..."
-        if head.utf8.contains(UInt8(ascii: ".")) {
-            if ascii {
-                let u = Array(head.utf8)
-                if let k = u.indices.dropLast().first(where: { u[$0] == UInt8(ascii: ".") && u[$0 + 1] == 0x20 }) {
-                    head = String(decoding: u[..<k], as: UTF8.self)
-                }
-            } else if let r = head.range(of: ". ") {
-                head = String(head[..<r.lowerBound])
-            }
+        if head.utf8.contains(UInt8(ascii: ".")), let r = head.range(of: ". ") {
+            head = String(head[..<r.lowerBound])
         }
         var note: String?
         if let open = head.firstIndex(of: "("), let close = head[open...].firstIndex(of: ")") {
@@ -45,6 +43,47 @@ public enum StatusText {
         value = trim(value, " *_`.!:,-–—")
         return Parsed(value: value, note: note,
                       trailing: parts.map { collapse($0).trimmed }.filter { !$0.isEmpty })
+    }
+
+    /// `parse` after decorations and emphasis are gone, on the bytes of ASCII text, where each byte is a
+    /// Character except a CR LF pair (kept together, as `collapse` sees it). Statuses are read for every
+    /// document, and the Character-based steps cost thousands of instructions each.
+    static func parseASCII(_ text: String) -> Parsed {
+        let u = Array(text.utf8)
+        var parts = u.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true).map { Array($0) }
+        if parts.isEmpty { parts = [[]] }
+        var head = parts.removeFirst()
+        // Only the first sentence is the status: "proposed. This ADR did not reach consensus..."
+        if let k = head.indices.dropLast().first(where: { head[$0] == UInt8(ascii: ".") && head[$0 + 1] == 0x20 }) {
+            head.removeSubrange(k...)
+        }
+        var note: String?
+        if let open = head.firstIndex(of: UInt8(ascii: "(")), let close = head[open...].firstIndex(of: UInt8(ascii: ")")) {
+            let inner = String(decoding: head[(open + 1)..<close], as: UTF8.self).trimmed
+            if !inner.isEmpty { note = inner }
+            head.removeSubrange(open...close)
+        }
+        let lowered = head.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+        let value = trim(String(decoding: collapseASCII(lowered), as: UTF8.self), " *_`.!:,-–—")
+        return Parsed(value: value, note: note,
+                      trailing: parts.map { String(decoding: collapseASCII($0), as: UTF8.self).trimmed }.filter { !$0.isEmpty })
+    }
+
+    /// `collapse` on ASCII bytes: runs of space, tab and line feed become one space, none at either end;
+    /// a line feed after a carriage return is half of one Character there, so it does not separate.
+    private static func collapseASCII(_ u: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count)
+        var pendingSpace = false
+        for (k, b) in u.enumerated() {
+            if b == 0x20 || b == 0x09 || (b == 0x0A && (k == 0 || u[k - 1] != 0x0D)) {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            out.append(b)
+        }
+        return out
     }
 
     /// `s` without each non-overlapping pair of `marker` bytes, left to right, as `replacingOccurrences` removes them.
@@ -413,6 +452,18 @@ extension StringProtocol {
     /// Whether `needle` occurs byte for byte (no Unicode equivalence, no case folding): Foundation's
     /// `contains` goes through CFString for every heading and file name, which showed in check's profile.
     public func containsBytes(_ needle: String) -> Bool { byteOffset(of: needle) != nil }
+
+    /// The UTF-8 offset of the first `byte`: memchr on native strings, where `utf8.firstIndex(of:)` is a
+    /// generic walk costing about a thousand instructions on a short link.
+    public func firstByteOffset(_ byte: UInt8) -> Int? {
+        if let found = utf8.withContiguousStorageIfAvailable({ buffer -> Int? in
+            guard let base = buffer.baseAddress, let hit = memchr(base, Int32(byte), buffer.count) else { return nil }
+            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        }) { return found }
+        return utf8.firstIndex(of: byte).map { utf8.distance(from: utf8.startIndex, to: $0) }
+    }
+
+    public func containsByte(_ byte: UInt8) -> Bool { firstByteOffset(byte) != nil }
 
     /// The UTF-8 offset of the first byte-for-byte occurrence of `needle`.
     public func byteOffset(of needle: String) -> Int? {

@@ -356,9 +356,8 @@ struct HandbookValidator {
     static func isExternal(_ dest: String) -> Bool {
         if dest.hasPrefix("//") { return true }
         // A scheme: letters, digits, +, -, . then a colon before any slash.
-        let u = dest.utf8
-        guard let colon = u.firstIndex(of: UInt8(ascii: ":")) else { return false }
-        let scheme = u[..<colon]
+        guard let colon = dest.firstByteOffset(UInt8(ascii: ":")) else { return false }
+        let scheme = dest.utf8.prefix(colon)
         func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
         return !scheme.isEmpty && isAlpha(scheme.first!) && scheme.allSatisfy {
             isAlpha($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "+")
@@ -382,7 +381,7 @@ struct HandbookValidator {
             let dest = link.destination
             if dest.isEmpty || Self.isExternal(dest) { continue }
             let (pathPart, fragment) = Self.splitDestination(dest)
-            let decoded = pathPart.utf8.contains(UInt8(ascii: "%")) ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
+            let decoded = pathPart.containsByte(UInt8(ascii: "%")) ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
             var targetDoc: Int? = i
             if !decoded.isEmpty {
                 guard let resolved = Self.resolve(decoded, from: doc.path) else { continue }
@@ -398,7 +397,7 @@ struct HandbookValidator {
                 }
             }
             guard let fragment, !fragment.isEmpty, let t = targetDoc else { continue }
-            let anchor = (fragment.utf8.contains(UInt8(ascii: "%")) ? (fragment.removingPercentEncoding ?? fragment) : fragment).lowercased()
+            let anchor = (fragment.containsByte(UInt8(ascii: "%")) ? (fragment.removingPercentEncoding ?? fragment) : fragment).lowercased()
             if !anchorSets[t].contains(anchor) && !isFootnoteOrLine(anchor) {
                 let near = documents[t].sections.map(\.anchor).min { StatusText.distance($0, anchor) < StatusText.distance($1, anchor) }
                 let where_ = t == i ? "this document" : display(documents[t].path)
