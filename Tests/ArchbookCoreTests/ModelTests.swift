@@ -41,6 +41,21 @@ final class ModelTests: XCTestCase {
         XCTAssertTrue(HandbookValidator.splitDestination("ü.md") == ("ü.md", nil))
     }
 
+    func testIDMentionsInProse() {
+        func found(_ text: String) -> [String] {
+            let bytes = Array(text.utf8)
+            return IDMentions.find(in: bytes, prefixes: ["ADR", "INC", "A"]).map {
+                "\(String(decoding: bytes[$0.range], as: UTF8.self))=\($0.prefix)\($0.number)"
+            }
+        }
+        XCTAssertEqual(found("See ADR-0005 and ADR 7, INC_12, ADR9."), ["ADR-0005=ADR5", "ADR 7=ADR7", "INC_12=INC12", "ADR9=ADR9"])
+        XCTAssertEqual(found("xADR-5 ADR-5x ADR- 5 ADR-"), [], "inside words, followed by letters, or without digits")
+        XCTAssertEqual(found("A-1 AD-2"), ["A-1=A1"], "the prefix must be whole")
+        XCTAssertEqual(found("ADR-1234567890"), [], "more digits than an ID has")
+        XCTAssertEqual(found("éADR-1 ADR-1é"), [], "non-ASCII letters are word characters too")
+        XCTAssertEqual(found("ADR"), [])
+    }
+
     func extract(_ path: String, _ text: String, config: Config = .default) -> (Document, [Diagnostic]) {
         Extractor.extract(path: path, bytes: Array(text.utf8), context: ExtractionContext(config: config))
     }

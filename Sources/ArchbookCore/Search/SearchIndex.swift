@@ -220,14 +220,22 @@ public enum SearchIndex {
 
         static func analyse(_ docs: [SearchDocument], _ range: Range<Int>, idPrefixes: [String]) -> Chunk {
             var chunk = Chunk()
-            // A word's term id: one hash lookup per word seen, and each word stemmed once per chunk.
-            var words: [String: Int32] = [:]
+            // A word's term id: one lookup by its bytes per word seen, and each word stemmed once per chunk.
+            var words = WordIDs()
             for d in range {
                 var length: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
-                func add(_ text: String, field: Int) {
-                    for word in SearchText.words(text) {
-                        let k: Int32
-                        if let known = words[word] { k = known } else { k = chunk.id(SearchText.term(word)); words[word] = k }
+                let doc = docs[d]
+                var texts: [(text: String, field: Int)] = [(doc.title, 0)]
+                for t in doc.tags { texts.append((t, 1)) }
+                for s in doc.segments {
+                    texts.append((s.heading, 2))
+                    texts.append((s.text, 3))
+                }
+                // One non-escaping closure over the texts (not a nested function called per text): the state it
+                // changes is then checked for exclusive access at compile time, not on every word.
+                for (text, field) in texts {
+                    SearchText.forEachWord(text) { word in
+                        let k = words.id(word) { chunk.id(SearchText.term(String(decoding: word, as: UTF8.self))) }
                         switch field {
                         case 0: length.0 += 1
                         case 1: length.1 += 1
@@ -236,13 +244,6 @@ public enum SearchIndex {
                         }
                         chunk.lists[Int(k)].count(field, doc: Int32(d))
                     }
-                }
-                let doc = docs[d]
-                add(doc.title, field: 0)
-                for t in doc.tags { add(t, field: 1) }
-                for s in doc.segments {
-                    add(s.heading, field: 2)
-                    add(s.text, field: 3)
                 }
                 for term in SearchIndex.idTerms(doc.id, prefixes: idPrefixes) {
                     chunk.lists[Int(chunk.id(term))].append(Posting(doc: Int32(d), counts: (0, 0, 0, 0)))
@@ -395,6 +396,48 @@ extension Array where Element == SearchIndex.Postings.Posting {
         case 1: self[last].counts.1 &+= self[last].counts.1 == .max ? 0 : 1
         case 2: self[last].counts.2 &+= self[last].counts.2 == .max ? 0 : 1
         default: self[last].counts.3 &+= self[last].counts.3 == .max ? 0 : 1
+        }
+    }
+}
+
+/// Term ids of words by their UTF-8 bytes: an open-addressing table over one byte arena, so that the
+/// million words of a large handbook are looked up without a String and a SipHash each.
+struct WordIDs {
+    private var arena: [UInt8] = []
+    private var entries: [(start: Int, length: Int, hash: UInt64, id: Int32)] = []
+    /// Indices into `entries`, -1 for empty; the count is a power of two, at most half full.
+    private var slots = [Int32](repeating: -1, count: 1024)
+
+    /// The id of `word`, made by `make` the first time the word is seen.
+    mutating func id(_ word: UnsafeBufferPointer<UInt8>, make: () -> Int32) -> Int32 {
+        var h = StableHash()
+        h.add(word)
+        let hash = h.value
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i] >= 0 {
+            let e = entries[Int(slots[i])]
+            if e.hash == hash, e.length == word.count,
+               arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + e.start, word.baseAddress!, word.count) == 0 }) {
+                return e.id
+            }
+            i = (i + 1) & mask
+        }
+        let id = make()
+        slots[i] = Int32(entries.count)
+        entries.append((arena.count, word.count, hash, id))
+        arena.append(contentsOf: word)
+        if entries.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (n, e) in entries.enumerated() {
+            var i = Int(truncatingIfNeeded: e.hash) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(n)
         }
     }
 }

@@ -22,36 +22,45 @@ public enum SearchText {
     /// The script uses `/[\p{L}\p{N}]+/gu`.
     public static func words(_ s: String) -> [String] {
         var out: [String] = []
+        forEachWord(s) { out.append(String(decoding: $0, as: UTF8.self)) }
+        return out
+    }
+
+    /// `words`, each handed over as its UTF-8 bytes (valid only during the call), in order: indexing looks most
+    /// words up without making a String of each.
+    static func forEachWord(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var s = s
         s.withUTF8 { bytes in
+            var lowered = [UInt8](repeating: 0, count: 64)
             var start = -1
             var ascii = true
-            func flush(_ end: Int) {
-                guard start >= 0 else { return }
-                let chunk = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                if ascii {
-                    out.append(String(unsafeUninitializedCapacity: chunk.count) { buf in
-                        for (k, c) in chunk.enumerated() { buf[k] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
-                        return chunk.count
-                    })
-                } else {
-                    out.append(contentsOf: slowWords(String(decoding: chunk, as: UTF8.self)).map(String.init))
-                }
-                start = -1
-                ascii = true
-            }
-            for (k, c) in bytes.enumerated() {
+            var k = 0
+            while k <= bytes.count {
+                let c: UInt8 = k < bytes.count ? bytes[k] : 0x20
                 let word = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A)
                 if word || c >= 0x80 {
                     if start < 0 { start = k }
                     if c >= 0x80 { ascii = false }
-                } else {
-                    flush(k)
+                } else if start >= 0 {
+                    let run = UnsafeBufferPointer(rebasing: bytes[start..<k])
+                    if ascii {
+                        if lowered.count < run.count { lowered = [UInt8](repeating: 0, count: run.count) }
+                        lowered.withUnsafeMutableBufferPointer { buf in
+                            for (n, b) in run.enumerated() { buf[n] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                            body(UnsafeBufferPointer(rebasing: buf[0..<run.count]))
+                        }
+                    } else {
+                        for word in slowWords(String(decoding: run, as: UTF8.self)) {
+                            var w = String(word)
+                            w.withUTF8(body)
+                        }
+                    }
+                    start = -1
+                    ascii = true
                 }
+                k += 1
             }
-            flush(bytes.count)
         }
-        return out
     }
 
     /// Runs of ASCII punctuation split the text first; a run holding non-ASCII goes through full normalisation.
