@@ -39,6 +39,21 @@ final class ModelTests: XCTestCase {
         XCTAssertTrue(HandbookValidator.splitDestination("#top") == ("", "top"))
         XCTAssertTrue(HandbookValidator.splitDestination("a.md#") == ("a.md", ""))
         XCTAssertTrue(HandbookValidator.splitDestination("ü.md") == ("ü.md", nil))
+        XCTAssertEqual("a%20b.md".percentDecoded, "a b.md")
+        XCTAssertEqual("ü%C3%BC".percentDecoded, "üü")
+        XCTAssertEqual("100%zz".percentDecoded, "100%zz", "malformed escapes stay as written")
+        XCTAssertEqual("plain-name.md".percentDecoded, "plain-name.md")
+        // URLs between pages and escaped attribute values, as the site writes them.
+        XCTAssertEqual(SitePath.relative(from: "decisions/a.html", to: "decisions/b.html"), "b.html")
+        XCTAssertEqual(SitePath.relative(from: "decisions/a.html", to: "runbooks/x y.html"), "../runbooks/x%20y.html")
+        XCTAssertEqual(SitePath.relative(from: "a/b/c.html", to: "index.html"), "../../index.html")
+        XCTAssertEqual(SitePath.relative(from: "index.html", to: "a:b/c.html"), "./a:b/c.html", "not read as a URL scheme")
+        XCTAssertEqual(SitePath.relative(from: "index.html", to: "ü.html"), "%C3%BC.html")
+        XCTAssertEqual(SitePath.relative(from: "x.html", to: ""), "./")
+        XCTAssertEqual(SitePath.relative(from: "ab/x.html", to: "abc/y.html"), "../abc/y.html", "shared folders end at a slash")
+        XCTAssertEqual(HTML.attribute("Use <b> & \"quotes\" 'too' — ü"), "Use &lt;b&gt; &amp; &quot;quotes&quot; &#39;too&#39; — ü")
+        XCTAssertEqual(HTML.attribute("nothing to escape"), "nothing to escape")
+        XCTAssertEqual(HTML.attribute(""), "")
     }
 
     func testIDMentionsInProse() {

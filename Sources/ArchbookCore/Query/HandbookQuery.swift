@@ -48,7 +48,7 @@ public struct HandbookQuery: Sendable {
             var targets = Set<Int>()
             for link in d.links where !link.isImage && !HandbookValidator.isExternal(link.destination) {
                 let (path, _) = HandbookValidator.splitDestination(link.destination)
-                guard !path.isEmpty, let resolved = HandbookValidator.resolve(path.removingPercentEncoding ?? path, from: d.path),
+                guard !path.isEmpty, let resolved = HandbookValidator.resolve(path.percentDecoded, from: d.path),
                       let t = validator.byPath[resolved], t != i else { continue }
                 targets.insert(t)
             }

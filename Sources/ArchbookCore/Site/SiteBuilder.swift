@@ -372,12 +372,12 @@ struct SiteModel: Sendable {
             return .unsafe
         }
         let (pathPart, fragment) = HandbookValidator.splitDestination(dest)
-        let decoded = pathPart.removingPercentEncoding ?? pathPart
+        let decoded = pathPart.percentDecoded
         guard let resolved = HandbookValidator.resolve(decoded, from: docs[i].path) else {
             return .broken(reason: "Broken link: '\(pathPart)' points outside the handbook")
         }
         let trimmed = resolved.hasSuffix("/") ? String(resolved.dropLast()) : resolved
-        let suffix = fragment.map { "#" + SitePath.encodeFragment($0.removingPercentEncoding ?? $0) } ?? ""
+        let suffix = fragment.map { "#" + SitePath.encodeFragment($0.percentDecoded) } ?? ""
         if let t = byPath[trimmed] {
             let href = SitePath.relative(from: page, to: pagePaths[t])
             guard let fragment else { return .page(href: href, document: t) }
@@ -396,7 +396,7 @@ struct SiteModel: Sendable {
 
     /// A link to a heading: the anchor as the page spells it, or a link to the page's top marked broken.
     func anchored(page href: String, document t: Int, fragment raw: String, from i: Int) -> LinkTarget {
-        let fragment = raw.removingPercentEncoding ?? raw
+        let fragment = raw.percentDecoded
         if fragment.isEmpty { return .page(href: href.isEmpty ? "#" : href, document: t) }
         if let actual = anchors[t][fragment.lowercased()] {
             return .page(href: href + "#" + SitePath.encodeFragment(actual), document: t)

@@ -108,7 +108,7 @@ public enum BaseComparison {
             for (i, d) in headDocs.enumerated() where !d.isTemplate {
                 for link in d.links where !HandbookValidator.isExternal(link.destination) {
                     let (path, _) = HandbookValidator.splitDestination(link.destination)
-                    guard !path.isEmpty, let resolved = HandbookValidator.resolve(path.removingPercentEncoding ?? path, from: d.path),
+                    guard !path.isEmpty, let resolved = HandbookValidator.resolve(path.percentDecoded, from: d.path),
                           let bi = baseValidator.byPath[resolved], deletedSet.contains(bi) else { continue }
                     findings.append((i, deletedFinding(baseDocs[bi], at: link.position, what: "links to", prefix: prefix, base: base.name)))
                     replaced.insert(key(d.path, link.position, Rules.brokenLink.id))

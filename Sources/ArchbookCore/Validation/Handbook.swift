@@ -381,7 +381,7 @@ struct HandbookValidator {
             let dest = link.destination
             if dest.isEmpty || Self.isExternal(dest) { continue }
             let (pathPart, fragment) = Self.splitDestination(dest)
-            let decoded = pathPart.containsByte(UInt8(ascii: "%")) ? (pathPart.removingPercentEncoding ?? pathPart) : pathPart
+            let decoded = pathPart.percentDecoded
             var targetDoc: Int? = i
             if !decoded.isEmpty {
                 guard let resolved = Self.resolve(decoded, from: doc.path) else { continue }
@@ -397,7 +397,7 @@ struct HandbookValidator {
                 }
             }
             guard let fragment, !fragment.isEmpty, let t = targetDoc else { continue }
-            let anchor = (fragment.containsByte(UInt8(ascii: "%")) ? (fragment.removingPercentEncoding ?? fragment) : fragment).lowercased()
+            let anchor = fragment.percentDecoded.lowercased()
             if !anchorSets[t].contains(anchor) && !isFootnoteOrLine(anchor) {
                 let near = documents[t].sections.map(\.anchor).min { StatusText.distance($0, anchor) < StatusText.distance($1, anchor) }
                 let where_ = t == i ? "this document" : display(documents[t].path)
@@ -458,7 +458,7 @@ struct HandbookValidator {
         // An ID may contain a slash (log4brains names a package's records `package/slug`).
         if t.contains("/"), let hit = byID[t.uppercased()], hit.count == 1 { return hit[0] }
         if t.contains("/") || t.lowercased().hasSuffix(".md") || t.lowercased().hasSuffix(".markdown") {
-            let decoded = t.removingPercentEncoding ?? t
+            let decoded = t.percentDecoded
             if let p = Self.resolve(decoded, from: fromPath), let i = byPath[p] { return i }
             return nil
         }
