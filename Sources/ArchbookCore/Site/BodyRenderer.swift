@@ -225,13 +225,23 @@ struct SearchTextCollector {
     private func collapse(_ s: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
-        var pendingSpace = false
-        for b in s.utf8 {
-            if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
-                pendingSpace = !out.isEmpty
-            } else {
+        var s = s
+        s.withUTF8 { bytes in
+            func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
+            var pendingSpace = false
+            var i = 0
+            while i < bytes.count {
+                if isSpace(bytes[i]) {
+                    pendingSpace = !out.isEmpty
+                    i += 1
+                    continue
+                }
                 if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(b)
+                // The words between spaces are copied whole.
+                var j = i + 1
+                while j < bytes.count, !isSpace(bytes[j]) { j += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                i = j
             }
         }
         return String(decoding: out, as: UTF8.self)

@@ -37,34 +37,49 @@ public enum SitePath {
     /// The URL of `target` as seen from a page at `from`, percent-encoded, never absolute.
     /// Byte-level: a build computes one for every link of every page.
     public static func relative(from: String, to target: String) -> String {
+        var from = from, target = target
+        return from.withUTF8 { f in target.withUTF8 { t in relative(f, t) } }
+    }
+
+    private static func relative(_ f: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>) -> String {
         let slash = UInt8(ascii: "/")
         var shared = 0
-        var f = from.utf8.makeIterator(), t = target.utf8.makeIterator()
         var index = 0
-        while let a = f.next(), let b = t.next(), a == b {
+        let common = min(f.count, t.count)
+        while index < common, f[index] == t[index] {
             index += 1
-            if a == slash { shared = index }
+            if f[index - 1] == slash { shared = index }
         }
-        var out: [UInt8] = []
         var ups = 0
-        for b in from.utf8.dropFirst(shared) where b == slash { ups += 1 }
-        for _ in 0..<ups { out.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "."), slash]) }
-        let rest = target.utf8.dropFirst(shared)
+        for k in shared..<f.count where f[k] == slash { ups += 1 }
         // A first segment such as `a:b` would read as a URL scheme.
-        if ups == 0, let firstSlash = rest.firstIndex(of: slash) ?? Optional(rest.endIndex),
-           rest[rest.startIndex..<firstSlash].contains(UInt8(ascii: ":")) {
-            out.append(contentsOf: [UInt8(ascii: "."), slash])
-        }
-        for b in rest {
-            if b == slash || isSafe(b) {
-                out.append(b)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(hexDigits[Int(b >> 4)])
-                out.append(hexDigits[Int(b & 15)])
+        var dot = false
+        if ups == 0 {
+            var k = shared
+            while k < t.count, t[k] != slash {
+                if t[k] == UInt8(ascii: ":") { dot = true; break }
+                k += 1
             }
         }
-        return out.isEmpty ? "./" : String(decoding: out, as: UTF8.self)
+        let rest = t.count - shared
+        if ups == 0 && !dot && rest == 0 { return "./" }
+        return String(unsafeUninitializedCapacity: ups * 3 + 2 + rest * 3) { out in
+            var n = 0
+            func put(_ b: UInt8) { out[n] = b; n += 1 }
+            for _ in 0..<ups { put(UInt8(ascii: ".")); put(UInt8(ascii: ".")); put(slash) }
+            if dot { put(UInt8(ascii: ".")); put(slash) }
+            for k in shared..<t.count {
+                let b = t[k]
+                if b == slash || isSafe(b) {
+                    put(b)
+                } else {
+                    put(UInt8(ascii: "%"))
+                    put(hexDigits[Int(b >> 4)])
+                    put(hexDigits[Int(b & 15)])
+                }
+            }
+            return n
+        }
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)

@@ -31,6 +31,8 @@ struct PageRenderer: Sendable {
     /// the same few lists serve every page.
     let navs: [String: [[MustacheValue.Object]]]
     let navSections: [String]
+    /// Each document's date as text: sorts compare them thousands of times.
+    let isoDates: [String?]
 
     init(model: SiteModel, theme: Theme, bodies: [RenderedBody], backlinks: [[Int]]) {
         self.model = model
@@ -49,6 +51,7 @@ struct PageRenderer: Sendable {
         forwardTouching = touching
         problems = Dictionary(grouping: model.diagnostics, by: \.file)
         let docs = model.docs
+        isoDates = docs.map { $0.date?.iso }
         let summaries: [(link: MustacheValue.Object, row: MustacheValue.Object)] = Checker.parallelMap(Array(docs.indices)) { i in
             Self.summary(docs[i], label: model.label(i))
         }
@@ -211,7 +214,7 @@ struct PageRenderer: Sendable {
     }
 
     func byDateDescending(_ a: Int, _ b: Int) -> Bool {
-        let da = docs[a].date?.iso ?? "", db = docs[b].date?.iso ?? ""
+        let da = isoDates[a] ?? "", db = isoDates[b] ?? ""
         if da != db { return da > db }
         return docs[a].path > docs[b].path
     }
@@ -380,7 +383,7 @@ struct PageRenderer: Sendable {
                 var e: Fields = ["text": text(t.text), "doc": MustacheValue.Object(["label": text(model.label(i))]),
                                  "href": text(SitePath.relative(from: page, to: model.pagePaths[i]) + anchor), "line": t.position.line]
                 if let s = t.section { e["section"] = text(d.sections[s].title) }
-                let date = d.date?.iso
+                let date = isoDates[i]
                 if let date { e["date"] = text(date) }
                 out.append((MustacheValue.Object(e), date))
             }
@@ -400,7 +403,7 @@ struct PageRenderer: Sendable {
 
     func decisionsChronological() -> [Int] {
         docs.indices.filter { docs[$0].kind == "decision" }.sorted {
-            let a = docs[$0].date?.iso ?? "9999", b = docs[$1].date?.iso ?? "9999"
+            let a = isoDates[$0] ?? "9999", b = isoDates[$1] ?? "9999"
             return a != b ? a < b : docs[$0].path < docs[$1].path
         }
     }
@@ -408,7 +411,7 @@ struct PageRenderer: Sendable {
     func diagramNode(_ i: Int, from page: String, focus: Bool = false) -> DiagramNode {
         DiagramNode(key: docs[i].path, label: docs[i].id ?? "", title: docs[i].title,
                     href: SitePath.relative(from: page, to: model.pagePaths[i]), status: docs[i].status?.value,
-                    kind: docs[i].kind, date: docs[i].date?.iso, isFocus: focus)
+                    kind: docs[i].kind, date: isoDates[i], isFocus: focus)
     }
 
     /// Relation edges in one direction only (supersedes, amends, relates-to) so each is drawn once.
