@@ -43,6 +43,9 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual("ü%C3%BC".percentDecoded, "üü")
         XCTAssertEqual("100%zz".percentDecoded, "100%zz", "malformed escapes stay as written")
         XCTAssertEqual("plain-name.md".percentDecoded, "plain-name.md")
+        for s in ["\u{FEFF}x.md", "a\u{FEFF}b.md", "a%20\u{FEFF}b.md", "ü.md", "%E2%82%AC", "%"] {
+            XCTAssertEqual(s.percentDecoded, s.removingPercentEncoding ?? s, "as Foundation decodes \(s.debugDescription)")
+        }
         // URLs between pages and escaped attribute values, as the site writes them.
         XCTAssertEqual(SitePath.relative(from: "decisions/a.html", to: "decisions/b.html"), "b.html")
         XCTAssertEqual(SitePath.relative(from: "decisions/a.html", to: "runbooks/x y.html"), "../runbooks/x%20y.html")

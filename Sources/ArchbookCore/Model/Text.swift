@@ -465,11 +465,13 @@ extension StringProtocol {
 
     public func containsByte(_ byte: UInt8) -> Bool { firstByteOffset(byte) != nil }
 
-    /// Percent-escapes decoded, or the text as it is when they are malformed: Foundation's
-    /// `removingPercentEncoding` costs tens of thousands of instructions even on text with no `%`, and
-    /// every link passes here.
+    /// Percent-escapes decoded, or the text as it is when they are malformed, as Foundation's
+    /// `removingPercentEncoding` gives it. That costs tens of thousands of instructions even on text with no
+    /// `%`, and every link passes here; without one it changes nothing but a leading U+FEFF, which it drops.
     public var percentDecoded: String {
-        containsByte(UInt8(ascii: "%")) ? (removingPercentEncoding ?? String(self)) : String(self)
+        let u = utf8
+        let leadingBOM = u.count >= 3 && u.starts(with: [0xEF, 0xBB, 0xBF])
+        return containsByte(UInt8(ascii: "%")) || leadingBOM ? (removingPercentEncoding ?? String(self)) : String(self)
     }
 
     /// The UTF-8 offset of the first byte-for-byte occurrence of `needle`.

@@ -105,7 +105,7 @@ public struct BodyRenderer: Sendable {
         }
 
         if !idPrefixes.isEmpty {
-            let prefixBytes = IDMentions.bytes(of: idPrefixes)
+            let prefixBytes = IDMentions.encoded(idPrefixes)
             for node in texts {
                 linkMentions(in: node, prefixes: prefixBytes, mention: mention, references: &references, targets: &targets)
             }
@@ -129,7 +129,8 @@ public struct BodyRenderer: Sendable {
     private func linkMentions(in node: OpaquePointer, prefixes: [[UInt8]], mention: (String, Int) -> (href: String, document: Int)?,
                               references: inout Set<Int>, targets: inout [LinkTarget]) {
         guard let lit = cmark_node_get_literal(node) else { return }
-        let text = Array(UnsafeBufferPointer(start: UnsafeRawPointer(lit).assumingMemoryBound(to: UInt8.self), count: strlen(lit)))
+        // The node's own bytes, valid until it is freed below.
+        let text = UnsafeBufferPointer(start: UnsafeRawPointer(lit).assumingMemoryBound(to: UInt8.self), count: strlen(lit))
         let found = IDMentions.find(in: text, prefixBytes: prefixes)
         if found.isEmpty { return }
         var pieces: [(range: Range<Int>, link: (href: String, document: Int)?)] = []
@@ -143,7 +144,7 @@ public struct BodyRenderer: Sendable {
         if pieces.isEmpty { return }
         if cursor < text.count { pieces.append((cursor..<text.count, nil)) }
         for piece in pieces {
-            let literal = String(decoding: text[piece.range], as: UTF8.self)
+            let literal = String(decoding: UnsafeBufferPointer(rebasing: text[piece.range]), as: UTF8.self)
             let textNode = cmark_node_new(CMARK_NODE_TEXT)
             cmark_node_set_literal(textNode, literal)
             if let link = piece.link {
@@ -253,35 +254,37 @@ public enum IDMentions {
     }
 
     public static func find(in text: [UInt8], prefixes: [String]) -> [Match] {
-        find(in: text, prefixBytes: bytes(of: prefixes))
+        let prefixBytes = encoded(prefixes)
+        return text.withUnsafeBufferPointer { find(in: $0, prefixBytes: prefixBytes) }
     }
 
-    /// The prefixes as `find` compares them, made once per document rather than once per text node.
-    static func bytes(of prefixes: [String]) -> [[UInt8]] {
+    /// The prefixes as `find` compares them; a body encodes them once for all its text nodes.
+    static func encoded(_ prefixes: [String]) -> [[UInt8]] {
         prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
     }
 
-    static func find(in text: [UInt8], prefixBytes: [[UInt8]]) -> [Match] {
+    /// Reads the text in place: a body has thousands of text nodes and almost none mention an ID.
+    static func find(in text: UnsafeBufferPointer<UInt8>, prefixBytes: [[UInt8]]) -> [Match] {
         var out: [Match] = []
         var i = 0
+        let n = text.count
         func isWordByte(_ b: UInt8) -> Bool {
             (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) || b == 0x5F || b >= 0x80
         }
-        while i < text.count {
+        func starts(with p: [UInt8], at i: Int) -> Bool {
+            for k in 0..<p.count where text[i + k] != p[k] { return false }
+            return true
+        }
+        while i < n {
             if i > 0 && isWordByte(text[i - 1]) { i += 1; continue }
             var matched = false
-            // Compared in place: a slice copied into an array at every candidate byte made this a tenth of body rendering.
-            func startsWith(_ p: [UInt8]) -> Bool {
-                for k in 1..<p.count where text[i + k] != p[k] { return false }
-                return true
-            }
-            for p in prefixBytes where i + p.count < text.count && text[i] == p[0] && startsWith(p) {
+            for p in prefixBytes where i + p.count < n && text[i] == p[0] && starts(with: p, at: i) {
                 var j = i + p.count
                 if text[j] == UInt8(ascii: "-") || text[j] == UInt8(ascii: " ") || text[j] == UInt8(ascii: "_") { j += 1 }
                 let digitsStart = j
-                while j < text.count, text[j] >= 0x30, text[j] <= 0x39, j - digitsStart < 9 { j += 1 }
-                guard j > digitsStart, j == text.count || !isWordByte(text[j]) else { continue }
-                let number = Int(String(decoding: text[digitsStart..<j], as: UTF8.self)) ?? 0
+                while j < n, text[j] >= 0x30, text[j] <= 0x39, j - digitsStart < 9 { j += 1 }
+                guard j > digitsStart, j == n || !isWordByte(text[j]) else { continue }
+                let number = Int(String(decoding: UnsafeBufferPointer(rebasing: text[digitsStart..<j]), as: UTF8.self)) ?? 0
                 out.append(Match(range: i..<j, prefix: String(decoding: p, as: UTF8.self), number: number))
                 i = j
                 matched = true
@@ -324,9 +327,15 @@ struct HTMLPostProcessor {
             return (v, j)
         }
         var tables = 0
+        // Plain bytes are copied a run at a time: most of the HTML is left as cmark-gfm wrote it.
+        var runStart = 0
+        func flush(_ end: Int) {
+            if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: html[runStart..<end])) }
+        }
         while i < n {
             let b = html[i]
             if b == UInt8(ascii: " "), matches(sourcepos, at: i) {
+                flush(i)
                 let (line, after) = number(at: i + sourcepos.count)
                 var j = after
                 while j < n, html[j] != UInt8(ascii: "\"") { j += 1 }
@@ -343,33 +352,43 @@ struct HTMLPostProcessor {
                     out.append(UInt8(ascii: "\""))
                 }
                 i = j + 1
+                runStart = i
                 continue
             }
             if b == UInt8(ascii: "h"), matches(hrefMarker, at: i) {
+                flush(i)
                 let (index, after) = number(at: i + hrefMarker.count)
                 out.append(contentsOf: linkAttributes(index).utf8)
                 i = after + 1
+                runStart = i
                 continue
             }
             if b == UInt8(ascii: "s"), matches(srcMarker, at: i) {
+                flush(i)
                 let (index, after) = number(at: i + srcMarker.count)
                 out.append(contentsOf: imageAttributes(index).utf8)
                 i = after + 1
+                runStart = i
                 continue
             }
             // Wide tables scroll inside a focusable region, so keyboard users can scroll them too.
             if b == UInt8(ascii: "<"), matches(tableOpen, at: i) {
+                flush(i)
+                runStart = i
                 // Regions are landmarks: each needs its own name.
                 tables += 1
                 out.append(contentsOf: "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table \(tables)\">".utf8)
             }
             if b == UInt8(ascii: "<"), matches(tableClose, at: i) {
+                flush(i)
                 out.append(contentsOf: tableClose)
                 out.append(contentsOf: "</div>".utf8)
                 i += tableClose.count
+                runStart = i
                 continue
             }
             if b == UInt8(ascii: "<"), matches(checkbox, at: i) {
+                flush(i)
                 out.append(contentsOf: checkbox)
                 var j = i + checkbox.count
                 var checked = false
@@ -379,11 +398,12 @@ struct HTMLPostProcessor {
                 }
                 out.append(contentsOf: (checked ? " aria-label=\"Done\"" : " aria-label=\"Not done\"").utf8)
                 i += checkbox.count
+                runStart = i
                 continue
             }
-            out.append(b)
             i += 1
         }
+        flush(n)
         return String(decoding: out, as: UTF8.self)
     }
 

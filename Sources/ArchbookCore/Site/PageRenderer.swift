@@ -11,6 +11,10 @@ struct PageJob: Sendable {
 }
 
 struct PageRenderer: Sendable {
+    /// Template values are built in the shapes `MustacheValue.wrap` would give them (text wrapped, objects as
+    /// `MustacheValue.Object`), so a page's context is not walked and cast value by value before rendering.
+    typealias Fields = [String: Any]
+
     let model: SiteModel
     let theme: Theme
     let bodies: [RenderedBody]
@@ -20,6 +24,15 @@ struct PageRenderer: Sendable {
     let forward: [(from: Int, type: RelationType, to: Int)]
     let forwardTouching: [[Int]]
     let problems: [String: [Diagnostic]]
+    /// Per document, what every page that links to it or lists it shows of it (all but the relative href).
+    let linkFields: [MustacheValue.Object]
+    let rowFields: [MustacheValue.Object]
+    /// The navigation per root (`./`, `../`, …), one list per current item (index 0: none current):
+    /// the same few lists serve every page.
+    let navs: [String: [[MustacheValue.Object]]]
+    let navSections: [String]
+    /// Each document's date as text: sorts compare them thousands of times.
+    let isoDates: [String?]
 
     init(model: SiteModel, theme: Theme, bodies: [RenderedBody], backlinks: [[Int]]) {
         self.model = model
@@ -37,6 +50,47 @@ struct PageRenderer: Sendable {
         }
         forwardTouching = touching
         problems = Dictionary(grouping: model.diagnostics, by: \.file)
+        let docs = model.docs
+        isoDates = docs.map { $0.date?.iso }
+        let summaries: [(link: MustacheValue.Object, row: MustacheValue.Object)] = Checker.parallelMap(Array(docs.indices)) { i in
+            Self.summary(docs[i], label: model.label(i))
+        }
+        linkFields = summaries.map(\.link)
+        rowFields = summaries.map(\.row)
+        navSections = ["home"] + model.kinds.map { "kind-\($0.name)" } + ["log", "graph", "actions", "tags"]
+        var navs: [String: [[MustacheValue.Object]]] = [:]
+        for path in model.pagePaths + ["index.html", "kinds/x.html"] {
+            let root = SitePath.root(of: path)
+            if navs[root] == nil { navs[root] = Self.navLists(root: root, kinds: model.kinds, sections: navSections) }
+        }
+        self.navs = navs
+    }
+
+    /// What other pages show of a document: as a link (relations, backlinks) and as a row of an index.
+    static func summary(_ d: Document, label: String) -> (link: MustacheValue.Object, row: MustacheValue.Object) {
+        let status: Any = statusFields(of: d).map { MustacheValue.Object($0) } ?? false
+        let link: Fields = ["label": text(label), "title": text(d.title), "status": status, "hasID": d.id != nil, "broken": false]
+        var r: Fields = ["title": text(d.title), "kind": text(kindSingular(d.kind)), "path": text(d.path)]
+        // Absent rather than empty: an empty string counts as true in a Mustache section.
+        if let id = d.id { r["id"] = text(id) }
+        r["status"] = status
+        if let date = d.date { r["date"] = text(date.iso) }
+        let people = d.people.owners.isEmpty ? (d.people.deciders.isEmpty ? d.people.authors : d.people.deciders) : d.people.owners
+        r["people"] = text(people.joined(separator: ", "))
+        r["progress"] = progress(d.tasks.filter(\.checked).count, d.tasks.count)
+        return (MustacheValue.Object(link), MustacheValue.Object(r))
+    }
+
+    static func navLists(root: String, kinds: [KindSchema], sections: [String]) -> [[MustacheValue.Object]] {
+        let items: [(label: String, href: String)] = [("Home", root + "index.html")]
+            + kinds.map { (kindLabel($0.name), root + kindPath($0.name)) }
+            + [("Decision log", root + "log.html"), ("Graph", root + "graph.html"), ("Action items", root + "actions.html"),
+               ("Tags", root + "tags.html")]
+        return (-1..<sections.count).map { current in
+            items.enumerated().map { k, item in
+                MustacheValue.Object(["label": text(item.label), "href": text(item.href), "current": k == current])
+            }
+        }
     }
 
     var docs: [Document] { model.docs }
@@ -66,25 +120,28 @@ struct PageRenderer: Sendable {
     func tagValues() -> [String] { Set(docs.flatMap(\.tags)).filter { !$0.isEmpty }.sorted() }
 
     func render(_ job: PageJob) -> String {
+        let (template, context): (String, Fields)
         switch job.kind {
-        case .document(let i): return theme.render("document", documentContext(i, path: job.path))
-        case .home: return theme.render("home", homeContext(job.path))
-        case .kindIndex(let k): return theme.render("kind", kindContext(model.kinds[k], path: job.path))
-        case .log: return theme.render("log", logContext(job.path))
-        case .graph: return theme.render("graph", graphContext(job.path))
-        case .actions: return theme.render("actions", actionsContext(job.path))
-        case .status(let s): return theme.render("list", statusContext(s, path: job.path))
-        case .tag(let t): return theme.render("list", tagContext(t, path: job.path))
-        case .tags: return theme.render("tags", tagsContext(job.path))
-        case .notFound: return theme.render("notfound", base(job.path, title: "Page not found", section: ""))
-        case .feed: return theme.render("feed", feedContext())
-        case .search: return theme.render("search", base(job.path, title: "Search", section: "search"))
+        case .document(let i): (template, context) = ("document", documentContext(i, path: job.path))
+        case .home: (template, context) = ("home", homeContext(job.path))
+        case .kindIndex(let k): (template, context) = ("kind", kindContext(model.kinds[k], path: job.path))
+        case .log: (template, context) = ("log", logContext(job.path))
+        case .graph: (template, context) = ("graph", graphContext(job.path))
+        case .actions: (template, context) = ("actions", actionsContext(job.path))
+        case .status(let s): (template, context) = ("list", statusContext(s, path: job.path))
+        case .tag(let t): (template, context) = ("list", tagContext(t, path: job.path))
+        case .tags: (template, context) = ("tags", tagsContext(job.path))
+        case .notFound: (template, context) = ("notfound", base(job.path, title: "Page not found", section: ""))
+        case .feed: (template, context) = ("feed", feedContext())
+        case .search: (template, context) = ("search", base(job.path, title: "Search", section: "search"))
         }
+        return theme.render(template, prepared: MustacheValue.Object(context))
     }
 
     // MARK: - Shared pieces
 
     func kindLabel(_ name: String?) -> String { Self.kindLabel(name) }
+    func kindSingular(_ name: String?) -> String { Self.kindSingular(name) }
 
     static func kindLabel(_ name: String?) -> String {
         switch name {
@@ -97,7 +154,7 @@ struct PageRenderer: Sendable {
         }
     }
 
-    func kindSingular(_ name: String?) -> String {
+    static func kindSingular(_ name: String?) -> String {
         switch name {
         case "decision"?: return "Decision"
         case "postmortem"?: return "Post-mortem"
@@ -106,19 +163,13 @@ struct PageRenderer: Sendable {
         }
     }
 
-    func base(_ path: String, title: String, section: String) -> [String: Any] {
+    func base(_ path: String, title: String, section: String) -> Fields {
         let root = path == "404.html" && model.options.baseURL != nil ? baseURL() : SitePath.root(of: path)
-        var nav: [[String: Any]] = [["label": "Home", "href": root + "index.html", "current": section == "home"]]
-        for k in model.kinds {
-            nav.append(["label": kindLabel(k.name), "href": root + Self.kindPath(k.name), "current": section == "kind-\(k.name)"])
-        }
-        nav += [["label": "Decision log", "href": root + "log.html", "current": section == "log"],
-                ["label": "Graph", "href": root + "graph.html", "current": section == "graph"],
-                ["label": "Action items", "href": root + "actions.html", "current": section == "actions"],
-                ["label": "Tags", "href": root + "tags.html", "current": section == "tags"]]
-        return ["root": root, "siteTitle": model.siteTitle, "pageTitle": title, "nav": nav,
-                "generator": model.options.generator, "feed": root + "feed.xml",
-                "search": model.options.search != nil ? ["href": root + "search.html"] : false]
+        let lists = navs[root] ?? Self.navLists(root: root, kinds: model.kinds, sections: navSections)
+        let nav = lists[(navSections.firstIndex(of: section) ?? -1) + 1]
+        return ["root": text(root), "siteTitle": text(model.siteTitle), "pageTitle": text(title), "nav": nav,
+                "generator": text(model.options.generator), "feed": text(root + "feed.xml"),
+                "search": model.options.search != nil ? MustacheValue.Object(["href": text(root + "search.html")]) : false]
     }
 
     func baseURL() -> String {
@@ -129,85 +180,82 @@ struct PageRenderer: Sendable {
 
     /// Checklist progress, or `false`: a missing key would make Mustache use an enclosing context's
     /// `progress` (a kind without checklists would show the handbook's).
-    func progress(_ done: Int, _ total: Int) -> Any {
+    static func progress(_ done: Int, _ total: Int) -> Any {
         guard total > 0 else { return false }
-        return ["done": done, "total": total, "percent": done * 100 / total, "label": "\(done) of \(total) done",
-                "complete": done == total]
+        return MustacheValue.Object(["done": done, "total": total, "percent": done * 100 / total, "label": text("\(done) of \(total) done"),
+                                     "complete": done == total])
     }
+
+    func progress(_ done: Int, _ total: Int) -> Any { Self.progress(done, total) }
 
     func progress(of docIndices: [Int]) -> Any {
         let tasks = docIndices.flatMap { docs[$0].tasks }
         return progress(tasks.filter(\.checked).count, tasks.count)
     }
 
-    func statusContext(of d: Document) -> [String: Any]? {
+    static func statusFields(of d: Document) -> Fields? {
         guard let s = d.status, !s.value.isEmpty else { return nil }
-        var out: [String: Any] = ["value": s.value, "slug": Self.slug(s.value)]
-        out["note"] = s.note ?? false
+        var out: Fields = ["value": text(s.value), "slug": text(slug(s.value))]
+        out["note"] = s.note.map(text) ?? false
         return out
     }
 
     /// A document as a row of an index table, with links relative to `page`.
-    func row(_ i: Int, from page: String) -> [String: Any] {
-        let d = docs[i]
-        var r: [String: Any] = ["title": d.title, "href": SitePath.relative(from: page, to: model.pagePaths[i]),
-                                "kind": kindSingular(d.kind), "path": d.path]
-        // Absent rather than empty: an empty string counts as true in a Mustache section.
-        if let id = d.id { r["id"] = id }
-        r["status"] = statusContext(of: d) ?? false
-        if let date = d.date { r["date"] = date.iso }
-        let people = d.people.owners.isEmpty ? (d.people.deciders.isEmpty ? d.people.authors : d.people.deciders) : d.people.owners
-        r["people"] = people.joined(separator: ", ")
-        r["progress"] = progress(d.tasks.filter(\.checked).count, d.tasks.count)
-        return r
+    func row(_ i: Int, from page: String) -> MustacheValue.Object {
+        var r = rowFields[i].fields
+        r["href"] = text(SitePath.relative(from: page, to: model.pagePaths[i]))
+        return MustacheValue.Object(r)
     }
 
-    func link(_ i: Int, from page: String) -> [String: Any] {
-        var l: [String: Any] = ["label": model.label(i), "title": docs[i].title, "href": SitePath.relative(from: page, to: model.pagePaths[i])]
-        l["status"] = statusContext(of: docs[i]) ?? false
-        l["hasID"] = docs[i].id != nil
-        l["broken"] = false
-        return l
+    func link(_ i: Int, from page: String) -> MustacheValue.Object {
+        var l = linkFields[i].fields
+        l["href"] = text(SitePath.relative(from: page, to: model.pagePaths[i]))
+        return MustacheValue.Object(l)
     }
 
     func byDateDescending(_ a: Int, _ b: Int) -> Bool {
-        let da = docs[a].date?.iso ?? "", db = docs[b].date?.iso ?? ""
+        let da = isoDates[a] ?? "", db = isoDates[b] ?? ""
         if da != db { return da > db }
         return docs[a].path > docs[b].path
     }
 
     // MARK: - Document page
 
-    func documentContext(_ i: Int, path: String) -> [String: Any] {
+    func documentContext(_ i: Int, path: String) -> Fields {
         let d = docs[i]
         var c = base(path, title: d.id.map { "\($0): \(d.title)" } ?? d.title, section: d.kind.map { "kind-\($0)" } ?? "")
-        var doc: [String: Any] = ["title": d.title, "kind": kindSingular(d.kind), "source": d.path, "body": bodies[i].html]
-        if let id = d.id { doc["id"] = id }
-        if let k = d.kind { doc["kindHref"] = SitePath.relative(from: path, to: Self.kindPath(k)) }
-        if var s = statusContext(of: d) {
-            s["href"] = SitePath.relative(from: path, to: Self.statusPath(d.status!.value))
-            doc["status"] = s
+        var doc: Fields = ["title": text(d.title), "kind": text(kindSingular(d.kind)), "source": text(d.path), "body": text(bodies[i].html)]
+        if let id = d.id { doc["id"] = text(id) }
+        if let k = d.kind { doc["kindHref"] = text(SitePath.relative(from: path, to: Self.kindPath(k))) }
+        if var s = Self.statusFields(of: d) {
+            s["href"] = text(SitePath.relative(from: path, to: Self.statusPath(d.status!.value)))
+            doc["status"] = MustacheValue.Object(s)
         }
-        let dates = d.dates.sorted { $0.key < $1.key }.map { ["name": $0.key.prefix(1).uppercased() + $0.key.dropFirst(), "iso": $0.value.iso] }
+        let dates = d.dates.sorted { $0.key < $1.key }.map {
+            MustacheValue.Object(["name": text($0.key.prefix(1).uppercased() + $0.key.dropFirst()), "iso": text($0.value.iso)])
+        }
         if !dates.isEmpty { doc["dates"] = dates }
-        var people: [[String: Any]] = []
+        var people: [MustacheValue.Object] = []
         for (role, names) in [("Authors", d.people.authors), ("Deciders", d.people.deciders), ("Owners", d.people.owners),
                               ("Consulted", d.people.consulted), ("Informed", d.people.informed)] where !names.isEmpty {
-            people.append(["role": role, "names": names.joined(separator: ", ")])
+            people.append(MustacheValue.Object(["role": text(role), "names": text(names.joined(separator: ", "))]))
         }
         doc["people"] = people.isEmpty ? false : people
-        doc["tags"] = d.tags.map { ["name": $0, "href": SitePath.relative(from: path, to: Self.tagPath($0))] }
+        doc["tags"] = d.tags.map { MustacheValue.Object(["name": text($0), "href": text(SitePath.relative(from: path, to: Self.tagPath($0)))]) }
         // Relations, recorded here or by the other side.
-        var groups: [[String: Any]] = []
+        var groups: [MustacheValue.Object] = []
         for type in RelationType.allCases {
             let targets = relationsFrom[i].filter { $0.type == type }.map(\.to)
             if targets.isEmpty { continue }
             let phrase = type.phrase.prefix(1).uppercased() + type.phrase.dropFirst()
-            groups.append(["phrase": phrase, "items": targets.map { link($0, from: path) }])
+            groups.append(MustacheValue.Object(["phrase": text(phrase), "items": targets.map { link($0, from: path) }]))
         }
         let unresolved = d.relations.filter { model.validator.target($0.target, from: i) == nil }
         if !unresolved.isEmpty {
-            groups.append(["phrase": "Unresolved", "items": unresolved.map { ["label": "\($0.type.phrase) \($0.target)", "title": "not a document in this handbook", "broken": true] }])
+            let items = unresolved.map {
+                MustacheValue.Object(["label": text("\($0.type.phrase) \($0.target)"), "title": text("not a document in this handbook"), "broken": true])
+            }
+            groups.append(MustacheValue.Object(["phrase": text("Unresolved"), "items": items]))
         }
         doc["relations"] = groups.isEmpty ? false : groups
         doc["backlinks"] = backlinks[i].map { link($0, from: path) }
@@ -216,9 +264,9 @@ struct PageRenderer: Sendable {
         let successors = relationsFrom[i].filter { $0.type == .supersededBy }.map(\.to)
         let value = d.status?.value ?? ""
         if !successors.isEmpty || value.hasPrefix("superseded") || value == "deprecated" {
-            var banner: [String: Any] = ["state": value.hasPrefix("superseded") || !successors.isEmpty ? "superseded" : value]
+            var banner: Fields = ["state": text(value.hasPrefix("superseded") || !successors.isEmpty ? "superseded" : value)]
             banner["successors"] = successors.isEmpty ? false : successors.map { link($0, from: path) }
-            doc["banner"] = banner
+            doc["banner"] = MustacheValue.Object(banner)
         } else {
             doc["banner"] = false
         }
@@ -234,41 +282,43 @@ struct PageRenderer: Sendable {
             }
         }
         let minLevel = d.sections.filter { !(d.titleSource == .heading && $0.level == 1 && $0.range.start.line == d.titlePosition.line) }.map(\.level).min() ?? 1
-        var toc: [[String: Any]] = []
+        var toc: [MustacheValue.Object] = []
         for (k, s) in d.sections.enumerated() {
             if d.titleSource == .heading && s.level == 1 && s.range.start.line == d.titlePosition.line { continue }
-            var e: [String: Any] = ["title": s.title, "anchor": "#" + SitePath.encodeFragment(s.anchor), "depth": max(0, s.level - minLevel)]
+            var e: Fields = ["title": text(s.title), "anchor": text("#" + SitePath.encodeFragment(s.anchor)), "depth": max(0, s.level - minLevel)]
             e["progress"] = progress(sectionDone[k], sectionTotal[k])
-            toc.append(e)
+            toc.append(MustacheValue.Object(e))
         }
         doc["toc"] = toc.count > 1 ? toc : []
         doc["progress"] = progress(d.tasks.filter(\.checked).count, d.tasks.count)
 
         do {
-            doc["problems"] = (problems[d.path] ?? []).map { ["severity": $0.severity.rawValue, "line": $0.position.line, "message": $0.message, "rule": $0.rule] }
+            doc["problems"] = (problems[d.path] ?? []).map {
+                MustacheValue.Object(["severity": text($0.severity.rawValue), "line": $0.position.line, "message": text($0.message), "rule": text($0.rule)])
+            }
         }
         let svg = neighbourhoodGraph(i, page: path)
-        doc["graph"] = svg.isEmpty ? false : svg
-        c["doc"] = doc
+        doc["graph"] = svg.isEmpty ? false : text(svg)
+        c["doc"] = MustacheValue.Object(doc)
         return c
     }
 
     // MARK: - Home and indexes
 
-    func homeContext(_ path: String) -> [String: Any] {
+    func homeContext(_ path: String) -> Fields {
         var c = base(path, title: model.siteTitle, section: "home")
-        var kinds: [[String: Any]] = []
+        var kinds: [MustacheValue.Object] = []
         for k in model.kinds {
             let members = docs.indices.filter { docs[$0].kind == k.name }
-            var e: [String: Any] = ["label": kindLabel(k.name), "href": Self.kindPath(k.name), "count": members.count]
+            var e: Fields = ["label": text(kindLabel(k.name)), "href": text(Self.kindPath(k.name)), "count": members.count]
             e["progress"] = progress(of: members)
-            var statuses: [[String: Any]] = []
+            var statuses: [MustacheValue.Object] = []
             for s in Set(members.compactMap { docs[$0].status?.value }).sorted() where !s.isEmpty {
-                statuses.append(["value": s, "slug": Self.slug(s), "href": Self.statusPath(s),
-                                 "count": members.filter { docs[$0].status?.value == s }.count])
+                statuses.append(MustacheValue.Object(["value": text(s), "slug": text(Self.slug(s)), "href": text(Self.statusPath(s)),
+                                                      "count": members.filter { docs[$0].status?.value == s }.count]))
             }
             if !statuses.isEmpty { e["statuses"] = statuses }
-            kinds.append(e)
+            kinds.append(MustacheValue.Object(e))
         }
         c["kinds"] = kinds
         c["documentCount"] = docs.count
@@ -278,70 +328,72 @@ struct PageRenderer: Sendable {
         // The ten most recent on the home page; the action items page lists them all.
         let open = actionItems(from: path, kinds: ["postmortem"])
         let recent = open.enumerated().sorted { a, b in
-            let da = a.element["date"] as? String ?? "", db = b.element["date"] as? String ?? ""
+            let da = a.element.date ?? "", db = b.element.date ?? ""
             return da != db ? da > db : a.offset < b.offset
-        }.prefix(10).map(\.element)
+        }.prefix(10).map(\.element.item)
         c["openActions"] = Array(recent)
         c["openActionCount"] = open.count
         c["moreActions"] = open.count > recent.count
-        if let intro = model.intro { c["intro"] = bodies[intro].html }
+        if let intro = model.intro { c["intro"] = text(bodies[intro].html) }
         let errors = model.diagnostics.filter { $0.severity == .error }.count
         let warnings = model.diagnostics.filter { $0.severity == .warning }.count
-        if errors + warnings > 0 { c["health"] = ["errors": errors, "warnings": warnings] }
+        if errors + warnings > 0 { c["health"] = MustacheValue.Object(["errors": errors, "warnings": warnings]) }
         return c
     }
 
-    func kindContext(_ kind: KindSchema, path: String) -> [String: Any] {
+    func kindContext(_ kind: KindSchema, path: String) -> Fields {
         var c = base(path, title: kindLabel(kind.name), section: "kind-\(kind.name)")
         let members = docs.indices.filter { docs[$0].kind == kind.name }
-        c["heading"] = kindLabel(kind.name)
+        c["heading"] = text(kindLabel(kind.name))
         c["rows"] = members.map { row($0, from: path) }
         let statuses = Set(members.compactMap { docs[$0].status?.value }).filter { !$0.isEmpty }.sorted()
-        c["statuses"] = statuses.map { s in ["value": s, "count": members.filter { docs[$0].status?.value == s }.count] }
+        c["statuses"] = statuses.map { s in MustacheValue.Object(["value": text(s), "count": members.filter { docs[$0].status?.value == s }.count]) }
         c["progress"] = progress(of: members)
         return c
     }
 
-    func statusContext(_ status: String, path: String) -> [String: Any] {
+    func statusContext(_ status: String, path: String) -> Fields {
         var c = base(path, title: "Status: \(status)", section: "")
-        c["heading"] = "Status: \(status)"
+        c["heading"] = text("Status: \(status)")
         c["rows"] = docs.indices.filter { docs[$0].status?.value == status }.map { row($0, from: path) }
         return c
     }
 
-    func tagContext(_ tag: String, path: String) -> [String: Any] {
+    func tagContext(_ tag: String, path: String) -> Fields {
         var c = base(path, title: "Tag: \(tag)", section: "tags")
-        c["heading"] = "Tag: \(tag)"
+        c["heading"] = text("Tag: \(tag)")
         c["rows"] = docs.indices.filter { docs[$0].tags.contains(tag) }.map { row($0, from: path) }
         return c
     }
 
-    func tagsContext(_ path: String) -> [String: Any] {
+    func tagsContext(_ path: String) -> Fields {
         var c = base(path, title: "Tags", section: "tags")
         c["tags"] = tagValues().map { t in
-            ["name": t, "href": Self.tagPath(t), "count": docs.filter { $0.tags.contains(t) }.count] as [String: Any]
+            MustacheValue.Object(["name": text(t), "href": text(Self.tagPath(t)), "count": docs.filter { $0.tags.contains(t) }.count])
         }
         return c
     }
 
-    func actionItems(from page: String, kinds: Set<String>?) -> [[String: Any]] {
-        var out: [[String: Any]] = []
+    /// Open tasks, each with its document's date (for the home page's order).
+    func actionItems(from page: String, kinds: Set<String>?) -> [(item: MustacheValue.Object, date: String?)] {
+        var out: [(item: MustacheValue.Object, date: String?)] = []
         for (i, d) in docs.enumerated() where kinds == nil || kinds!.contains(d.kind ?? "") {
             for t in d.tasks where !t.checked {
                 let anchor = t.section.map { "#" + SitePath.encodeFragment(d.sections[$0].anchor) } ?? ""
-                var e: [String: Any] = ["text": t.text, "doc": ["label": model.label(i)],
-                                        "href": SitePath.relative(from: page, to: model.pagePaths[i]) + anchor, "line": t.position.line]
-                if let s = t.section { e["section"] = d.sections[s].title }
-                if let date = d.date { e["date"] = date.iso }
-                out.append(e)
+                var e: Fields = ["text": text(t.text), "doc": MustacheValue.Object(["label": text(model.label(i))]),
+                                 "href": text(SitePath.relative(from: page, to: model.pagePaths[i]) + anchor), "line": t.position.line]
+                if let s = t.section { e["section"] = text(d.sections[s].title) }
+                let date = isoDates[i]
+                if let date { e["date"] = text(date) }
+                out.append((MustacheValue.Object(e), date))
             }
         }
         return out
     }
 
-    func actionsContext(_ path: String) -> [String: Any] {
+    func actionsContext(_ path: String) -> Fields {
         var c = base(path, title: "Action items", section: "actions")
-        let items = actionItems(from: path, kinds: nil)
+        let items = actionItems(from: path, kinds: nil).map(\.item)
         c["items"] = items
         c["count"] = items.count
         return c
@@ -351,7 +403,7 @@ struct PageRenderer: Sendable {
 
     func decisionsChronological() -> [Int] {
         docs.indices.filter { docs[$0].kind == "decision" }.sorted {
-            let a = docs[$0].date?.iso ?? "9999", b = docs[$1].date?.iso ?? "9999"
+            let a = isoDates[$0] ?? "9999", b = isoDates[$1] ?? "9999"
             return a != b ? a < b : docs[$0].path < docs[$1].path
         }
     }
@@ -359,7 +411,7 @@ struct PageRenderer: Sendable {
     func diagramNode(_ i: Int, from page: String, focus: Bool = false) -> DiagramNode {
         DiagramNode(key: docs[i].path, label: docs[i].id ?? "", title: docs[i].title,
                     href: SitePath.relative(from: page, to: model.pagePaths[i]), status: docs[i].status?.value,
-                    kind: docs[i].kind, date: docs[i].date?.iso, isFocus: focus)
+                    kind: docs[i].kind, date: isoDates[i], isFocus: focus)
     }
 
     /// Relation edges in one direction only (supersedes, amends, relates-to) so each is drawn once.
@@ -379,7 +431,7 @@ struct PageRenderer: Sendable {
         return out.sorted { ($0.0, $0.1.rawValue, $0.2) < ($1.0, $1.1.rawValue, $1.2) }
     }
 
-    func logContext(_ path: String) -> [String: Any] {
+    func logContext(_ path: String) -> Fields {
         var c = base(path, title: "Decision log", section: "log")
         let order = decisionsChronological()
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
@@ -388,7 +440,7 @@ struct PageRenderer: Sendable {
             guard let a = position[r.from], let b = position[r.to], r.type != .relatesTo else { return nil }
             return DiagramEdge(from: a, to: b, relation: r.type.rawValue)
         }
-        c["timeline"] = SVGDiagrams.timeline(nodes: nodes, edges: edges, title: "Decision timeline")
+        c["timeline"] = text(SVGDiagrams.timeline(nodes: nodes, edges: edges, title: "Decision timeline"))
         c["rows"] = order.map { row($0, from: path) }
         return c
     }
@@ -397,7 +449,7 @@ struct PageRenderer: Sendable {
     /// (supersedes, amends, relates-to): a drawing of thousands of boxes helps nobody and weighs megabytes.
     static let graphLimit = 300
 
-    func graphContext(_ path: String) -> [String: Any] {
+    func graphContext(_ path: String) -> Fields {
         var c = base(path, title: "Relation graph", section: "graph")
         // Decisions, what they relate to, and (in small handbooks) the documents that link to them.
         var members = Set(docs.indices.filter { docs[$0].kind == "decision" })
@@ -431,10 +483,10 @@ struct PageRenderer: Sendable {
             guard let a = position[e.0], let b = position[e.1], seen.insert("\(min(a, b))|\(max(a, b))").inserted || e.2 != "links" else { return nil }
             return DiagramEdge(from: a, to: b, relation: e.2)
         }
-        c["graph"] = SVGDiagrams.relationGraph(nodes: nodes, edges: diagramEdges, title: "Handbook relations", includeIsolated: true)
+        c["graph"] = text(SVGDiagrams.relationGraph(nodes: nodes, edges: diagramEdges, title: "Handbook relations", includeIsolated: true))
         c["nodeCount"] = nodes.count
         c["edgeCount"] = diagramEdges.count
-        c["note"] = note.isEmpty ? false : note
+        c["note"] = note.isEmpty ? false : text(note)
         return c
     }
 
@@ -461,21 +513,25 @@ struct PageRenderer: Sendable {
         return SVGDiagrams.neighbourhood(nodes: nodes, edges: edges, focus: 0, title: "Relations of \(model.label(i))")
     }
 
-    func feedContext() -> [String: Any] {
+    func feedContext() -> Fields {
         let root = baseURL()
         let decisions = docs.indices.filter { docs[$0].kind == "decision" && docs[$0].date != nil }.sorted(by: byDateDescending)
-        let entries: [[String: Any]] = decisions.map { i in
+        var updated: [String] = []
+        let entries: [MustacheValue.Object] = decisions.map { i in
             let d = docs[i]
             let url = root + model.pagePaths[i].split(separator: "/").map { SitePath.encodeSegment(String($0)) }.joined(separator: "/")
-            var e: [String: Any] = ["title": d.id.map { "\($0): \(d.title)" } ?? d.title, "url": url,
-                                    "id": root.isEmpty ? "urn:archbook:" + SitePath.encodeSegment(d.path) : url,
-                                    "updated": (d.dates["updated"] ?? d.date!).iso + "T00:00:00Z"]
-            if let s = d.status?.value { e["status"] = s }
-            return e
+            updated.append((d.dates["updated"] ?? d.date!).iso + "T00:00:00Z")
+            var e: Fields = ["title": text(d.id.map { "\($0): \(d.title)" } ?? d.title), "url": text(url),
+                             "id": text(root.isEmpty ? "urn:archbook:" + SitePath.encodeSegment(d.path) : url),
+                             "updated": text(updated[updated.count - 1])]
+            if let s = d.status?.value { e["status"] = text(s) }
+            return MustacheValue.Object(e)
         }
-        return ["siteTitle": model.siteTitle, "updated": entries.first?["updated"] ?? "1970-01-01T00:00:00Z",
-                "entries": entries, "self": root.isEmpty ? "feed.xml" : root + "feed.xml",
-                "home": root.isEmpty ? "index.html" : root, "id": root.isEmpty ? "urn:archbook:handbook" : root,
-                "generator": model.options.generator]
+        return ["siteTitle": text(model.siteTitle), "updated": text(updated.first ?? "1970-01-01T00:00:00Z"),
+                "entries": entries, "self": text(root.isEmpty ? "feed.xml" : root + "feed.xml"),
+                "home": text(root.isEmpty ? "index.html" : root), "id": text(root.isEmpty ? "urn:archbook:handbook" : root),
+                "generator": text(model.options.generator)]
     }
 }
+
+private func text(_ s: String) -> MustacheValue.Text { MustacheValue.Text(renderText: s) }

@@ -444,8 +444,14 @@ extension SVGDiagrams {
     /// two columns because they are drawn about twice as wide.
     static func truncated(_ s: String, _ limit: Int) -> String {
         let text = oneLine(s)
-        // Most labels are short ASCII: one column per byte, nothing to measure.
-        if text.utf8.count <= limit && text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        // Most labels are ASCII: one column per byte, nothing to measure (and no CR LF left to make two bytes
+        // one character).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            if text.utf8.count <= limit { return text }
+            var kept = Array(text.utf8.prefix(max(0, limit - 1)))
+            while kept.last == UInt8(ascii: " ") { kept.removeLast() }
+            return String(decoding: kept, as: UTF8.self) + "…"
+        }
         var used = 0
         var cut: String.Index?
         for i in text.indices {

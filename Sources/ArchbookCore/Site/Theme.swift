@@ -118,7 +118,12 @@ public struct Theme: Sendable {
 
     /// Renders a template with a context of dictionaries, arrays, strings, numbers and booleans.
     public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(MustacheValue.wrap(context), withTemplate: template) ?? ""
+        render(template, prepared: MustacheValue.wrap(context))
+    }
+
+    /// Renders a template with a context already in `MustacheValue`'s shapes.
+    func render(_ template: String, prepared context: Any) -> String {
+        library.render(context, withTemplate: template) ?? ""
     }
 }
 
@@ -127,14 +132,21 @@ public struct Theme: Sendable {
 /// unwrap and `String(describing:)`. Wrapping them changes no output: text still escapes the same way and
 /// answers the same transforms, objects the same keys.
 enum MustacheValue {
-    struct Text: MustacheCustomRenderable, MustacheTransformable {
+    struct Text: MustacheCustomRenderable, MustacheTransformable, MustacheParent {
         let renderText: String
         var isNull: Bool { false }
         func transform(_ name: String) -> Any? { renderText.transform(name) }
+        /// A section on a text (`{{#id}}…{{/id}}`) puts it on the context stack, and every name looked up
+        /// inside asks it first. Without this swift-mustache would ask by reflection, which finds the one
+        /// stored property, `renderText`, and nothing else: answered the same here, without Mirror.
+        func child(named name: String) -> Any? { name == "renderText" ? renderText : nil }
     }
 
     struct Object: MustacheParent, MustacheTransformable {
         let fields: [String: Any]
+        init(fields: [String: Any]) { self.fields = fields }
+        /// `fields` must already be wrapped.
+        init(_ fields: [String: Any]) { self.fields = fields }
         func child(named name: String) -> Any? { fields[name] }
         func transform(_ name: String) -> Any? { fields.transform(name) }
     }
@@ -149,3 +161,7 @@ enum MustacheValue {
         }
     }
 }
+
+/// Objects hold only what `wrap` makes (texts, numbers, booleans, and objects and arrays of them): values
+/// that nothing mutates, so pages rendering in parallel can share those built once.
+extension MustacheValue.Object: @unchecked Sendable {}
