@@ -57,6 +57,9 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(HTML.attribute("Use <b> & \"quotes\" 'too' — ü"), "Use &lt;b&gt; &amp; &quot;quotes&quot; &#39;too&#39; — ü")
         XCTAssertEqual(HTML.attribute("nothing to escape"), "nothing to escape")
         XCTAssertEqual(HTML.attribute(""), "")
+        XCTAssertEqual(JSONValue.quoted("a\"b\\c\r\nd\te\u{08}\u{0C}\u{01}\u{1F}ü—"), "\"a\\\"b\\\\c\\r\\nd\\te\\b\\f\\u0001\\u001fü—\"")
+        XCTAssertEqual(JSONValue.quoted(""), "\"\"")
+        XCTAssertEqual(JSONValue.quoted("plain"), "\"plain\"")
     }
 
     func testIDMentionsInProse() {

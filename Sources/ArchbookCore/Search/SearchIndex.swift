@@ -344,20 +344,20 @@ public enum SearchIndex {
         var out: [UInt8] = [0x5B]
         out.reserveCapacity(d.segments.reduce(256) { $0 + $1.text.utf8.count + $1.heading.utf8.count + $1.anchor.utf8.count + 12 })
         for v in [d.id, d.title, d.kind, d.status, d.date, d.url] {
-            out.append(contentsOf: JSONValue.quoted(v ?? "").utf8); out.append(0x2C)
+            JSONValue.appendQuoted(v ?? "", to: &out); out.append(0x2C)
         }
         out.append(0x5B)
         for (k, t) in d.tags.enumerated() {
             if k > 0 { out.append(0x2C) }
-            out.append(contentsOf: JSONValue.quoted(t).utf8)
+            JSONValue.appendQuoted(t, to: &out)
         }
         out.append(contentsOf: "],[".utf8)
         for (k, s) in d.segments.enumerated() {
             if k > 0 { out.append(0x2C) }
             out.append(0x5B)
-            out.append(contentsOf: JSONValue.quoted(s.anchor).utf8); out.append(0x2C)
-            out.append(contentsOf: JSONValue.quoted(s.heading).utf8); out.append(0x2C)
-            out.append(contentsOf: JSONValue.quoted(s.text).utf8)
+            JSONValue.appendQuoted(s.anchor, to: &out); out.append(0x2C)
+            JSONValue.appendQuoted(s.heading, to: &out); out.append(0x2C)
+            JSONValue.appendQuoted(s.text, to: &out)
             out.append(0x5D)
         }
         out.append(contentsOf: "]]".utf8)
