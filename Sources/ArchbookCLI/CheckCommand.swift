@@ -119,7 +119,9 @@ struct Workspace {
 
     /// Checks a tree (the docs tree, or it without build output), with dates from git when the configuration asks for them.
     /// Uses, once, the files detection parsed (then lets them go: a build keeps the workspace to the end).
-    mutating func check(_ tree: some FileTree) throws -> CheckResult {
+    /// `memo`: what the previous check of this workspace extracted (serve keeps it between rebuilds); with
+    /// `keepingMemo`, the result carries a memo for the next one.
+    mutating func check(_ tree: some FileTree, memo: ExtractionMemo? = nil, keepingMemo: Bool = false) throws -> CheckResult {
         defer { parsed = nil }
         var history: DocumentHistory?
         if config.gitDates {
@@ -130,7 +132,8 @@ struct Workspace {
             history = try repo.history()
         }
         do {
-            return try Checker.check(tree, config: config, displayPrefix: displayPrefix, history: history, parsed: parsed)
+            return try Checker.check(tree, config: config, displayPrefix: displayPrefix, history: history, parsed: parsed,
+                                     memo: memo, memoKey: keepingMemo ? configText : nil)
         } catch {
             throw RunFailure(message: "cannot read \(root): \(error.message)")
         }

@@ -43,10 +43,13 @@ protocol SiteRebuilder: AnyObject {
 
 /// Every rebuild goes through the same calls as `archbook build` (Workspace, ThemeLocator, Checker,
 /// SiteBuilder), so a preview shows byte for byte what `archbook build` writes; pages whose inputs did not
-/// change are hard-linked from the folder being served, as an incremental `archbook build` does.
+/// change are hard-linked from the folder being served, as an incremental `archbook build` does, and files
+/// whose bytes did not change are not extracted again (the check's memo, kept in memory).
 final class FullSiteRebuilder: SiteRebuilder {
     /// The last successful build's manifest, for the next rebuild (kept in memory: serve's folders are temporary).
     private var manifest: BuildManifest?
+    /// What the last check extracted from each file: files that did not change are not parsed again.
+    private var memo: ExtractionMemo?
 
     let directory: String?
     let config: String?
@@ -71,7 +74,9 @@ final class FullSiteRebuilder: SiteRebuilder {
             let themeLayers = try ThemeLocator.load(setup, theme: theme, config: config)
             let tree = setup.tree
             try setup.resolveConfig(tree: tree)
-            let result = try setup.check(tree)
+            var result = try setup.check(tree, memo: memo, keepingMemo: true)
+            memo = result.memo
+            result.memo = nil
             let sink = DiskSiteSink(root: request.directory, previousRoot: request.previous)
             try sink.write(siteMarkerName, Array(siteMarkerText.utf8))
             let summary = try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers,

@@ -10,6 +10,9 @@ public struct CheckResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// Markdown files found, including any that could not be read.
     public var fileCount: Int
+    /// What was extracted from each file, for the next check of the same tree (made when the check is asked to
+    /// keep one: see `Checker.check(memo:)`).
+    public var memo: ExtractionMemo?
     public var summary: DiagnosticSummary { DiagnosticSummary(diagnostics: diagnostics, documents: fileCount) }
 }
 
@@ -21,8 +24,14 @@ public enum Checker {
     /// location a report prints.
     /// `history` supplies dates from git for documents that carry none.
     /// `parsed`: files an earlier pass of this run read and parsed (detection's), used instead of reading them again.
+    /// `memo`: when given, the result carries a new memo, and files whose bytes are those of `memo`'s entries
+    /// under the same configuration text (`memoKey`) are not extracted again. Never with git dates, which
+    /// change without the files changing.
     public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "",
-                             history: DocumentHistory? = nil, parsed: ParsedSources? = nil) throws(FileTreeError) -> CheckResult {
+                             history: DocumentHistory? = nil, parsed: ParsedSources? = nil,
+                             memo: ExtractionMemo? = nil, memoKey: String? = nil) throws(FileTreeError) -> CheckResult {
+        let keepsMemo = memoKey != nil && history == nil
+        let previous = keepsMemo && memo?.key == memoKey ? memo : nil
         let fullListing: FileListing
         if let known = parsed?.listing { fullListing = known } else { fullListing = try tree.listing() }
         let (listing, unsafe) = fullListing.separatingUnsafePaths()
@@ -87,14 +96,14 @@ public enum Checker {
         // Sidecars are looked up only for kinds that declare one, and only when the file is there.
         let hasSidecars = config.kinds.contains { $0.sidecar != nil }
         let fileSet = hasSidecars ? Set(listing.files) : []
-        var results = parallelMap(paths) { path -> (Document?, [Diagnostic]) in
+        var results = parallelMap(paths) { path -> (Document?, [Diagnostic], ExtractionMemo.Entry?) in
             do throws(FileTreeError) {
                 let bytes: [UInt8]
                 if let read = parsed?.bytes(path) { bytes = read } else { bytes = try tree.read(path, maxBytes: limits.maxFileBytes) }
                 if bytes.count > limits.maxFileBytes {
                     let finding = Finding(rule: Rules.resourceLimit, position: .start,
                                           message: Self.tooLarge(size: nil, limit: limits.maxFileBytes), hint: Rules.resourceLimit.help)
-                    return (nil, finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config).map { [$0] } ?? [])
+                    return (nil, finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config).map { [$0] } ?? [], nil)
                 }
                 var sidecar: (path: String, bytes: [UInt8])?
                 var sidecarDiagnostics: [Diagnostic] = []
@@ -109,13 +118,17 @@ public enum Checker {
                         sidecar = (sidecarPath, sidecarBytes)
                     }
                 }
+                if let (doc, diags) = previous?.lookup(path, bytes: bytes, sidecar: sidecar?.bytes) {
+                    return (doc, sidecarDiagnostics + diags, ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: doc, diagnostics: diags))
+                }
                 let (doc, diags) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context, parsed: parsed)
-                return (doc, sidecarDiagnostics + diags)
+                let entry = keepsMemo ? ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: doc, diagnostics: diags) : nil
+                return (doc, sidecarDiagnostics + diags, entry)
             } catch {
                 let finding = Finding(rule: Rules.unreadableFile, position: .start,
                                       message: "cannot read file: \(error.message)", hint: Rules.unreadableFile.help)
                 let d = finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config)
-                return (nil, d.map { [$0] } ?? [])
+                return (nil, d.map { [$0] } ?? [], nil)
             }
         }
         // Move results out rather than copy them: a copied Document retains each of its many fields.
@@ -123,16 +136,21 @@ public enum Checker {
         var perFile: [[Diagnostic]] = []
         documents.reserveCapacity(results.count)
         perFile.reserveCapacity(results.count)
-        while let (doc, diags) = results.popLast() {
+        var memoEntries: [String: ExtractionMemo.Entry] = [:]
+        var k = results.count
+        while let (doc, diags, entry) = results.popLast() {
+            k -= 1
             if let doc { documents.append(doc) }
             perFile.append(diags)
+            if let entry { memoEntries[paths[k]] = entry }
         }
         documents.reverse()
         var diagnostics = early + perFile.reversed().flatMap { $0 }
         var validator = HandbookValidator(documents: documents, listing: listing, config: config, displayPrefix: displayPrefix)
         diagnostics += validator.run()
         diagnostics.sort(by: Diagnostic.reportOrder)
-        return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: found)
+        return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: found,
+                           memo: keepsMemo ? ExtractionMemo(key: memoKey!, entries: memoEntries) : nil)
     }
 
     static func tooLarge(size: Int?, limit: Int) -> String {
