@@ -75,7 +75,7 @@ public struct DiskFileTree: FileTree {
                             message: "symbolic link cannot be followed: \(String(cString: strerror(errno)))")))
                         continue
                     }
-                    guard followsLinksOutside || target == realRoot || target.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+                    guard target == realRoot || mayRead(target) else {
                         skipped.append(SkippedEntry(path: childRel, reason: .symlinkOutside(target: Self.linkText(full) ?? target)))
                         continue
                     }
@@ -121,10 +121,15 @@ public struct DiskFileTree: FileTree {
         guard let real = Self.realPath(full) else {
             throw FileTreeError(path: path, message: String(cString: strerror(errno)))
         }
-        guard followsLinksOutside || real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+        guard mayRead(real) else {
             throw FileTreeError(path: path, message: "the file is outside the docs tree (through a symbolic link)")
         }
         return try Self.readFile(real, reportedAs: path, maxBytes: maxBytes)
+    }
+
+    /// Whether a resolved path may be read: inside the tree, or anywhere with `--follow-symlinks`.
+    func mayRead(_ real: String) -> Bool {
+        followsLinksOutside || real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/")
     }
 
     public func size(_ path: String) -> Int? {

@@ -46,7 +46,10 @@ final class ModelTests: XCTestCase {
         for s in ["\u{FEFF}x.md", "a\u{FEFF}b.md", "a%20\u{FEFF}b.md", "ü.md", "%E2%82%AC", "%"] {
             XCTAssertEqual(s.percentDecoded, s.removingPercentEncoding ?? s, "as Foundation decodes \(s.debugDescription)")
         }
-        // URLs between pages and escaped attribute values, as the site writes them.
+    }
+
+    func testSitePathsAndEscapes() {
+        // URLs between pages, escaped attribute values and JSON strings, as the site writes them.
         XCTAssertEqual(SitePath.relative(from: "decisions/a.html", to: "decisions/b.html"), "b.html")
         XCTAssertEqual(SitePath.relative(from: "decisions/a.html", to: "runbooks/x y.html"), "../runbooks/x%20y.html")
         XCTAssertEqual(SitePath.relative(from: "a/b/c.html", to: "index.html"), "../../index.html")

@@ -249,9 +249,9 @@ public enum Detector {
 
     static func format(_ x: Double) -> String { String(format: "%.2f", x) }
 
-    static func meets(_ r: SectionRequirement, _ doc: Probe, _ keys: Set<String>) -> Bool {
+    static func meets(_ r: SectionRequirement, _ doc: Probe) -> Bool {
         if r.satisfiedBy == "status", doc.hasStatus { return true }
-        return r.keys.contains { keys.contains($0) }
+        return r.keys.contains { doc.keys.contains($0) }
     }
 
     /// A document as detection sees it: which of every candidate's signals it shows and which section
@@ -281,7 +281,7 @@ public enum Detector {
             headerFields = doc.headerFields
             hasKey = Array(repeating: false, count: Scorer.keyIndex.count)
             for key in keys { if let i = Scorer.keyIndex[key] { hasKey[i] = true } }
-            let fileName = doc.path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(doc.path[doc.path.utf8.index(after: $0)...]) } ?? doc.path
+            let fileName = PathText.fileName(doc.path)
             let sectionKeys = Set(doc.sections.map(\.key))
             shown = Scorer.signals.map { signal in
                 switch signal {
@@ -346,7 +346,6 @@ public enum Detector {
     }
 
     static func choose(folder path: String, _ docs: [Probe], total: Int? = nil) -> Detection.Folder {
-        // Every candidate scores every document: on every core, one candidate each (each sum stays in document order).
         // Each sum in document order, so the same tree always ranks the same.
         var ranking: [Detection.Score] = scorers.indices.map { i in
             let total = docs.reduce(0.0) { $0 + $1.scores[i] }
@@ -410,10 +409,9 @@ public enum Detector {
             reasons.append("\(display(f.path)) (\(f.documents) document\(f.documents == 1 ? "" : "s")): \(f.reason)")
         }
         // Evidence: how many documents show each requirement and signal of the schema.
-        let keysPerDoc = docs.map(\.keys)
         if let set = schema.sectionSets.first(where: { !$0.isEmpty }) {
             let parts = set.filter { $0.satisfiedBy != "status" }.map { r in
-                "\(r.name) \(zip(docs, keysPerDoc).filter { meets(r, $0.0, $0.1) }.count)/\(n)"
+                "\(r.name) \(count { meets(r, $0) })/\(n)"
             }
             if !parts.isEmpty { evidence.append("Sections: \(parts.joined(separator: ", ")).") }
         }
@@ -461,9 +459,8 @@ public enum Detector {
             if !sets.isEmpty {
                 var assigned: [[Int]] = Array(repeating: [], count: sets.count)
                 for (i, d) in docs.enumerated() {
-                    let keys = keysPerDoc[i]
                     let best = sets.indices.min { a, b in
-                        sets[a].filter { !meets($0, d, keys) }.count < sets[b].filter { !meets($0, d, keys) }.count
+                        sets[a].filter { !meets($0, d) }.count < sets[b].filter { !meets($0, d) }.count
                     }!
                     assigned[best].append(i)
                 }
@@ -474,7 +471,7 @@ public enum Detector {
                     let members = assigned[k]
                     var kept: [SectionRequirement] = []
                     for r in set {
-                        let have = members.filter { meets(r, docs[$0], keysPerDoc[$0]) }.count
+                        let have = members.filter { meets(r, docs[$0]) }.count
                         if r.satisfiedBy == "status" || members.isEmpty || Double(have) >= sectionsBelow * Double(members.count) {
                             kept.append(r)
                         } else {

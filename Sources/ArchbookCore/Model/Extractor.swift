@@ -1025,19 +1025,8 @@ private struct ExtractionState {
         let u = Array(text.utf8)
         guard let colon = u.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         func isEdge(_ b: UInt8) -> Bool { b == 0x20 || b == UInt8(ascii: "*") || b == UInt8(ascii: "_") }
-        // Lower-case and collapse runs of separators as `StatusText.collapse` does: a `\n` that ends a
-        // `\r\n` pair is part of one Character there, so it does not separate.
-        var key: [UInt8] = []
-        var pendingSpace = false
-        for k in 0..<colon {
-            let b = u[k]
-            if b == 0x20 || b == 0x09 || (b == 0x0A && (k == 0 || u[k - 1] != 0x0D)) {
-                pendingSpace = !key.isEmpty
-                continue
-            }
-            if pendingSpace { key.append(0x20); pendingSpace = false }
-            key.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
-        }
+        // Lower-cased, runs of separators collapsed as `StatusText.collapse` does.
+        let key = StatusText.collapseASCII(u[..<colon].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 })
         var lo = 0, hi = key.count
         while lo < hi, isEdge(key[lo]) { lo += 1 }
         while hi > lo, isEdge(key[hi - 1]) { hi -= 1 }

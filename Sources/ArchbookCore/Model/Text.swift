@@ -71,7 +71,7 @@ public enum StatusText {
 
     /// `collapse` on ASCII bytes: runs of space, tab and line feed become one space, none at either end;
     /// a line feed after a carriage return is half of one Character there, so it does not separate.
-    private static func collapseASCII(_ u: [UInt8]) -> [UInt8] {
+    static func collapseASCII(_ u: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(u.count)
         var pendingSpace = false
@@ -154,21 +154,10 @@ public enum StatusText {
     /// `complete, action items in progress` → (`complete`, `action items in progress`): a status followed by a
     /// qualifier after a comma or a dash.
     public static func splitQualifier(_ value: String) -> (String, String)? {
-        if value.utf8.allSatisfy({ $0 < 0x80 }) {
-            // Byte search finds what Foundation's would in ASCII text (no dash but the ASCII one can occur).
-            for separator in [",", " - ", ":"] {
-                if let k = value.byteOffset(of: separator) {
-                    let u = value.utf8
-                    let lower = u.index(u.startIndex, offsetBy: k), upper = u.index(lower, offsetBy: separator.utf8.count)
-                    let head = trim(String(value[..<lower]), " *_`.!:,-–—")
-                    let tail = value[upper...].trimmed
-                    if !head.isEmpty, !tail.isEmpty { return (head, tail) }
-                }
-            }
-            return nil
-        }
+        // In ASCII text a byte search finds what Foundation's would (and the non-ASCII dashes cannot occur).
+        let ascii = value.utf8.allSatisfy { $0 < 0x80 }
         for separator in [",", " - ", " – ", " — ", ":"] {
-            if let r = value.range(of: separator) {
+            if let r = ascii ? value.byteRange(of: separator) : value.range(of: separator) {
                 let head = trim(String(value[..<r.lowerBound]), " *_`.!:,-–—")
                 let tail = value[r.upperBound...].trimmed
                 if !head.isEmpty, !tail.isEmpty { return (head, tail) }
@@ -429,11 +418,13 @@ public enum PathText {
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {
-    /// Whether the bytes hold `byte`: memchr, many times faster than a generic `contains` on long text.
-    func containsByte(_ byte: UInt8) -> Bool {
-        guard let base = baseAddress, count > 0 else { return false }
-        return memchr(base, Int32(byte), count) != nil
+    /// The offset of the first `byte`: memchr, many times faster than a generic search on long text.
+    func firstOffset(of byte: UInt8) -> Int? {
+        guard let base = baseAddress, count > 0, let hit = memchr(base, Int32(byte), count) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
+
+    func containsByte(_ byte: UInt8) -> Bool { firstOffset(of: byte) != nil }
 }
 
 extension StringProtocol {
@@ -456,10 +447,7 @@ extension StringProtocol {
     /// The UTF-8 offset of the first `byte`: memchr on native strings, where `utf8.firstIndex(of:)` is a
     /// generic walk costing about a thousand instructions on a short link.
     public func firstByteOffset(_ byte: UInt8) -> Int? {
-        if let found = utf8.withContiguousStorageIfAvailable({ buffer -> Int? in
-            guard let base = buffer.baseAddress, let hit = memchr(base, Int32(byte), buffer.count) else { return nil }
-            return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-        }) { return found }
+        if let found = utf8.withContiguousStorageIfAvailable({ $0.firstOffset(of: byte) }) { return found }
         return utf8.firstIndex(of: byte).map { utf8.distance(from: utf8.startIndex, to: $0) }
     }
 
@@ -469,9 +457,16 @@ extension StringProtocol {
     /// `removingPercentEncoding` gives it. That costs tens of thousands of instructions even on text with no
     /// `%`, and every link passes here; without one it changes nothing but a leading U+FEFF, which it drops.
     public var percentDecoded: String {
-        let u = utf8
-        let leadingBOM = u.count >= 3 && u.starts(with: [0xEF, 0xBB, 0xBF])
+        let leadingBOM = utf8.starts(with: [0xEF, 0xBB, 0xBF])
         return containsByte(UInt8(ascii: "%")) || leadingBOM ? (removingPercentEncoding ?? String(self)) : String(self)
+    }
+
+    /// The first byte-for-byte occurrence of `needle`, as a range of this string's indices.
+    public func byteRange(of needle: String) -> Range<Index>? {
+        byteOffset(of: needle).map { k in
+            let lower = utf8.index(utf8.startIndex, offsetBy: k)
+            return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
+        }
     }
 
     /// The UTF-8 offset of the first byte-for-byte occurrence of `needle`.

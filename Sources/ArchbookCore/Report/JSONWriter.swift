@@ -19,7 +19,7 @@ enum JSONValue {
     private func write(to out: inout String, indent: Int) {
         switch self {
         case .string(let s):
-            JSONValue.writeString(s, to: &out)
+            out += JSONValue.quoted(s)
         case .int(let n):
             out += String(n)
         case .bool(let b):
@@ -38,7 +38,7 @@ enum JSONValue {
             out += "{\n"
             for (i, member) in members.enumerated() {
                 out += String(repeating: " ", count: indent + 2)
-                JSONValue.writeString(member.key, to: &out)
+                out += JSONValue.quoted(member.key)
                 out += ": "
                 member.value.write(to: &out, indent: indent + 2)
                 out += i == members.count - 1 ? "\n" : ",\n"
@@ -56,13 +56,9 @@ enum JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// RFC 8259 escaping; everything else, including non-ASCII, is written as UTF-8.
-    private static func writeString(_ s: String, to out: inout String) {
-        out += quoted(s)
-    }
-
-    /// `s` as a JSON string appended to `out`: runs without anything to escape are copied whole, which
-    /// matters for the search index, whose fragments hold every section's text.
+    /// `s` as a JSON string appended to `out`, escaped as RFC 8259 asks (everything else, non-ASCII included,
+    /// as UTF-8). Runs without anything to escape are copied whole: the search index's fragments hold every
+    /// section's text.
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { u in

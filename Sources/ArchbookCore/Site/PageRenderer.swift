@@ -141,7 +141,6 @@ struct PageRenderer: Sendable {
     // MARK: - Shared pieces
 
     func kindLabel(_ name: String?) -> String { Self.kindLabel(name) }
-    func kindSingular(_ name: String?) -> String { Self.kindSingular(name) }
 
     static func kindLabel(_ name: String?) -> String {
         switch name {
@@ -186,11 +185,10 @@ struct PageRenderer: Sendable {
                                      "complete": done == total])
     }
 
-    func progress(_ done: Int, _ total: Int) -> Any { Self.progress(done, total) }
 
     func progress(of docIndices: [Int]) -> Any {
         let tasks = docIndices.flatMap { docs[$0].tasks }
-        return progress(tasks.filter(\.checked).count, tasks.count)
+        return Self.progress(tasks.filter(\.checked).count, tasks.count)
     }
 
     static func statusFields(of d: Document) -> Fields? {
@@ -201,16 +199,15 @@ struct PageRenderer: Sendable {
     }
 
     /// A document as a row of an index table, with links relative to `page`.
-    func row(_ i: Int, from page: String) -> MustacheValue.Object {
-        var r = rowFields[i].fields
-        r["href"] = text(SitePath.relative(from: page, to: model.pagePaths[i]))
-        return MustacheValue.Object(r)
-    }
+    func row(_ i: Int, from page: String) -> MustacheValue.Object { withHref(rowFields[i], to: i, from: page) }
 
-    func link(_ i: Int, from page: String) -> MustacheValue.Object {
-        var l = linkFields[i].fields
-        l["href"] = text(SitePath.relative(from: page, to: model.pagePaths[i]))
-        return MustacheValue.Object(l)
+    func link(_ i: Int, from page: String) -> MustacheValue.Object { withHref(linkFields[i], to: i, from: page) }
+
+    /// A document's shared fields with the one that differs per page: the relative href to it.
+    private func withHref(_ shared: MustacheValue.Object, to i: Int, from page: String) -> MustacheValue.Object {
+        var fields = shared.fields
+        fields["href"] = text(SitePath.relative(from: page, to: model.pagePaths[i]))
+        return MustacheValue.Object(fields)
     }
 
     func byDateDescending(_ a: Int, _ b: Int) -> Bool {
@@ -224,7 +221,7 @@ struct PageRenderer: Sendable {
     func documentContext(_ i: Int, path: String) -> Fields {
         let d = docs[i]
         var c = base(path, title: d.id.map { "\($0): \(d.title)" } ?? d.title, section: d.kind.map { "kind-\($0)" } ?? "")
-        var doc: Fields = ["title": text(d.title), "kind": text(kindSingular(d.kind)), "source": text(d.path), "body": text(bodies[i].html)]
+        var doc: Fields = ["title": text(d.title), "kind": text(Self.kindSingular(d.kind)), "source": text(d.path), "body": text(bodies[i].html)]
         if let id = d.id { doc["id"] = text(id) }
         if let k = d.kind { doc["kindHref"] = text(SitePath.relative(from: path, to: Self.kindPath(k))) }
         if var s = Self.statusFields(of: d) {
@@ -286,11 +283,11 @@ struct PageRenderer: Sendable {
         for (k, s) in d.sections.enumerated() {
             if d.titleSource == .heading && s.level == 1 && s.range.start.line == d.titlePosition.line { continue }
             var e: Fields = ["title": text(s.title), "anchor": text("#" + SitePath.encodeFragment(s.anchor)), "depth": max(0, s.level - minLevel)]
-            e["progress"] = progress(sectionDone[k], sectionTotal[k])
+            e["progress"] = Self.progress(sectionDone[k], sectionTotal[k])
             toc.append(MustacheValue.Object(e))
         }
         doc["toc"] = toc.count > 1 ? toc : []
-        doc["progress"] = progress(d.tasks.filter(\.checked).count, d.tasks.count)
+        doc["progress"] = Self.progress(d.tasks.filter(\.checked).count, d.tasks.count)
 
         do {
             doc["problems"] = (problems[d.path] ?? []).map {

@@ -20,9 +20,9 @@ public final class ExtractionMemo: Sendable {
         self.entries = entries
     }
 
-    /// The document and diagnostics extracted from exactly these bytes, if they were.
-    func lookup(_ path: String, bytes: [UInt8], sidecar: [UInt8]?) -> (Document?, [Diagnostic])? {
+    /// What was extracted from exactly these bytes, if they were.
+    func entry(_ path: String, bytes: [UInt8], sidecar: [UInt8]?) -> Entry? {
         guard let e = entries[path], e.bytes == bytes, e.sidecar == sidecar else { return nil }
-        return (e.document, e.diagnostics)
+        return e
     }
 }

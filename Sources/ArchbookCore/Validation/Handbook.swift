@@ -118,8 +118,8 @@ public enum Checker {
                         sidecar = (sidecarPath, sidecarBytes)
                     }
                 }
-                if let (doc, diags) = previous?.lookup(path, bytes: bytes, sidecar: sidecar?.bytes) {
-                    return (doc, sidecarDiagnostics + diags, ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: doc, diagnostics: diags))
+                if let known = previous?.entry(path, bytes: bytes, sidecar: sidecar?.bytes) {
+                    return (known.document, sidecarDiagnostics + known.diagnostics, known)
                 }
                 let (doc, diags) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context, parsed: parsed)
                 let entry = keepsMemo ? ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: doc, diagnostics: diags) : nil
