@@ -1,5 +1,6 @@
-// Incremental builds: after every kind of edit, a build that reuses the previous site's unchanged pages writes
-// exactly the bytes a full build writes, and reuses what it should; the build cache on disk is safe to lose or damage.
+// Incremental builds: after every kind of edit, a build that reuses the previous site's unchanged pages (and, as
+// archbook serve does, the previous build's bodies) writes exactly the bytes a full build writes, and reuses what
+// it should; the build cache on disk is safe to lose or damage.
 
 import ArchbookCLI
 import ArchbookCore
@@ -35,7 +36,8 @@ final class IncrementalBuildTests: XCTestCase {
         let site = InMemorySite(previous: previous?.files ?? [:])
         let options = SiteOptions(generator: "archbook test", configText: text)
         let summary = try SiteBuilder.build(result, tree: tree, config: config, theme: try theme ?? SiteTests.theme(),
-                                            options: options, sink: site, previous: previous?.summary.manifest)
+                                            options: options, sink: site, previous: previous?.summary.manifest,
+                                            bodies: previous?.summary.bodies, keepingBodies: true)
         return Built(files: site.files, summary: summary, reused: Set(site.reused))
     }
 
@@ -67,6 +69,8 @@ final class IncrementalBuildTests: XCTestCase {
         let b = try assertIncrementalMatchesFull("text edit", base: base, edited: edited)
         XCTAssertEqual(rendered(b), ["decisions/0004-cache-carrier-rate-quotes-in-redis.html"])
         XCTAssertEqual(b.summary.reusedPages, b.summary.pages - 1)
+        let documents = try XCTUnwrap(b.summary.bodies).count
+        XCTAssertEqual(b.summary.reusedBodies, documents - 1, "only the edited body is rendered again")
 
         let again = try Self.build(edited, after: b)
         XCTAssertEqual(again.summary.reusedPages, again.summary.pages, "nothing changed: every page reused")
@@ -122,10 +126,27 @@ final class IncrementalBuildTests: XCTestCase {
         let full = try Self.build(added)
         XCTAssertEqual(incremental.files, full.files, "a new document that was linked before it existed")
         XCTAssertTrue(rendered(incremental).contains("decisions/0004-cache-carrier-rate-quotes-in-redis.html"))
+        // Its own Markdown did not change, but its link and its "ADR-13" now have a target: rendered again, as is the new one.
+        let documents = try XCTUnwrap(incremental.summary.bodies).count
+        XCTAssertEqual(incremental.summary.reusedBodies, documents - 2)
 
         // And gone again: the links are broken once more.
         let removed = try Self.build(link, after: incremental)
         XCTAssertEqual(removed.files, withLink.files, "a deleted document")
+        XCTAssertEqual(removed.summary.reusedBodies, documents - 2, "the linking body is rendered again")
+
+        // A renamed heading breaks the anchor of a link to it; the linking body is rendered again.
+        var anchored = base
+        anchored[Self.redis]! += "\nSee [Kafka's context](0006-stream-tracking-events-through-kafka.md#context).\n"
+        let withAnchor = try Self.build(anchored)
+        var renamed = anchored
+        renamed[Self.kafka] = renamed[Self.kafka]!.replacingOccurrences(of: "## Context\n", with: "## Background\n")
+        XCTAssertTrue(renamed[Self.kafka] != anchored[Self.kafka], "the heading was renamed")
+        _ = try assertIncrementalMatchesFull("renamed heading", base: anchored, edited: renamed)
+        let afterRename = try Self.build(renamed, after: withAnchor)
+        XCTAssertTrue(String(decoding: afterRename.files["decisions/0004-cache-carrier-rate-quotes-in-redis.html"]!, as: UTF8.self)
+            .contains("class=\"broken-link\" title=\"Broken link: no heading &#39;#context&#39;"), "the link to the renamed heading shows as broken")
+        XCTAssertEqual(afterRename.summary.reusedBodies, documents - 1 - 2, "the renamed document and the one linking to it")
     }
 
     func testAConfigurationOrThemeChangeRendersEveryPage() throws {

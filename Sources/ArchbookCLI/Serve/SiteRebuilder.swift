@@ -44,12 +44,15 @@ protocol SiteRebuilder: AnyObject {
 /// Every rebuild goes through the same calls as `archbook build` (Workspace, ThemeLocator, Checker,
 /// SiteBuilder), so a preview shows byte for byte what `archbook build` writes; pages whose inputs did not
 /// change are hard-linked from the folder being served, as an incremental `archbook build` does, and files
-/// whose bytes did not change are not extracted again (the check's memo, kept in memory).
+/// whose bytes did not change are not extracted again (the check's memo, kept in memory), nor are bodies whose
+/// Markdown and link targets did not change rendered again (the build's body memo, in memory too).
 final class FullSiteRebuilder: SiteRebuilder {
     /// The last successful build's manifest, for the next rebuild (kept in memory: serve's folders are temporary).
     private var manifest: BuildManifest?
     /// What the last check extracted from each file: files that did not change are not parsed again.
     private var memo: ExtractionMemo?
+    /// The bodies the last build rendered: a body whose Markdown and link targets did not change is not rendered again.
+    private var bodies: BodyMemo?
 
     let directory: String?
     let config: String?
@@ -79,10 +82,13 @@ final class FullSiteRebuilder: SiteRebuilder {
             result.memo = nil
             let sink = DiskSiteSink(root: request.directory, previousRoot: request.previous)
             try sink.write(siteMarkerName, Array(siteMarkerText.utf8))
-            let summary = try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers,
+            var summary = try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers,
                                                 options: setup.siteOptions(baseURL: nil), sink: sink,
-                                                previous: request.previous == nil ? nil : manifest)
+                                                previous: request.previous == nil ? nil : manifest,
+                                                bodies: bodies, keepingBodies: true)
             manifest = summary.manifest
+            bodies = summary.bodies
+            summary.bodies = nil
             return .built(SiteRebuild(check: result, tree: tree, displayPrefix: setup.displayPrefix, summary: summary,
                                       watchPlan: watchPlan(setup)))
         } catch let failure as RunFailure {

@@ -96,6 +96,15 @@ public struct SiteSummary: Sendable, Equatable {
     public var reusedPages: Int
     /// What the next build needs to reuse this one's files.
     public var manifest: BuildManifest
+    /// Bodies rendered (or reused) in this build, when asked for with `keepingBodies`.
+    public var bodies: BodyMemo?
+    /// Bodies taken from the memo given to this build instead of being rendered.
+    public var reusedBodies: Int = 0
+
+    public static func == (a: SiteSummary, b: SiteSummary) -> Bool {
+        a.pages == b.pages && a.files == b.files && a.reusedPages == b.reusedPages && a.manifest == b.manifest
+            && a.bodies === b.bodies && a.reusedBodies == b.reusedBodies
+    }
 }
 
 public enum SiteBuilder {
@@ -105,9 +114,12 @@ public enum SiteBuilder {
     static let reservedFolders: Set<String> = ["kinds", "status", "tags", "assets", "search"]
 
     /// `previous`: the manifest the last build into the same output left; its pages whose inputs are unchanged
-    /// are taken from the sink's previous site instead of being rendered.
+    /// are taken from the sink's previous site instead of being rendered. `bodies`: the memo of an earlier build
+    /// in this process; bodies whose inputs are unchanged are taken from it. `keepingBodies`: the summary carries
+    /// a memo for the next build (it keeps every body and its search text in memory).
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
-                             options: SiteOptions, sink unchecked: some SiteSink, previous: BuildManifest? = nil) throws(FileTreeError) -> SiteSummary {
+                             options: SiteOptions, sink unchecked: some SiteSink, previous: BuildManifest? = nil,
+                             bodies memo: BodyMemo? = nil, keepingBodies: Bool = false) throws(FileTreeError) -> SiteSummary {
         let model = SiteModel(check: check, listing: try tree.listing().separatingUnsafePaths().0, config: config, options: options)
         let renderer = BodyRenderer(allowRawHTML: options.allowRawHTML)
         let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
@@ -115,8 +127,19 @@ public enum SiteBuilder {
         let sink = RecordingSink(CheckedSink(base: unchecked), previous: previous?.buildKey == buildKey ? previous : nil)
 
         // Phase 1: bodies, in parallel, from the bytes check kept. Each records what it links to, for backlinks.
-        var rendered = Checker.parallelMap(Array(model.docs.indices)) { i in
-            model.renderBody(i, renderer: renderer, prefixes: prefixes, collectText: options.search != nil)
+        let bodyKey = BodyMemo.key(options: options, prefixes: prefixes)
+        let usable = memo?.key == bodyKey ? memo : nil
+        let results = Checker.parallelMap(Array(model.docs.indices)) { i in
+            model.renderBody(i, renderer: renderer, prefixes: prefixes, collectText: options.search != nil,
+                             memo: usable, recording: keepingBodies)
+        }
+        var rendered = results.map(\.body)
+        let reusedBodies = results.count(where: \.reused)
+        var kept: BodyMemo?
+        if keepingBodies {
+            var entries: [String: BodyMemo.Entry] = [:]
+            for (d, r) in zip(model.docs, results) { entries[d.path] = r.entry }
+            kept = BodyMemo(key: bodyKey, entries: entries)
         }
         var backlinks = Array(repeating: [Int](), count: model.docs.count)
         for (i, body) in rendered.enumerated() {
@@ -166,7 +189,8 @@ public enum SiteBuilder {
             copied += 1
         }
         return SiteSummary(pages: jobs.count, files: copied, reusedPages: sink.reusedPages,
-                           manifest: BuildManifest(buildKey: buildKey, files: sink.manifestFiles))
+                           manifest: BuildManifest(buildKey: buildKey, files: sink.manifestFiles), bodies: kept,
+                           reusedBodies: reusedBodies)
     }
 
     /// Everything that changes every page: archbook's version, the configuration, the theme and the options.
@@ -409,21 +433,48 @@ struct SiteModel: Sendable {
         return .brokenAnchor(href: href.isEmpty ? "#" : href, document: t, reason: "Broken link: no heading '#\(fragment)' in \(where_)")
     }
 
-    func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String], collectText: Bool = false) -> RenderedBody {
+    /// Which page an ID written in document `i`'s prose names (`prefix` and `number` as the renderer read them).
+    func mention(_ prefix: String, _ number: Int, from i: Int) -> (href: String, document: Int)? {
+        for k in config.kinds where k.idPrefix == prefix {
+            if let hits = validator.byID[k.canonicalID(number: number).uppercased()], hits.count == 1, hits[0] != i {
+                return (SitePath.relative(from: pagePaths[i], to: pagePaths[hits[0]]), hits[0])
+            }
+        }
+        return nil
+    }
+
+    /// Document `i`'s body: from `memo` when nothing it was made from changed, else rendered. With `recording`,
+    /// also what a memo needs to reuse it in a later build.
+    func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String], collectText: Bool = false,
+                    memo: BodyMemo? = nil, recording: Bool = false) -> (body: RenderedBody, entry: BodyMemo.Entry?, reused: Bool) {
         let d = docs[i]
         var anchors: [Int: String] = [:]
         for s in d.sections { anchors[s.range.start.line] = s.anchor }
         let drop = d.titleSource == .heading ? d.titlePosition.line : nil
-        return renderer.render(body: d.body, lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
-                               resolve: { resolveLink($0, from: i) },
-                               mention: { prefix, number in
-                                   for k in config.kinds where k.idPrefix == prefix {
-                                       if let hits = validator.byID[k.canonicalID(number: number).uppercased()], hits.count == 1, hits[0] != i {
-                                           return (SitePath.relative(from: pagePaths[i], to: pagePaths[hits[0]]), hits[0])
+        if let memo, let (body, entry) = remembered(i, in: memo, anchors: anchors, dropLine: drop, prefixes: prefixes, collectText: collectText) {
+            return (body, recording ? entry : nil, true)
+        }
+        var links: [BodyMemo.Link] = []
+        var mentions: [BodyMemo.Mention] = []
+        let body = renderer.render(body: d.body, lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
+                                   resolve: { destination in
+                                       let target = resolveLink(destination, from: i)
+                                       if recording { links.append(BodyMemo.Link(destination: destination, answer: answer(target))) }
+                                       return target
+                                   },
+                                   mention: { prefix, number in
+                                       let hit = mention(prefix, number, from: i)
+                                       if recording {
+                                           mentions.append(BodyMemo.Mention(prefix: prefix, number: number, href: hit?.href,
+                                                                            path: hit.map { docs[$0.document].path }))
                                        }
-                                   }
-                                   return nil
-                               },
-                               idPrefixes: prefixes, collectText: collectText)
+                                       return hit
+                                   },
+                                   idPrefixes: prefixes, collectText: collectText)
+        guard recording else { return (body, nil, false) }
+        let entry = BodyMemo.Entry(body: d.body, page: pagePaths[i], lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
+                                   links: links, mentions: mentions, html: body.html, references: body.references.map { docs[$0].path },
+                                   files: body.files, segments: body.segments)
+        return (body, entry, false)
     }
 }
