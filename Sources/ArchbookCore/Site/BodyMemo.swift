@@ -83,7 +83,7 @@ extension SiteModel {
     }
 
     /// The memo's body for document `i`, if every input it was rendered from is the same in this build.
-    func remembered(_ i: Int, in memo: BodyMemo, anchors: [Int: String], dropLine: Int?, prefixes: [String],
+    func remembered(_ i: Int, in memo: BodyMemo, anchors: [Int: String], dropLine: Int?,
                     collectText: Bool) -> (RenderedBody, BodyMemo.Entry)? {
         let d = docs[i]
         guard let e = memo.entries[d.path], e.page == pagePaths[i], e.lineOffset == d.bodyLineOffset,

@@ -451,7 +451,7 @@ struct SiteModel: Sendable {
         var anchors: [Int: String] = [:]
         for s in d.sections { anchors[s.range.start.line] = s.anchor }
         let drop = d.titleSource == .heading ? d.titlePosition.line : nil
-        if let memo, let (body, entry) = remembered(i, in: memo, anchors: anchors, dropLine: drop, prefixes: prefixes, collectText: collectText) {
+        if let memo, let (body, entry) = remembered(i, in: memo, anchors: anchors, dropLine: drop, collectText: collectText) {
             return (body, recording ? entry : nil, true)
         }
         var links: [BodyMemo.Link] = []
