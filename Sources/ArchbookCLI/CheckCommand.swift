@@ -151,7 +151,7 @@ struct Workspace {
         let baseResult: CheckResult
         let headListing: FileListing
         do {
-            baseResult = try Checker.check(baseTree, config: config, displayPrefix: displayPrefix)
+            baseResult = try Checker.check(baseTree, config: config, displayPrefix: displayPrefix, linkedFiles: false)
             headListing = try tree.listing()
         } catch {
             throw RunFailure(message: "cannot read \(root) at \(revision): \(error.message)")

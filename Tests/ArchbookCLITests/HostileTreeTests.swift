@@ -240,7 +240,7 @@ final class HostileTreeTests: XCTestCase {
         let dir = try makeTree(["docs/archbook.yml": "limits:\n  max-file-size: 10\n", "docs/a.md": "# A\n"], testCase: self)
         let r = try ArchbookBinary.run(["check", "docs"], in: dir)
         XCTAssertEqual(r.status, 2)
-        XCTAssertEqual(r.err, "archbook: error: docs/archbook.yml:2:3: unknown limit 'max-file-size' (expected max-file-bytes, max-total-bytes, max-files, max-front-matter-bytes, max-yaml-nodes)\n")
+        XCTAssertEqual(r.err, "archbook: error: docs/archbook.yml:2:3: unknown limit 'max-file-size' (expected max-file-bytes, max-total-bytes, max-files, max-front-matter-bytes, max-yaml-nodes, max-asset-bytes, max-total-asset-bytes)\n")
     }
 }
 

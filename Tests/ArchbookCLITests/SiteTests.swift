@@ -385,7 +385,10 @@ extension SiteTests {
             "decisions/0002-next.html": "<p>a file that collides with a page</p>",
             "decisions/notes#1.txt": "notes",
         ])
-        let files = try Self.build(tree).files
+        // Only HTML files collide with pages, and they are published only when the configuration says so.
+        var config = Config.default
+        config.site.publishActiveFiles = true
+        let files = try Self.build(tree, config: config).files
         let page = String(decoding: files["decisions/0002-next.html"]!, as: UTF8.self)
         XCTAssertTrue(page.contains(#"<a href="0001%20use%20caf%C3%A9%20%26%20co.html#decision">one</a>"#), page)
         XCTAssertTrue(page.contains(#"<a href="0001%20use%20caf%C3%A9%20%26%20co.html">ADR-1</a>"#), page)

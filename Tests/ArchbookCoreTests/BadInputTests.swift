@@ -267,18 +267,25 @@ final class BadInputTests: XCTestCase {
     }
 
     func testLimitsInArchbookYml() throws {
-        let config = try Config.parse("limits:\n  max-file-bytes: 1_000\n  max-total-bytes: 5000\n  max-files: 7\n  max-front-matter-bytes: 100\n  max-yaml-nodes: 50\n", file: "archbook.yml")
+        let config = try Config.parse("limits:\n  max-file-bytes: 1_000\n  max-total-bytes: 5000\n  max-files: 7\n  max-front-matter-bytes: 100\n  max-yaml-nodes: 50\n  max-asset-bytes: 2_000\n  max-total-asset-bytes: 9000\n", file: "archbook.yml")
         XCTAssertEqual(config.limits.maxFileBytes, 1000)
         XCTAssertEqual(config.limits.maxTotalBytes, 5000)
         XCTAssertEqual(config.limits.maxFiles, 7)
         XCTAssertEqual(config.limits.maxFrontMatterBytes, 100)
         XCTAssertEqual(config.limits.maxYAMLNodes, 50)
+        XCTAssertEqual(config.limits.maxAssetBytes, 2000)
+        XCTAssertEqual(config.limits.maxTotalAssetBytes, 9000)
+        XCTAssertEqual(Config.default.limits.maxAssetBytes, 52_428_800)
+        XCTAssertEqual(Config.default.limits.maxTotalAssetBytes, 1_073_741_824)
+        XCTAssertThrowsError(try Config.parse("limits:\n  max-asset-bytes: -1\n", file: "archbook.yml")) {
+            XCTAssertEqual(($0 as? ConfigError)?.description, "archbook.yml:2:3: expected a positive whole number of bytes (key 'max-asset-bytes')")
+        }
         XCTAssertThrowsError(try Config.parse("limits:\n  max-files: 0\n", file: "archbook.yml")) {
             XCTAssertEqual(($0 as? ConfigError)?.description, "archbook.yml:2:3: expected a positive whole number of files (key 'max-files')")
         }
         XCTAssertThrowsError(try Config.parse("limits: 5\n", file: "archbook.yml")) {
             XCTAssertEqual(($0 as? ConfigError)?.description,
-                           "archbook.yml:1:1: expected a mapping with max-file-bytes, max-total-bytes, max-files, max-front-matter-bytes, max-yaml-nodes (key 'limits')")
+                           "archbook.yml:1:1: expected a mapping with max-file-bytes, max-total-bytes, max-files, max-front-matter-bytes, max-yaml-nodes, max-asset-bytes, max-total-asset-bytes (key 'limits')")
         }
         // archbook.yml itself: billion laughs are a configuration error, found quickly.
         var laughs = "exclude: &a [a, a, a, a, a, a, a, a, a, a]\n"

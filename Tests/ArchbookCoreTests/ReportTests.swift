@@ -785,6 +785,22 @@ private let expectedSARIF = #"""
               "defaultConfiguration": {
                 "level": "warning"
               }
+            },
+            {
+              "id": "active-file",
+              "name": "ActiveFile",
+              "shortDescription": {
+                "text": "A linked file could run scripts in the site's origin when opened (HTML, XML, or an SVG with scripts); it is not published."
+              },
+              "fullDescription": {
+                "text": "Remove the active content (scripts, event handlers, javascript: or data: URLs), link to the file where it is hosted, or set `site: publish-active-files: true` in archbook.yml to publish such files as they are."
+              },
+              "help": {
+                "text": "Remove the active content (scripts, event handlers, javascript: or data: URLs), link to the file where it is hosted, or set `site: publish-active-files: true` in archbook.yml to publish such files as they are."
+              },
+              "defaultConfiguration": {
+                "level": "warning"
+              }
             }
           ]
         }

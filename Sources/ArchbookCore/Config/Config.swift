@@ -34,6 +34,8 @@ public struct Config: Sendable, Equatable {
         public var theme: String?
         /// Keep raw HTML written in documents (off by default: it is dropped).
         public var rawHTML = false
+        /// Publish linked HTML, XML and SVG files as they are, scripts and all (off by default: see `ActiveContent`).
+        public var publishActiveFiles = false
         /// The search index and page; nil turns search off (`search: false`).
         public var search: SearchOptions? = SearchOptions()
 
@@ -52,11 +54,16 @@ public struct Config: Sendable, Equatable {
         public var maxFrontMatterBytes = 64 * 1024
         /// Values one YAML text may expand to, counting every use of an alias in full (`max-yaml-nodes`).
         public var maxYAMLNodes = 100_000
+        /// A file documents link to (image, attachment) larger than this is not published (`max-asset-bytes`).
+        public var maxAssetBytes = 50 * 1024 * 1024
+        /// Linked files published in one build, in path order; a file that would pass it is not (`max-total-asset-bytes`).
+        public var maxTotalAssetBytes = 1024 * 1024 * 1024
 
         public init() {}
 
         /// The keys under `limits:`, as archbook.yml and messages spell them.
-        public static let keys = ["max-file-bytes", "max-total-bytes", "max-files", "max-front-matter-bytes", "max-yaml-nodes"]
+        public static let keys = ["max-file-bytes", "max-total-bytes", "max-files", "max-front-matter-bytes", "max-yaml-nodes",
+                                  "max-asset-bytes", "max-total-asset-bytes"]
     }
 
     public static let fileName = "archbook.yml"
@@ -134,7 +141,7 @@ extension Config {
                 config.limits = try reader.limits(entry)
             case "site":
                 guard case .mapping(let settings, _) = entry.value else {
-                    throw reader.error(entry, "expected a mapping with title, base-url, theme, raw-html or search")
+                    throw reader.error(entry, "expected a mapping with title, base-url, theme, raw-html, publish-active-files or search")
                 }
                 for setting in settings {
                     switch setting.key {
@@ -148,9 +155,10 @@ extension Config {
                         config.site.baseURL = url
                     case "theme": config.site.theme = try reader.string(setting)
                     case "raw-html": config.site.rawHTML = try reader.bool(setting)
+                    case "publish-active-files": config.site.publishActiveFiles = try reader.bool(setting)
                     case "search": config.site.search = try reader.search(setting)
                     default:
-                        throw reader.error(setting, "unknown site setting '\(setting.key)' (expected title, base-url, theme, raw-html or search)")
+                        throw reader.error(setting, "unknown site setting '\(setting.key)' (expected title, base-url, theme, raw-html, publish-active-files or search)")
                     }
                 }
             default:
@@ -217,6 +225,8 @@ private struct ConfigReader {
             case "max-files": limits.maxFiles = try positiveInt(setting, unit: "files")
             case "max-front-matter-bytes": limits.maxFrontMatterBytes = try positiveInt(setting)
             case "max-yaml-nodes": limits.maxYAMLNodes = try positiveInt(setting, unit: "values")
+            case "max-asset-bytes": limits.maxAssetBytes = try positiveInt(setting)
+            case "max-total-asset-bytes": limits.maxTotalAssetBytes = try positiveInt(setting)
             default:
                 throw error(setting, "unknown limit '\(setting.key)' (expected \(Config.Limits.keys.joined(separator: ", ")))")
             }

@@ -90,6 +90,9 @@ public enum Explanation {
                 .map { "\($0.key) \($0.value?.rawValue ?? "off")" }.joined(separator: ", ") + "\n"
         }
         if !config.exclude.isEmpty { out += "\nexcluded: \(config.exclude.joined(separator: ", "))\n" }
+        if config.site.publishActiveFiles {
+            out += "\nlinked files: HTML, XML and SVG files are published as they are, scripts and all (site: publish-active-files)\n"
+        }
         out += "\nplain pages (links checked only): \(plain)\n"
         return out
     }

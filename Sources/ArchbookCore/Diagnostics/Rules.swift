@@ -85,13 +85,16 @@ public enum Rules {
     public static let caseCollision = Rule(id: "case-collision", defaultSeverity: .warning,
         summary: "Two files' paths differ only in letter case.",
         help: "Rename one of them: on case-insensitive file systems (macOS, Windows) and some web hosts one replaces the other.")
+    public static let activeFile = Rule(id: "active-file", defaultSeverity: .warning,
+        summary: "A linked file could run scripts in the site's origin when opened (HTML, XML, or an SVG with scripts); it is not published.",
+        help: "Remove the active content (scripts, event handlers, javascript: or data: URLs), link to the file where it is hosted, or set `site: publish-active-files: true` in archbook.yml to publish such files as they are.")
 
     public static let all: [Rule] = [
         missingSection, emptySection, missingStatus, unknownStatus, missingTitle, missingMetadata,
         duplicateID, idMismatch, brokenLink, brokenAnchor, relationTargetMissing,
         relationNotReciprocated, relationCycle, supersededWithoutSuccessor, invalidFrontMatter,
         invalidDate, unfilledPlaceholder, decisionMatrix, invalidUTF8, unreadableFile,
-        nulByte, resourceLimit, symlinkOutside, unsafePath, caseCollision,
+        nulByte, resourceLimit, symlinkOutside, unsafePath, caseCollision, activeFile,
     ]
 
     // Rules that compare the docs tree with a git revision (`check --base REF`); they run only then.

@@ -183,9 +183,17 @@ public enum SiteBuilder {
             try sink.write(path, bytes)
             copied += 1
         }
+        // Only files the check published reach here (links to others render broken). Each is read again within the
+        // limit and checked again, so a file changed since the check is not copied unchecked.
         let files = Set(rendered.flatMap(\.files)).sorted()
+        var total = 0
         for path in files {
-            try sink.write(model.filePath(path), try tree.read(path))
+            let bytes = try tree.read(path, maxBytes: config.limits.maxAssetBytes)
+            total += bytes.count
+            guard LinkedFiles.mayCopy(path, bytes, config: config), total <= config.limits.maxTotalAssetBytes else {
+                throw FileTreeError(path: path, message: "changed while the site was built (it is now over a limit or has active content); build again")
+            }
+            try sink.write(model.filePath(path), bytes)
             copied += 1
         }
         return SiteSummary(pages: jobs.count, files: copied, reusedPages: sink.reusedPages,
@@ -305,6 +313,8 @@ struct SiteModel: Sendable {
     let pageSet: Set<String>
     let byPath: [String: Int]
     let files: Set<String>
+    /// Which of the files documents link to the check allowed to publish.
+    let linkedFiles: LinkedFiles
     let validator: HandbookValidator
     /// Resolved relations in both directions: (from, type, to), sorted.
     let relations: [(from: Int, type: RelationType, to: Int)]
@@ -336,6 +346,7 @@ struct SiteModel: Sendable {
         pageSet = Set(pagePaths)
         self.byPath = byPath
         files = Set(listing.files)
+        linkedFiles = check.linkedFiles
         validator = HandbookValidator(documents: docs, listing: listing, config: config, displayPrefix: "")
         var rels: [(Int, RelationType, Int)] = []
         var seen = Set<String>()
@@ -408,6 +419,9 @@ struct SiteModel: Sendable {
             return anchored(page: href, document: t, fragment: fragment, from: i)
         }
         if files.contains(trimmed) {
+            guard linkedFiles.published.contains(trimmed) else {
+                return .broken(reason: "Not published: '\(pathPart)' \(linkedFiles.refused[trimmed] ?? "was not checked")")
+            }
             return .file(href: SitePath.relative(from: page, to: filePath(trimmed)) + suffix, path: trimmed)
         }
         // A folder: link to its README or index page when it has one.

@@ -13,6 +13,8 @@ public struct CheckResult: Sendable {
     /// What was extracted from each file, for the next check of the same tree (made when the check is asked to
     /// keep one: see `Checker.check(memo:)`).
     public var memo: ExtractionMemo?
+    /// Which local files documents link to the site may publish (empty when the check was asked not to look).
+    public var linkedFiles = LinkedFiles()
     public var summary: DiagnosticSummary { DiagnosticSummary(diagnostics: diagnostics, documents: fileCount) }
 }
 
@@ -27,9 +29,12 @@ public enum Checker {
     /// `memo`: when given, the result carries a new memo, and files whose bytes are those of `memo`'s entries
     /// under the same configuration text (`memoKey`) are not extracted again. Never with git dates, which
     /// change without the files changing.
+    /// `linkedFiles`: whether to decide which linked files the site may publish (reading SVGs and files of unknown
+    /// type); off for a tree that is only compared with, never built.
     public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "",
                              history: DocumentHistory? = nil, parsed: ParsedSources? = nil,
-                             memo: ExtractionMemo? = nil, memoKey: String? = nil) throws(FileTreeError) -> CheckResult {
+                             memo: ExtractionMemo? = nil, memoKey: String? = nil,
+                             linkedFiles: Bool = true) throws(FileTreeError) -> CheckResult {
         let keepsMemo = memoKey != nil && history == nil
         let previous = keepsMemo && memo?.key == memoKey ? memo : nil
         let fullListing: FileListing
@@ -148,9 +153,15 @@ public enum Checker {
         var diagnostics = early + perFile.reversed().flatMap { $0 }
         var validator = HandbookValidator(documents: documents, listing: listing, config: config, displayPrefix: displayPrefix)
         diagnostics += validator.run()
+        var linked = LinkedFiles()
+        if linkedFiles {
+            let (decided, reported) = LinkedFiles.assess(validator.fileUses, documents: documents, tree: tree, config: config)
+            linked = decided
+            diagnostics += reported
+        }
         diagnostics.sort(by: Diagnostic.reportOrder)
         return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: found,
-                           memo: keepsMemo ? ExtractionMemo(key: memoKey!, entries: memoEntries) : nil)
+                           memo: keepsMemo ? ExtractionMemo(key: memoKey!, entries: memoEntries) : nil, linkedFiles: linked)
     }
 
     static func tooLarge(size: Int?, limit: Int) -> String {
@@ -240,6 +251,8 @@ struct HandbookValidator {
     /// Each document's heading anchors, lower-cased (GitHub matches them case-insensitively).
     let anchorSets: [Set<String>]
     var findings: [(Int, Finding)] = []
+    /// Every link to a local file that is not a document, in document and link order (after `run`).
+    var fileUses: [FileUse] = []
 
     init(documents: [Document], listing: FileListing, config: Config, displayPrefix: String) {
         self.documents = documents
@@ -387,14 +400,17 @@ struct HandbookValidator {
     mutating func checkLinks() {
         let validator = self
         let perDocument = Checker.parallelMap(Array(documents.indices)) { validator.linkFindings(of: $0) }
-        findings += perDocument.flatMap { $0 }
+        findings += perDocument.flatMap { $0.findings }
+        fileUses = perDocument.flatMap { $0.uses }
     }
 
-    func linkFindings(of i: Int) -> [(Int, Finding)] {
+    func linkFindings(of i: Int) -> (findings: [(Int, Finding)], uses: [FileUse]) {
         var out: [(Int, Finding)] = []
+        var uses: [FileUse] = []
         let doc = documents[i]
-        // A template's links are examples (`0005-example.md`, `yyyymmdd-xxx.md`), not references.
-        if doc.isTemplate { return out }
+        // A template's links are examples (`0005-example.md`, `yyyymmdd-xxx.md`), not references; but the site
+        // renders templates too, so the files they do link to are still collected.
+        let reports = !doc.isTemplate
         for link in doc.links {
             let dest = link.destination
             if dest.isEmpty || Self.isExternal(dest) { continue }
@@ -405,6 +421,11 @@ struct HandbookValidator {
                 guard let resolved = Self.resolve(decoded, from: doc.path) else { continue }
                 let trimmed = resolved.utf8.last == UInt8(ascii: "/") ? String(resolved.dropLast()) : resolved
                 targetDoc = byPath[trimmed]
+                // The same test as the site's SiteModel.resolveLink: a file that is not a document is copied.
+                if targetDoc == nil && files.contains(trimmed) {
+                    uses.append(FileUse(document: i, path: trimmed, written: pathPart, link: link))
+                }
+                if !reports { continue }
                 if targetDoc == nil && !files.contains(trimmed) && !directories.contains(trimmed) && !trimmed.isEmpty {
                     let what = link.isImage ? "image" : "link"
                     let hint = suggestion(for: trimmed).map { "Did you mean '\(Self.replacingLastComponent(of: pathPart, with: $0))'?" }
@@ -414,7 +435,7 @@ struct HandbookValidator {
                     continue
                 }
             }
-            guard let fragment, !fragment.isEmpty, let t = targetDoc else { continue }
+            guard reports, let fragment, !fragment.isEmpty, let t = targetDoc else { continue }
             let anchor = fragment.percentDecoded.lowercased()
             if !anchorSets[t].contains(anchor) && !isFootnoteOrLine(anchor) {
                 let near = documents[t].sections.map(\.anchor).min { StatusText.distance($0, anchor) < StatusText.distance($1, anchor) }
@@ -424,7 +445,7 @@ struct HandbookValidator {
                                        hint: near.map { "Did you mean '#\($0)'?" } ?? "The target has no headings.")))
             }
         }
-        return out
+        return (out, uses)
     }
 
     func isFootnoteOrLine(_ anchor: String) -> Bool {
