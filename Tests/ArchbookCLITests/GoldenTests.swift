@@ -124,6 +124,19 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    /// The README's Rules table and the rule list of docs/report-formats.md name every rule, in catalogue order.
+    func testDocumentationListsEveryRule() throws {
+        let root = ArchbookBinary.packageRoot
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let table = readme.components(separatedBy: "\n## Rules\n").last?.components(separatedBy: "\n## ").first ?? ""
+        let rows = table.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| rule ") }
+        XCTAssertEqual(rows.map { String($0.dropFirst(2).prefix { $0 != " " }) }, Rules.known.map(\.id))
+        let formats = try String(contentsOf: root.appendingPathComponent("docs/report-formats.md"), encoding: .utf8)
+        let list = formats.components(separatedBy: "\n## Rule IDs\n").last?.components(separatedBy: "\n\n")
+            .first { $0.hasPrefix("`") } ?? ""
+        XCTAssertEqual(list.components(separatedBy: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }, Rules.all.map(\.id))
+    }
+
     /// `<rule-id>-<variant>` fixtures trigger their rule; `clean-*` fixtures trigger nothing and exit 0.
     func testFixtureNamesMatchTheirDiagnostics() throws {
         try XCTSkipIf(Self.recording, "recording")
