@@ -145,6 +145,19 @@ final class ActiveContentTests: XCTestCase {
         assertRefused("<!-- see <object> -->", "contains <object>")
     }
 
+    /// Every check reads ahead of the byte it starts at: cut anywhere, a file still scans without reading past its end.
+    func testEveryPrefixOfActiveContentScansSafely() {
+        let pieces = ["<script", "<svg:script", "<!ENTITY", "<!DOCTYPE svg [", "<?xml-stylesheet", "onload =", "href=\"",
+                      "href='jav&#x61;script:", "&#106", "&#x6A;", "&colon", "&lt", "url(", "url( 'data:text/html", "attributeName=\"on",
+                      "xml:base =", "<use href=\"a.svg", "src=", "data:image/png;base64,", "\u{FEFF}<", "&", "<", "<!", "<?"]
+        for piece in pieces {
+            let bytes = Array(piece.utf8)
+            for end in 0...bytes.count { _ = ActiveContent.scan(Array(bytes[..<end])) }
+        }
+        let all = Array(pieces.joined(separator: " ").utf8)
+        for end in 0...all.count { _ = ActiveContent.scan(Array(all[..<end])) }
+    }
+
     func testTypesFromFileNames() {
         let runs = "which can run scripts in the site's origin"
         XCTAssertEqual(ActiveContent.fileType(of: "a/report.HTML"), .document("an HTML file, \(runs)"))

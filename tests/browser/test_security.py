@@ -9,7 +9,11 @@ reader); then opens the pages in headless Chromium over http and from file:// an
 * every payload, if it ran, would set data-pwned on <html> or open a dialog: neither happens;
 * every page carries the CSP meta tag, and with raw HTML on the browser reports refusing the inline handlers;
 * the site's own scripts still work under the CSP, also from file:// (the search data scripts load, results show);
-* search results show hostile titles as text.
+* search results show hostile titles as text;
+* linked files that would run script in the site's origin when opened (an SVG with <script> or onload, an HTML
+  report) are not in the site and their links are broken, while a plain SVG is there and shows; a third build
+  with `site: publish-active-files: true` publishes them, and opened there they do run: what leaving them out
+  prevents.
 
 Environment: as tests/browser/test_site.py (ARCHBOOK, CHROMIUM, CHROMEDRIVER, KEEP_TMP=1).
 """
@@ -60,6 +64,9 @@ Accepted
 <iframe src="javascript:{PWN.format('iframe')}"></iframe>
 <a href="javascript:{PWN.format('href')}" id="raw-js-link">raw js link</a>
 
+![plain svg](img/plain.svg) ![script svg](img/script.svg) [handler svg](img/handler.svg)
+[linked report](files/report.html)
+
 [js link](javascript:{PWN.format('mdlink')}) and ![js image](javascript:{PWN.format('mdimg')})
 and [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) and
 ![data image](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+) and {{{{{{body}}}}}} and {{{{#doc}}}}x{{{{/doc}}}}.
@@ -72,6 +79,17 @@ We decide `<script>{PWN.format('code')}</script>` is only text.
 
 None.
 """
+
+# Files the hostile document links to. Opened directly, the last three would run in the site's origin.
+LINKED = {
+    "decisions/img/plain.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+                               '<rect width="40" height="20" fill="#36c"/></svg>\n',
+    "decisions/img/script.svg": f'<svg xmlns="http://www.w3.org/2000/svg"><script>{PWN.format("linked-svg-script")}</script></svg>\n',
+    "decisions/img/handler.svg": f'<svg xmlns="http://www.w3.org/2000/svg" onload="{PWN.format("linked-svg-onload")}">'
+                                 '<rect width="5" height="5"/></svg>\n',
+    "decisions/files/report.html": f'<!doctype html><title>Report</title><script>{PWN.format("linked-html")}</script>\n',
+}
+ACTIVE = ["decisions/img/script.svg", "decisions/img/handler.svg", "decisions/files/report.html"]
 
 PLAIN = """# 2. A plain neighbour
 
@@ -101,13 +119,18 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 class Site:
     """One build of the hostile tree, served over http."""
 
-    def __init__(self, binary, tmp, name, raw_html):
+    def __init__(self, binary, tmp, name, raw_html, publish_active=False):
         docs = tmp / f"docs-{name}"
         (docs / "decisions").mkdir(parents=True)
         (docs / "decisions" / "0001-hostile.md").write_text(HOSTILE)
         (docs / "decisions" / "0002-plain.md").write_text(PLAIN)
-        if raw_html:
-            (docs / "archbook.yml").write_text("site:\n  raw-html: true\n")
+        for path, text in LINKED.items():
+            (docs / path).parent.mkdir(parents=True, exist_ok=True)
+            (docs / path).write_text(text)
+        settings = ("  raw-html: true\n" if raw_html else "") + ("  publish-active-files: true\n" if publish_active else "")
+        if settings:
+            (docs / "archbook.yml").write_text("site:\n" + settings)
+        self.publishes_active = publish_active
         self.root = tmp / f"site-{name}"
         result = subprocess.run([str(binary), "build", str(docs), "--output", str(self.root), "--quiet"],
                                 capture_output=True, text=True, timeout=120)
@@ -180,6 +203,41 @@ class Suite:
         ensure(not refused, "the site's own files were refused by its CSP:\n" + format_console(refused))
         return ""
 
+    def linked_files(self, site, scheme):
+        """The hostile linked files are not in the site and the page shows them as broken; the plain SVG is there,
+        shows on the page and runs nothing when opened. Where they are published (the opt-in), they run."""
+        plain = site.root / "decisions/img/plain.svg"
+        ensure(plain.is_file(), "the plain SVG was not published")
+        for path in ACTIVE:
+            ensure((site.root / path).exists() == site.publishes_active,
+                   f"{path} {'was not' if site.publishes_active else 'was'} published")
+        self.browser.open(site.url("decisions/0001-hostile.html", scheme))
+        images = self.driver.execute_script(
+            "return [...document.querySelectorAll('main img')].filter(i => i.alt.endsWith(' svg'))"
+            ".map(i => [i.alt, i.getAttribute('src'), i.className, i.naturalWidth])")
+        links = self.driver.execute_script(
+            "return [...document.querySelectorAll('main a')].filter(a => /svg|report/.test(a.textContent))"
+            ".map(a => [a.textContent, a.getAttribute('href'), a.className])")
+        if site.publishes_active:
+            ensure(["script svg", "img/script.svg", ""] in [i[:3] for i in images], f"images: {images}")
+            ensure(["linked report", "files/report.html", ""] in links, f"links: {links}")
+        else:
+            ensure(["plain svg", "img/plain.svg", "", 40] in images, f"the plain SVG does not show: {images}")
+            ensure(["script svg", None, "broken-image", 0] in images, f"images: {images}")
+            ensure(["handler svg", None, "broken-link"] in links and ["linked report", None, "broken-link"] in links,
+                   f"links: {links}")
+        self.browser.open(site.url("decisions/img/plain.svg", scheme))
+        ensure(self.pwned() is None, f"the plain SVG ran something: data-pwned={self.pwned()!r}")
+        if not site.publishes_active:
+            return f"{len(ACTIVE)} active files left out"
+        ran = []
+        for path in ACTIVE:
+            self.browser.open(site.url(path, scheme))
+            time.sleep(0.3)
+            ran.append(self.pwned())
+        ensure(None not in ran, f"published, the payloads should run (else this test proves nothing): {ran}")
+        return f"published with the opt-in, they ran: {ran}"
+
     def search(self, site, scheme):
         """The site's scripts and the search data scripts run under the CSP: results show, titles as text."""
         self.browser.open(site.url("search.html?q=hostile", scheme))
@@ -204,14 +262,20 @@ def main():
     sites, browser = [], None
     try:
         sites = [(Site(binary, tmp, "default", False), False), (Site(binary, tmp, "raw", True), True)]
+        published = Site(binary, tmp, "publish", False, publish_active=True)
+        sites.append((published, False))
         browser = base.Browser(tmp / "chromedriver.log")
         suite = Suite(browser)
-        for site, raw in sites:
+        for site, raw in sites[:2]:
             label = "raw-html" if raw else "default"
             for scheme in ("http", "file"):
                 for page in ("decisions/0001-hostile.html", "decisions/0002-plain.html", "index.html", "tags.html"):
                     suite.run(f"[{label} {scheme}] {page} inert, CSP", suite.inert, site, page, scheme, raw)
                 suite.run(f"[{label} {scheme}] search under the CSP", suite.search, site, scheme)
+                suite.run(f"[{label} {scheme}] active linked files left out", suite.linked_files, site, scheme)
+        for scheme in ("http", "file"):
+            suite.run(f"[publish-active-files {scheme}] active linked files published, and they run", suite.linked_files,
+                      published, scheme)
     finally:
         if browser:
             browser.quit()
