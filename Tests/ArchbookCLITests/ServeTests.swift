@@ -312,6 +312,31 @@ final class ServeTests: XCTestCase {
 
     // MARK: - Starting and stopping
 
+    /// A linked SVG that gains a handler while serve runs leaves the site on the next rebuild, and comes back clean.
+    func testLinkedFileThatBecomesActiveLeavesTheServedSite() throws {
+        let dir = try makeDocs()
+        let plain = "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"4\" height=\"4\"/></svg>\n"
+        try write(plain, to: "docs/decisions/img/flow.svg", in: dir)
+        try write("# Flow\n\n![flow](img/flow.svg)\n", to: "docs/decisions/flow.md", in: dir)
+        let serve = try ServeProcess(["docs", "--quiet"], in: dir)
+        defer { serve.stop() }
+        XCTAssertEqual(try serve.get("/decisions/img/flow.svg").text, plain)
+        let events = try EventStreamReader(port: serve.port)
+        XCTAssertNotNil(events.next("hello"))
+
+        try write("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>\n", to: "docs/decisions/img/flow.svg", in: dir)
+        XCTAssertNotNil(events.next("reload"))
+        XCTAssertEqual(try serve.get("/decisions/img/flow.svg").status, 404)
+        XCTAssertTrue(try serve.get("/decisions/flow.html").text.contains(#"<img class="broken-image" title="Not published: &#39;img/flow.svg&#39; has an event-handler attribute (onload=) on line 1" alt="flow" />"#))
+        let status = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(serve.get("/__archbook/diagnostics.json").body)) as? [String: Any])
+        let problems = try XCTUnwrap(status["problems"] as? [[String: Any]])
+        XCTAssertTrue(problems.contains { $0["rule"] as? String == "active-file" && $0["file"] as? String == "docs/decisions/flow.md" }, "\(problems)")
+
+        try write(plain, to: "docs/decisions/img/flow.svg", in: dir)
+        XCTAssertNotNil(events.next("reload"))
+        XCTAssertEqual(try serve.get("/decisions/img/flow.svg").text, plain)
+    }
+
     func testPortInUseIsAClearErrorWithExitTwo() throws {
         let dir = try makeDocs()
         // Hold a port by listening on it.
