@@ -3,7 +3,8 @@
 import ArchbookCore
 
 public enum FuzzTargets {
-    /// A second document that links to and relates to the fuzzed one, so links, relations and backlinks are exercised.
+    /// A second document that links to and relates to the fuzzed one, so links, relations and backlinks are exercised,
+    /// and links to the input as an SVG and as a file of unknown type, so the scan for active content reads it too.
     static let neighbour = """
     ---
     status: accepted
@@ -13,7 +14,7 @@ public enum FuzzTargets {
 
     ## Context
 
-    See [the fuzzed one](0001-fuzzed.md#decision) and ADR-1.
+    See [the fuzzed one](0001-fuzzed.md#decision) and ADR-1, ![its drawing](img/fuzzed.svg) and [its map](fuzzed.kml).
 
     ## Decision
 
@@ -24,12 +25,15 @@ public enum FuzzTargets {
     - [ ] Something
     """
 
-    /// The tree a document input is read in: next to a neighbour that links to it, and as its own sidecar.
+    /// The tree a document input is read in: next to a neighbour that links to it, as its own sidecar, and as the
+    /// neighbour's linked files.
     static func tree(_ bytes: [UInt8]) -> InMemoryFileTree {
         InMemoryFileTree(bytes: [
             "decisions/0001-fuzzed.md": bytes,
             "decisions/0002-neighbour.md": Array(neighbour.utf8),
             "decisions/meta.yaml": bytes,
+            "decisions/img/fuzzed.svg": bytes,
+            "decisions/fuzzed.kml": bytes,
         ])
     }
 
