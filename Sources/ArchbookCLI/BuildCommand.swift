@@ -104,15 +104,18 @@ struct BuildCommand: ParsableCommand {
         let options = setup.siteOptions(baseURL: baseURL)
         let cache = BuildCache(target: target)
         let previous = noCache ? nil : cache.load(site: target)
+        // The bodies do not depend on the site being there: each is checked against what it was made from.
+        let bodies = DiskBodyStore(folder: cache.bodiesFolder)
         // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
         let built = try writeAtomically(to: target, display: outputPath, previous: previous == nil ? nil : target,
                                         beforeSwap: { cache.remove() }) { sink throws(FileTreeError) in
             try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink,
-                                  previous: previous)
+                                  previous: previous, bodies: .store(bodies, reads: !noCache))
         }
         if let problem = cache.save(built.manifest) {
             Output.err("archbook: warning: \(problem); the next build renders every page\n")
         }
+        bodies.prune(keeping: result.documents.map(\.path))
         lock.release()
         let index = outputPath.hasSuffix("/") ? outputPath + "index.html" : outputPath + "/index.html"
         let reused = built.reusedPages > 0 ? " (\(built.reusedPages) unchanged since the last build)" : ""
@@ -190,12 +193,16 @@ struct BuildCommand: ParsableCommand {
     }
 }
 
-/// `.archbook-cache/` beside the output: the manifest of the last build into it, for incremental builds.
+/// `.archbook-cache/` beside the output: the manifest of the last build into it and the folder of the bodies it
+/// rendered (`DiskBodyStore`), for incremental builds.
 struct BuildCache {
     let file: String
+    let bodiesFolder: String
 
     init(target: String) {
-        file = DiskSite.parent(of: target) + "/.archbook-cache/" + DiskSite.name(of: target) + ".manifest"
+        let base = DiskSite.parent(of: target) + "/.archbook-cache/" + DiskSite.name(of: target)
+        file = base + ".manifest"
+        bodiesFolder = base + ".bodies"
     }
 
     /// The previous build's manifest, when the site it describes is still there; anything unreadable,
@@ -207,12 +214,15 @@ struct BuildCache {
 
     func remove() { unlink(file) }
 
-    /// Writes the manifest through a temporary file, so a crash never leaves half of one; nil on success.
     func save(_ manifest: BuildManifest) -> String? {
+        write(manifest.encoded(), to: file)
+    }
+
+    /// Writes through a temporary file, so a crash never leaves half of one; nil on success.
+    func write(_ bytes: [UInt8], to file: String) -> String? {
         let dir = DiskSite.parent(of: file)
         if mkdir(dir, 0o755) != 0 && errno != EEXIST { return "cannot create \(dir): \(String(cString: strerror(errno)))" }
         let temp = file + ".tmp-\(getpid())"
-        let bytes = manifest.encoded()
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { return "cannot write \(temp): \(String(cString: strerror(errno)))" }
         let written = (try? DocumentFiles.writeAll(fd, bytes, path: temp)) != nil
@@ -273,5 +283,42 @@ enum ThemeLocator {
             dir = DiskSite.parent(of: dir)
         }
         return nil
+    }
+}
+
+/// `.archbook-cache/<output>.bodies/`: one file per document, named by a hash of its path, holding its rendered body
+/// (`BodyMemo.encode`). Written as bodies are rendered, straight to their names: a file cut short by a crash
+/// fails its checksum and is rendered again, so there is nothing to swap.
+struct DiskBodyStore: BodyStore {
+    let folder: String
+
+    init(folder: String) {
+        self.folder = folder
+        if mkdir(DiskSite.parent(of: folder), 0o755) != 0 && errno != EEXIST { return }
+        mkdir(folder, 0o755)
+    }
+
+    static func name(of path: String) -> String {
+        let s = String(StableHash.of(Array(path.utf8)), radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    func read(_ path: String) -> [UInt8]? {
+        try? DiskFileTree.readFile(folder + "/" + Self.name(of: path))
+    }
+
+    func write(_ path: String, _ bytes: [UInt8]) {
+        let file = folder + "/" + Self.name(of: path)
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { return }
+        if (try? DocumentFiles.writeAll(fd, bytes, path: file)) == nil { close(fd); unlink(file); return }
+        close(fd)
+    }
+
+    /// Removes the files of documents that are gone, so the folder does not grow with every rename.
+    func prune(keeping paths: [String]) {
+        let keep = Set(paths.map(Self.name(of:)))
+        guard let names = DiskSite.entries(of: folder) else { return }
+        for name in names where !keep.contains(name) { unlink(folder + "/" + name) }
     }
 }

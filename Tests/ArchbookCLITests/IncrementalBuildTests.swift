@@ -27,8 +27,18 @@ final class IncrementalBuildTests: XCTestCase {
         var reused: Set<String>
     }
 
+    /// Bodies kept as `archbook build` keeps them on disk, in memory for the test.
+    final class MemoryBodyStore: BodyStore, @unchecked Sendable {
+        let lock = NSLock()
+        var files: [String: [UInt8]] = [:]
+        func read(_ path: String) -> [UInt8]? { lock.lock(); defer { lock.unlock() }; return files[path] }
+        func write(_ path: String, _ bytes: [UInt8]) { lock.lock(); defer { lock.unlock() }; files[path] = bytes }
+    }
+
+    /// `store`: the bodies come from and go to it (as `archbook build` does); without it, from the previous build's
+    /// memo (as `archbook serve` does).
     static func build(_ files: [String: String], after previous: Built? = nil, theme: Theme? = nil,
-                      configText: String? = nil) throws -> Built {
+                      configText: String? = nil, store: MemoryBodyStore? = nil) throws -> Built {
         let tree = InMemoryFileTree(files)
         let text = configText ?? files["archbook.yml"] ?? ""
         let config = try Config.parse(text, file: "archbook.yml")
@@ -37,7 +47,7 @@ final class IncrementalBuildTests: XCTestCase {
         let options = SiteOptions(generator: "archbook test", configText: text)
         let summary = try SiteBuilder.build(result, tree: tree, config: config, theme: try theme ?? SiteTests.theme(),
                                             options: options, sink: site, previous: previous?.summary.manifest,
-                                            bodies: previous?.summary.bodies, keepingBodies: true)
+                                            bodies: store.map { .store($0, reads: true) } ?? .memory(previous?.summary.bodies))
         return Built(files: site.files, summary: summary, reused: Set(site.reused))
     }
 
@@ -149,6 +159,38 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(afterRename.summary.reusedBodies, documents - 1 - 2, "the renamed document and the one linking to it")
     }
 
+    func testBodiesKeptOnDiskAreReusedAndDamagedOnesRenderedAgain() throws {
+        let base = try Self.sample()
+        let store = MemoryBodyStore()
+        let first = try Self.build(base, store: store)
+        XCTAssertEqual(first.summary.reusedBodies, 0)
+        let documents = store.files.count
+        XCTAssertGreaterThan(documents, 20)
+
+        var edited = base
+        edited[Self.redis]! += "\nOne more paragraph of context.\n"
+        let full = try Self.build(edited)
+        let second = try Self.build(edited, after: first, store: store)
+        XCTAssertEqual(second.files, full.files)
+        XCTAssertEqual(second.summary.reusedBodies, documents - 1, "only the edited body is rendered again")
+
+        // A stored body cut short, one with a changed byte, and one stored for another document are not trusted.
+        store.files[Self.kafka]!.removeLast(3)
+        store.files[Self.rabbit]![40] ^= 0x20
+        store.files[Self.blackFriday] = store.files[Self.redis]
+        let third = try Self.build(edited, after: second, store: store)
+        XCTAssertEqual(third.files, full.files)
+        XCTAssertEqual(third.summary.reusedBodies, documents - 3)
+        XCTAssertEqual(try Self.build(edited, after: third, store: store).summary.reusedBodies, documents, "and stored again")
+
+        // Another set of ID prefixes (which every body's ID links depend on) renders every body.
+        let prefixes = base["archbook.yml"]!.replacingOccurrences(of: "id-prefix: CHK", with: "id-prefix: CKL")
+        XCTAssertTrue(prefixes != base["archbook.yml"]!)
+        let other = try Self.build(edited, configText: prefixes, store: store)
+        XCTAssertEqual(other.summary.reusedBodies, 0)
+        XCTAssertEqual(other.files, try Self.build(edited, configText: prefixes).files)
+    }
+
     func testAConfigurationOrThemeChangeRendersEveryPage() throws {
         let base = try Self.sample()
         let first = try Self.build(base)
@@ -194,6 +236,9 @@ final class IncrementalBuildTests: XCTestCase {
         }
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertTrue(FileManager.default.fileExists(atPath: cache))
+        // One body file per document.
+        let bodies = dir.appendingPathComponent(".archbook-cache/_site.bodies").path
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: bodies).count, 24)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
 
         let redis = docs.appendingPathComponent(Self.redis)
@@ -204,11 +249,16 @@ final class IncrementalBuildTests: XCTestCase {
 
         // A damaged cache is ignored; a lost one too; --no-cache renders everything. Each leaves a good cache.
         try "archbook-build-manifest 1\nnot a manifest\n".write(toFile: cache, atomically: true, encoding: .utf8)
+        for name in try FileManager.default.contentsOfDirectory(atPath: bodies) {
+            try "archbook-body 1\nnot a body\n".write(toFile: bodies + "/" + name, atomically: false, encoding: .utf8)
+        }
+        try "left from a deleted document".write(toFile: bodies + "/0123456789abcdef", atomically: false, encoding: .utf8)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         try FileManager.default.removeItem(atPath: cache)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertEqual(try build(["--no-cache"]), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertTrue(try build().contains("(77 unchanged since the last build)"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: bodies).count, 24, "the stray file is removed")
 
         // A page edited by hand in the output (another size) is rendered again, not trusted.
         let home = site + "/index.html"

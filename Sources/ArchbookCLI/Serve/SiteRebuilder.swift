@@ -85,7 +85,7 @@ final class FullSiteRebuilder: SiteRebuilder {
             var summary = try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers,
                                                 options: setup.siteOptions(baseURL: nil), sink: sink,
                                                 previous: request.previous == nil ? nil : manifest,
-                                                bodies: bodies, keepingBodies: true)
+                                                bodies: .memory(bodies))
             manifest = summary.manifest
             bodies = summary.bodies
             summary.bodies = nil

@@ -1,4 +1,4 @@
-// The bodies a long-running process (archbook serve) rendered in its last build, kept for the next one.
+// The bodies the last build rendered, kept for the next one: in memory by archbook serve, on disk by archbook build.
 
 import Foundation
 
@@ -27,8 +27,10 @@ public final class BodyMemo: Sendable {
     }
 
     struct Entry: Sendable {
-        /// The Markdown (sharing the checked document's bytes) and what places it on its page.
-        var body: ArraySlice<UInt8>
+        /// The Markdown (sharing the checked document's bytes) and what places it on its page. A memo read from
+        /// disk has only the Markdown's hash.
+        var body: ArraySlice<UInt8>?
+        var bodyHash: UInt64?
         var page: String
         var lineOffset: Int
         var anchors: [Int: String]
@@ -82,12 +84,17 @@ extension SiteModel {
         }
     }
 
-    /// The memo's body for document `i`, if every input it was rendered from is the same in this build.
-    func remembered(_ i: Int, in memo: BodyMemo, anchors: [Int: String], dropLine: Int?,
+    /// The remembered body of document `i`, if every input it was rendered from is the same in this build.
+    func remembered(_ i: Int, _ e: BodyMemo.Entry, anchors: [Int: String], dropLine: Int?,
                     collectText: Bool) -> (RenderedBody, BodyMemo.Entry)? {
         let d = docs[i]
-        guard let e = memo.entries[d.path], e.page == pagePaths[i], e.lineOffset == d.bodyLineOffset,
-              e.dropLine == dropLine, e.anchors == anchors, Self.sameBytes(e.body, d.body) else { return nil }
+        guard e.page == pagePaths[i], e.lineOffset == d.bodyLineOffset,
+              e.dropLine == dropLine, e.anchors == anchors else { return nil }
+        if let body = e.body {
+            guard Self.sameBytes(body, d.body) else { return nil }
+        } else {
+            guard e.bodyHash == StableHash.of(d.body) else { return nil }
+        }
         for link in e.links where answer(resolveLink(link.destination, from: i)) != link.answer { return nil }
         for m in e.mentions {
             let now = mention(m.prefix, m.number, from: i)
@@ -98,7 +105,7 @@ extension SiteModel {
             guard let r = byPath[path] else { return nil }
             references.append(r)
         }
-        // Keep the memo's body bytes: they are the same, and one copy is enough.
+        // Keep this build's body bytes: they are the same, and the document holds them anyway.
         var entry = e
         entry.body = d.body
         return (RenderedBody(html: e.html, references: references.sorted(), files: e.files,
@@ -108,5 +115,183 @@ extension SiteModel {
     static func sameBytes(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         return a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+    }
+}
+
+// Bodies on disk, for `archbook build`: one file per document in `.archbook-cache/<output>.bodies/`, written when
+// its body is rendered and read when the next build would render it. One file each, so an edit rewrites one file
+// rather than the bodies of the whole handbook (about three times the Markdown's size). Binary (strings with
+// their lengths, little-endian integers), ending with a checksum of everything before it: a truncated or damaged
+// file is recognised and ignored, never trusted.
+
+/// Where a build keeps bodies between runs. Called from several threads at once, each time with another document.
+public protocol BodyStore: Sendable {
+    /// The bytes last stored for the document at `path`, if any.
+    func read(_ path: String) -> [UInt8]?
+    /// Stores a document's body; a failure only means the next build renders it again.
+    func write(_ path: String, _ bytes: [UInt8])
+}
+
+extension BodyMemo {
+    static let magic = Array("archbook-body 1\n".utf8)
+
+    static func encode(_ e: Entry, path: String, key: UInt64) -> [UInt8] {
+        var w = MemoWriter()
+        w.bytes = Self.magic
+        w.int(Int(truncatingIfNeeded: key))
+        w.string(path)
+        w.int(Int(truncatingIfNeeded: e.bodyHash ?? e.body.map { StableHash.of($0) } ?? 0))
+        w.string(e.page)
+        w.int(e.lineOffset)
+        w.int(e.anchors.count)
+        for (line, anchor) in e.anchors.sorted(by: { $0.key < $1.key }) { w.int(line); w.string(anchor) }
+        w.int(e.dropLine ?? -1)
+        w.int(e.links.count)
+        for link in e.links {
+            w.string(link.destination)
+            switch link.answer {
+            case .page(let href, let path): w.int(0); w.string(href); w.string(path)
+            case .file(let href, let path): w.int(1); w.string(href); w.string(path)
+            case .external(let url): w.int(2); w.string(url)
+            case .broken(let reason): w.int(3); w.string(reason)
+            case .brokenAnchor(let href, let path, let reason): w.int(4); w.string(href); w.string(path); w.string(reason)
+            case .unsafe: w.int(5)
+            }
+        }
+        w.int(e.mentions.count)
+        for m in e.mentions {
+            w.string(m.prefix); w.int(m.number)
+            if let href = m.href, let path = m.path { w.int(1); w.string(href); w.string(path) } else { w.int(0) }
+        }
+        w.string(e.html)
+        w.int(e.references.count); for r in e.references { w.string(r) }
+        w.int(e.files.count); for f in e.files { w.string(f) }
+        w.int(e.segments.count)
+        for s in e.segments { w.string(s.anchor); w.string(s.heading); w.string(s.text) }
+        w.int(Int(truncatingIfNeeded: MemoWriter.checksum(w.bytes[...])))
+        return w.bytes
+    }
+
+    /// The entry for `path` under `key`; nil for anything but a complete file of this format made for them.
+    static func decode(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64) -> Entry? {
+        guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
+        var r = MemoReader(bytes: bytes[..<(bytes.count - 8)], at: magic.count)
+        var tail = MemoReader(bytes: bytes[...], at: bytes.count - 8)
+        guard let sum = tail.int(), UInt64(bitPattern: Int64(sum)) == MemoWriter.checksum(r.bytes) else { return nil }
+        guard let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected,
+              let hash = r.int(), let page = r.string(), let lineOffset = r.int(), let anchorCount = r.count() else { return nil }
+        var anchors: [Int: String] = [:]
+        for _ in 0..<anchorCount {
+            guard let line = r.int(), let anchor = r.string() else { return nil }
+            anchors[line] = anchor
+        }
+        guard let drop = r.int(), let linkCount = r.count() else { return nil }
+        var links: [Link] = []
+        for _ in 0..<linkCount {
+            guard let destination = r.string(), let tag = r.int() else { return nil }
+            let answer: Answer
+            switch tag {
+            case 0: guard let h = r.string(), let p = r.string() else { return nil }; answer = .page(href: h, path: p)
+            case 1: guard let h = r.string(), let p = r.string() else { return nil }; answer = .file(href: h, path: p)
+            case 2: guard let u = r.string() else { return nil }; answer = .external(u)
+            case 3: guard let why = r.string() else { return nil }; answer = .broken(reason: why)
+            case 4: guard let h = r.string(), let p = r.string(), let why = r.string() else { return nil }
+                answer = .brokenAnchor(href: h, path: p, reason: why)
+            case 5: answer = .unsafe
+            default: return nil
+            }
+            links.append(Link(destination: destination, answer: answer))
+        }
+        guard let mentionCount = r.count() else { return nil }
+        var mentions: [Mention] = []
+        for _ in 0..<mentionCount {
+            guard let prefix = r.string(), let number = r.int(), let hit = r.int() else { return nil }
+            if hit == 1 {
+                guard let h = r.string(), let p = r.string() else { return nil }
+                mentions.append(Mention(prefix: prefix, number: number, href: h, path: p))
+            } else {
+                mentions.append(Mention(prefix: prefix, number: number, href: nil, path: nil))
+            }
+        }
+        guard let html = r.string(), let references = r.strings(), let files = r.strings(), let segmentCount = r.count() else { return nil }
+        var segments: [SearchSegment] = []
+        for _ in 0..<segmentCount {
+            guard let a = r.string(), let h = r.string(), let t = r.string() else { return nil }
+            segments.append(SearchSegment(anchor: a, heading: h, text: t))
+        }
+        guard r.at == r.bytes.endIndex else { return nil }
+        return Entry(body: nil, bodyHash: UInt64(bitPattern: Int64(hash)), page: page, lineOffset: lineOffset,
+                     anchors: anchors, dropLine: drop < 0 ? nil : drop, links: links, mentions: mentions,
+                     html: html, references: references, files: files, segments: segments)
+    }
+}
+
+private struct MemoWriter {
+    var bytes: [UInt8] = []
+
+    mutating func int(_ n: Int) {
+        var v = UInt64(bitPattern: Int64(n))
+        for _ in 0..<8 { bytes.append(UInt8(v & 0xff)); v >>= 8 }
+    }
+
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { u in int(u.count); bytes.append(contentsOf: u) }
+    }
+
+    /// Eight bytes at a time: the file is checked on every build, and a byte-wise hash of 100 MB takes a tenth of a second.
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.withUnsafeBytes { raw in
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+            var i = 0
+            while i + 8 <= raw.count {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                i += 8
+            }
+            while i < raw.count { h = (h ^ UInt64(raw[i])) &* 0x94D0_49BB_1331_11EB; i += 1 }
+            return h ^ (h >> 29)
+        }
+    }
+}
+
+private struct MemoReader {
+    let bytes: ArraySlice<UInt8>
+    var at: Int
+
+    init(bytes: ArraySlice<UInt8>, at: Int) {
+        self.bytes = bytes
+        self.at = at
+    }
+
+    mutating func int() -> Int? {
+        guard at + 8 <= bytes.endIndex else { return nil }
+        var v: UInt64 = 0
+        for k in (0..<8).reversed() { v = v << 8 | UInt64(bytes[at + k]) }
+        at += 8
+        return Int(Int64(bitPattern: v))
+    }
+
+    /// A count of things that follow: never more than there are bytes left.
+    mutating func count() -> Int? {
+        guard let n = int(), n >= 0, n <= bytes.endIndex - at else { return nil }
+        return n
+    }
+
+    mutating func string() -> String? {
+        guard let n = count() else { return nil }
+        defer { at += n }
+        return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+    }
+
+    mutating func strings() -> [String]? {
+        guard let n = count() else { return nil }
+        var out: [String] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n {
+            guard let s = string() else { return nil }
+            out.append(s)
+        }
+        return out
     }
 }

@@ -31,9 +31,9 @@ public struct StableHash: Sendable {
 
     public mutating func add(_ b: Bool) { add(b ? 1 : 0) }
 
-    public static func of(_ bytes: [UInt8]) -> UInt64 {
+    public static func of(_ bytes: some Collection<UInt8>) -> UInt64 {
         var h = StableHash()
-        h.add(bytes)
+        if let done: Void = bytes.withContiguousStorageIfAvailable({ h.add($0) }) { _ = done } else { h.add(bytes) }
         return h.value
     }
 }

@@ -96,7 +96,7 @@ public struct SiteSummary: Sendable, Equatable {
     public var reusedPages: Int
     /// What the next build needs to reuse this one's files.
     public var manifest: BuildManifest
-    /// Bodies rendered (or reused) in this build, when asked for with `keepingBodies`.
+    /// Bodies rendered (or reused) in this build, for the next one, when it was given an in-memory `BodyCache`.
     public var bodies: BodyMemo?
     /// Bodies taken from the memo given to this build instead of being rendered.
     public var reusedBodies: Int = 0
@@ -107,6 +107,15 @@ public struct SiteSummary: Sendable, Equatable {
     }
 }
 
+/// Where a build finds the bodies an earlier build rendered, and keeps its own.
+public enum BodyCache: Sendable {
+    /// In memory, for a long-running process (archbook serve): the summary carries the memo for the next build.
+    case memory(BodyMemo?)
+    /// On disk, one file per document (archbook build): read before rendering, written when rendered. Without
+    /// `reads`, every body is rendered and stored (`--no-cache`).
+    case store(any BodyStore, reads: Bool)
+}
+
 public enum SiteBuilder {
     /// Paths the site itself uses; a document whose page would land on one is moved under `pages/`.
     static let reservedTopLevel: Set<String> = ["index.html", "log.html", "graph.html", "actions.html", "tags.html",
@@ -114,12 +123,11 @@ public enum SiteBuilder {
     static let reservedFolders: Set<String> = ["kinds", "status", "tags", "assets", "search"]
 
     /// `previous`: the manifest the last build into the same output left; its pages whose inputs are unchanged
-    /// are taken from the sink's previous site instead of being rendered. `bodies`: the memo of an earlier build
-    /// in this process; bodies whose inputs are unchanged are taken from it. `keepingBodies`: the summary carries
-    /// a memo for the next build (it keeps every body and its search text in memory).
+    /// are taken from the sink's previous site instead of being rendered. `bodies`: where the bodies of an earlier
+    /// build are and this build's go (see `BodyCache`); bodies whose inputs are unchanged are taken from there.
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
                              options: SiteOptions, sink unchecked: some SiteSink, previous: BuildManifest? = nil,
-                             bodies memo: BodyMemo? = nil, keepingBodies: Bool = false) throws(FileTreeError) -> SiteSummary {
+                             bodies cache: BodyCache? = nil) throws(FileTreeError) -> SiteSummary {
         let model = SiteModel(check: check, listing: try tree.listing().separatingUnsafePaths().0, config: config, options: options)
         let renderer = BodyRenderer(allowRawHTML: options.allowRawHTML)
         let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
@@ -128,15 +136,14 @@ public enum SiteBuilder {
 
         // Phase 1: bodies, in parallel, from the bytes check kept. Each records what it links to, for backlinks.
         let bodyKey = BodyMemo.key(options: options, prefixes: prefixes)
-        let usable = memo?.key == bodyKey ? memo : nil
         let results = Checker.parallelMap(Array(model.docs.indices)) { i in
             model.renderBody(i, renderer: renderer, prefixes: prefixes, collectText: options.search != nil,
-                             memo: usable, recording: keepingBodies)
+                             cache: cache, key: bodyKey)
         }
         var rendered = results.map(\.body)
         let reusedBodies = results.count(where: \.reused)
         var kept: BodyMemo?
-        if keepingBodies {
+        if case .memory = cache {
             var entries: [String: BodyMemo.Entry] = [:]
             for (d, r) in zip(model.docs, results) { entries[d.path] = r.entry }
             kept = BodyMemo(key: bodyKey, entries: entries)
@@ -457,17 +464,25 @@ struct SiteModel: Sendable {
         return nil
     }
 
-    /// Document `i`'s body: from `memo` when nothing it was made from changed, else rendered. With `recording`,
-    /// also what a memo needs to reuse it in a later build.
+    /// Document `i`'s body: from `cache` when nothing it was made from changed, else rendered (and then stored
+    /// there). For an in-memory cache, also the entry the next build's memo keeps.
     func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String], collectText: Bool = false,
-                    memo: BodyMemo? = nil, recording: Bool = false) -> (body: RenderedBody, entry: BodyMemo.Entry?, reused: Bool) {
+                    cache: BodyCache? = nil, key: UInt64 = 0) -> (body: RenderedBody, entry: BodyMemo.Entry?, reused: Bool) {
         let d = docs[i]
         var anchors: [Int: String] = [:]
         for s in d.sections { anchors[s.range.start.line] = s.anchor }
         let drop = d.titleSource == .heading ? d.titlePosition.line : nil
-        if let memo, let (body, entry) = remembered(i, in: memo, anchors: anchors, dropLine: drop, collectText: collectText) {
-            return (body, recording ? entry : nil, true)
+        let earlier: BodyMemo.Entry?
+        switch cache {
+        case .memory(let memo): earlier = memo?.key == key ? memo?.entries[d.path] : nil
+        case .store(let store, let reads): earlier = reads ? store.read(d.path).flatMap { BodyMemo.decode($0, path: d.path, key: key) } : nil
+        case nil: earlier = nil
         }
+        if let earlier, let (body, entry) = remembered(i, earlier, anchors: anchors, dropLine: drop, collectText: collectText) {
+            if case .memory = cache { return (body, entry, true) }
+            return (body, nil, true)
+        }
+        let recording = cache != nil
         var links: [BodyMemo.Link] = []
         var mentions: [BodyMemo.Mention] = []
         let body = renderer.render(body: d.body, lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
@@ -489,6 +504,10 @@ struct SiteModel: Sendable {
         let entry = BodyMemo.Entry(body: d.body, page: pagePaths[i], lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
                                    links: links, mentions: mentions, html: body.html, references: body.references.map { docs[$0].path },
                                    files: body.files, segments: body.segments)
+        if case .store(let store, _) = cache {
+            store.write(d.path, BodyMemo.encode(entry, path: d.path, key: key))
+            return (body, nil, false)
+        }
         return (body, entry, false)
     }
 }
