@@ -103,14 +103,19 @@ struct BuildCommand: ParsableCommand {
 
         let options = setup.siteOptions(baseURL: baseURL)
         let cache = BuildCache(target: target)
-        let previous = noCache ? nil : cache.load(site: target)
+        var trusted = !noCache
+        if trusted, let tracked = cache.trackedByGit(site: target) {
+            Output.err("archbook: warning: not using the build cache, because git tracks '\(tracked)': a cache or site that came with the repository (a pull request can commit one) could put any HTML into the site. Every page is rendered; remove it from git (git rm -r --cached) to build incrementally again\n")
+            trusted = false
+        }
+        let previous = trusted ? cache.load(site: target) : nil
         // The bodies do not depend on the site being there: each is checked against what it was made from.
         let bodies = DiskBodyStore(folder: cache.bodiesFolder)
         // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
         let built = try writeAtomically(to: target, display: outputPath, previous: previous == nil ? nil : target,
                                         beforeSwap: { cache.remove() }) { sink throws(FileTreeError) in
             try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink,
-                                  previous: previous, bodies: .store(bodies, reads: !noCache))
+                                  previous: previous, bodies: .store(bodies, reads: trusted))
         }
         if let problem = cache.save(built.manifest) {
             Output.err("archbook: warning: \(problem); the next build renders every page\n")
@@ -213,6 +218,17 @@ struct BuildCache {
     }
 
     func remove() { unlink(file) }
+
+    /// A file of the cache or of the previous site that git tracks, if any. Both are trusted as archbook's own
+    /// output (pages are reused, bodies inserted as HTML), so only what this machine wrote may be used: a fresh
+    /// clone of a pull request holds only tracked files. nil when there is none, or no git or repository.
+    func trackedByGit(site: String) -> String? {
+        let cacheFolder = DiskSite.parent(of: file)
+        guard DiskFileTree.isDirectory(cacheFolder) || DiskFileTree.isDirectory(site) else { return nil }
+        guard let out = try? SystemGit().run(["ls-files", "-z", "--", cacheFolder, site], in: DiskSite.parent(of: cacheFolder), input: nil),
+              let first = out.split(separator: 0).first else { return nil }
+        return String(decoding: first, as: UTF8.self)
+    }
 
     func save(_ manifest: BuildManifest) -> String? {
         write(manifest.encoded(), to: file)

@@ -191,6 +191,29 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(other.files, try Self.build(edited, configText: prefixes).files)
     }
 
+    /// A cache or a site that came with the repository (a pull request can commit one) could put any HTML into the
+    /// site through a forged body or page; only what this machine wrote is used.
+    func testACacheOrSiteThatGitTracksIsNotTrusted() throws {
+        var files: [String: String] = [:]
+        for (path, text) in try Self.sample() { files["docs/" + path] = text }
+        let repo = try GitFixture.make(files, testCase: self)
+        func build() throws -> String {
+            let r = try ArchbookBinary.run(["build", "docs", "--quiet"], in: repo.root)
+            XCTAssertEqual(r.status, 0, r.err)
+            return r.err
+        }
+        XCTAssertTrue(try build().contains("archbook: wrote 77 pages and 6 files to _site"))
+        XCTAssertTrue(try build().contains("archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to _site"))
+
+        try repo.commit("the cache and the site, as a pull request could commit them")
+        let tracked = try build()
+        XCTAssertTrue(tracked.contains("archbook: warning: not using the build cache, because git tracks '.archbook-cache/"), tracked)
+        XCTAssertTrue(tracked.contains("archbook: wrote 77 pages and 6 files to _site"), tracked)
+
+        try repo.git("rm", "-r", "-q", "--cached", ".archbook-cache", "_site")
+        XCTAssertTrue(try build().contains("(77 unchanged since the last build)"))
+    }
+
     func testAConfigurationOrThemeChangeRendersEveryPage() throws {
         let base = try Self.sample()
         let first = try Self.build(base)
