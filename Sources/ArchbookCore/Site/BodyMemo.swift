@@ -281,7 +281,9 @@ private struct MemoReader {
     mutating func string() -> String? {
         guard let n = count() else { return nil }
         defer { at += n }
-        return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+        // Through a buffer: String's generic initialiser over a slice costs several times as much.
+        let start = at - bytes.startIndex
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + n)]), as: UTF8.self) }
     }
 
     mutating func strings() -> [String]? {

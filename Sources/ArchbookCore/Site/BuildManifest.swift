@@ -79,20 +79,39 @@ public struct BuildManifest: Sendable, Equatable {
     /// nil for anything that is not a complete manifest of this format: a damaged cache is ignored, never trusted.
     public static func decode(_ bytes: [UInt8]) -> BuildManifest? {
         guard let endLine = bytes.dropLast().lastIndex(of: 0x0A).map({ $0 + 1 }), bytes.last == 0x0A else { return nil }
-        let body = Array(bytes[..<endLine])
+        let body = bytes[..<endLine]
         let end = String(decoding: bytes[endLine...].dropLast(), as: UTF8.self)
         guard end == "end " + hex(StableHash.of(body)) else { return nil }
-        let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        guard lines.count >= 2, lines[lines.startIndex] == Self.header,
-              let key = UInt64(lines[lines.startIndex + 1], radix: 16) else { return nil }
+        // On bytes: a build of 10,000 documents leaves a manifest of 30,000 lines, and splitting it as a String
+        // took a tenth of a second.
+        let lines = body.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+        guard lines.count >= 2, String(decoding: lines[lines.startIndex], as: UTF8.self) == Self.header,
+              let key = number(lines[lines.startIndex + 1], radix: 16) else { return nil }
         var manifest = BuildManifest(buildKey: key)
+        manifest.files.reserveCapacity(lines.count - 2)
         for line in lines.dropFirst(2) {
-            let parts = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-            guard parts.count == 4, let inputs = UInt64(parts[0], radix: 16), let hash = UInt64(parts[1], radix: 16),
-                  let size = Int(parts[2]), size >= 0, !parts[3].isEmpty else { return nil }
-            manifest.files[String(parts[3])] = Entry(inputs: inputs, hash: hash, size: size)
+            let parts = line.split(separator: 0x20, maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count == 4, let inputs = number(parts[0], radix: 16), let hash = number(parts[1], radix: 16),
+                  let size = number(parts[2], radix: 10), size <= UInt64(Int.max), !parts[3].isEmpty else { return nil }
+            manifest.files[String(decoding: parts[3], as: UTF8.self)] = Entry(inputs: inputs, hash: hash, size: Int(size))
         }
         return manifest
+    }
+
+    /// An unsigned number in hexadecimal or decimal digits only (no sign, no prefix), as `encoded` writes it.
+    static func number(_ digits: ArraySlice<UInt8>, radix: UInt64) -> UInt64? {
+        guard !digits.isEmpty, digits.count <= (radix == 16 ? 16 : 19) else { return nil }
+        var n: UInt64 = 0
+        for b in digits {
+            let d: UInt64
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt64(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: d = UInt64(b - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+            n = n * radix + d
+        }
+        return n
     }
 }
 
