@@ -314,17 +314,12 @@ struct DiskBodyStore: BodyStore {
         mkdir(folder, 0o755)
     }
 
-    static func name(of path: String) -> String {
-        let s = String(StableHash.of(Array(path.utf8)), radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
-    }
-
     func read(_ path: String) -> [UInt8]? {
-        try? DiskFileTree.readFile(folder + "/" + Self.name(of: path))
+        try? DiskFileTree.readFile(folder + "/" + BodyMemo.fileName(for: path))
     }
 
     func write(_ path: String, _ bytes: [UInt8]) {
-        let file = folder + "/" + Self.name(of: path)
+        let file = folder + "/" + BodyMemo.fileName(for: path)
         let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { return }
         if (try? DocumentFiles.writeAll(fd, bytes, path: file)) == nil { close(fd); unlink(file); return }
@@ -333,7 +328,7 @@ struct DiskBodyStore: BodyStore {
 
     /// Removes the files of documents that are gone, so the folder does not grow with every rename.
     func prune(keeping paths: [String]) {
-        let keep = Set(paths.map(Self.name(of:)))
+        let keep = Set(paths.map(BodyMemo.fileName(for:)))
         guard let names = DiskSite.entries(of: folder) else { return }
         for name in names where !keep.contains(name) { unlink(folder + "/" + name) }
     }

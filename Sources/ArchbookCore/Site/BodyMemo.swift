@@ -84,6 +84,11 @@ extension SiteModel {
         }
     }
 
+    /// An ID in prose and what it resolved to, as a memo records it (the document by path).
+    func answer(_ prefix: String, _ number: Int, _ hit: (href: String, document: Int)?) -> BodyMemo.Mention {
+        BodyMemo.Mention(prefix: prefix, number: number, href: hit?.href, path: hit.map { docs[$0.document].path })
+    }
+
     /// The remembered body of document `i`, if every input it was rendered from is the same in this build.
     func remembered(_ i: Int, _ e: BodyMemo.Entry, anchors: [Int: String], dropLine: Int?,
                     collectText: Bool) -> (RenderedBody, BodyMemo.Entry)? {
@@ -96,10 +101,7 @@ extension SiteModel {
             guard e.bodyHash == StableHash.of(d.body) else { return nil }
         }
         for link in e.links where answer(resolveLink(link.destination, from: i)) != link.answer { return nil }
-        for m in e.mentions {
-            let now = mention(m.prefix, m.number, from: i)
-            guard now?.href == m.href, now.map({ docs[$0.document].path }) == m.path else { return nil }
-        }
+        for m in e.mentions where answer(m.prefix, m.number, mention(m.prefix, m.number, from: i)) != m { return nil }
         var references: [Int] = []
         for path in e.references {
             guard let r = byPath[path] else { return nil }
@@ -134,6 +136,11 @@ public protocol BodyStore: Sendable {
 
 extension BodyMemo {
     static let magic = Array("archbook-body 1\n".utf8)
+
+    /// The name of the file that holds the body of the document at `path`: a hash of the path, in 16 hex digits.
+    public static func fileName(for path: String) -> String {
+        hex(StableHash.of(path.utf8))
+    }
 
     static func encode(_ e: Entry, path: String, key: UInt64) -> [UInt8] {
         var w = MemoWriter()

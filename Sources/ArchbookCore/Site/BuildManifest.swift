@@ -33,7 +33,7 @@ public struct StableHash: Sendable {
 
     public static func of(_ bytes: some Collection<UInt8>) -> UInt64 {
         var h = StableHash()
-        if let done: Void = bytes.withContiguousStorageIfAvailable({ h.add($0) }) { _ = done } else { h.add(bytes) }
+        if bytes.withContiguousStorageIfAvailable({ h.add($0) }) == nil { h.add(bytes) }
         return h.value
     }
 }
@@ -115,7 +115,8 @@ public struct BuildManifest: Sendable, Equatable {
     }
 }
 
-private func hex(_ n: UInt64) -> String {
+/// `n` in 16 lower-case hex digits: the manifest's numbers and the names of stored bodies.
+func hex(_ n: UInt64) -> String {
     let s = String(n, radix: 16)
     return String(repeating: "0", count: 16 - s.count) + s
 }

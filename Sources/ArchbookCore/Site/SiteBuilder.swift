@@ -493,10 +493,7 @@ struct SiteModel: Sendable {
                                    },
                                    mention: { prefix, number in
                                        let hit = mention(prefix, number, from: i)
-                                       if recording {
-                                           mentions.append(BodyMemo.Mention(prefix: prefix, number: number, href: hit?.href,
-                                                                            path: hit.map { docs[$0.document].path }))
-                                       }
+                                       if recording { mentions.append(answer(prefix, number, hit)) }
                                        return hit
                                    },
                                    idPrefixes: prefixes, collectText: collectText)

@@ -96,10 +96,20 @@ extension LinkedFiles {
             return .refuse(Rules.unreadableFile, finding: "cannot be read (\(error.message))", hint: Rules.unreadableFile.help)
         }
         if bytes.count > limits.maxAssetBytes { return tooLarge(nil) }
-        if scans, type == .svg || ActiveContent.looksLikeMarkup(bytes), let hit = ActiveContent.scan(bytes) {
+        if checks, let hit = activeContent(bytes, type: type) {
             return .refuse(Rules.activeFile, finding: "\(hit.finding) on line \(hit.line)", hint: "\(hit.fix), or \(optIn).")
         }
         return .publish(size: bytes.count)
+    }
+
+    /// What makes a file of this type active, for the types decided by reading them: an SVG, or a file of unknown
+    /// type that starts like markup. nil for every other file (documents are refused by name, inert types never read).
+    static func activeContent(_ bytes: [UInt8], type: ActiveContent.FileType) -> ActiveContent.Hit? {
+        switch type {
+        case .svg: return ActiveContent.scan(bytes)
+        case .unknown: return ActiveContent.looksLikeMarkup(bytes) ? ActiveContent.scan(bytes) : nil
+        case .document, .inert: return nil
+        }
     }
 
     /// Whether a file of unknown type starts like markup, from its first bytes only (most such files are binary).
@@ -114,11 +124,8 @@ extension LinkedFiles {
     static func mayCopy(_ path: String, _ bytes: [UInt8], config: Config) -> Bool {
         guard bytes.count <= config.limits.maxAssetBytes else { return false }
         if config.site.publishActiveFiles { return true }
-        switch ActiveContent.fileType(of: path) {
-        case .document: return false
-        case .inert: return true
-        case .svg: return ActiveContent.scan(bytes) == nil
-        case .unknown: return !ActiveContent.looksLikeMarkup(bytes) || ActiveContent.scan(bytes) == nil
-        }
+        let type = ActiveContent.fileType(of: path)
+        if case .document = type { return false }
+        return activeContent(bytes, type: type) == nil
     }
 }
