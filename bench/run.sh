@@ -307,8 +307,8 @@ for entry in "${CORPORA[@]}"; do
 
     # -- archbook build: writes into a temporary folder and swaps it for the previous run's site itself,
     # so every run is a full build and removing the old site is part of the time.
-    # The build cache (.archbook-cache/NAME.manifest beside the site) is removed before every run, untimed:
-    # with it, every run after the first would reuse all pages of the previous one.
+    # The build cache (.archbook-cache/NAME.manifest and NAME.bodies/ beside the site) is removed before every
+    # run, untimed: with it, every run after the first would reuse all pages and bodies of the previous one.
     log "  archbook build"
     errf=$OUT/archbook-build-$name.stderr
     site=$OUT/build-$name/archbook
@@ -316,7 +316,8 @@ for entry in "${CORPORA[@]}"; do
     cmd=("$ARCHBOOK" build "$dir" -o "$site" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
     if [[ -x $ARCHBOOK ]]; then
         r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 --meta vs_hugo_pf=1 \
-            --clean "$OUT/build-$name/.archbook-cache/archbook.manifest" -- "${cmd[@]}")
+            --clean "$OUT/build-$name/.archbook-cache/archbook.manifest" \
+            --clean "$OUT/build-$name/.archbook-cache/archbook.bodies" -- "${cmd[@]}")
     else
         r=$(unavailable "$name" "$docs" "$bytes" "archbook build" "not found")
     fi
@@ -344,7 +345,8 @@ for entry in "${CORPORA[@]}"; do
         cmd=("$ARCHBOOK" build "$dir" -o "$offsite" --config "$offcfg" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
         if [[ -x $ARCHBOOK ]]; then
             r=$(timeit "$name" "$docs" "$bytes" "archbook build, no search" 0,1 0 "$errf" --meta vs_hugo=1 \
-                --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.manifest" -- "${cmd[@]}")
+                --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.manifest" \
+                --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.bodies" -- "${cmd[@]}")
         else
             r=$(unavailable "$name" "$docs" "$bytes" "archbook build, no search" "not found")
         fi
