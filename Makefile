@@ -29,9 +29,11 @@ build: deps
 run: build
 	./.build/release/archbook build content --output _site --quiet
 
+# Vendor/swift-mustache is swift-mustache with a speed patch (Vendor/swift-mustache/PATCHES.md): its own tests too.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(SWIFT) test --package-path Vendor/swift-mustache
 	$(MAKE) --no-print-directory browser-test ARCHBOOK=.build/debug/archbook
 
 browser-deps: $(VENV)/.browser-deps

@@ -12,7 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(path: "Vendor/swift-mustache"),
         // HTTP server for `archbook serve` only: the CLI depends on it, the core never does.
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],

@@ -162,7 +162,7 @@ public enum NewDocument {
             context["hasAmends"] = !amends.isEmpty
             do {
                 let t = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + String(decoding: template.bytes, as: UTF8.self))
-                bytes = Array(t.render(MustacheValue.wrap(context)).utf8)
+                bytes = Array(t.render(context).utf8)
             } catch {
                 throw AuthoringError("template \(template.label) cannot be read: \(error)")
             }

@@ -11,8 +11,8 @@ struct PageJob: Sendable {
 }
 
 struct PageRenderer: Sendable {
-    /// Template values are built in the shapes `MustacheValue.wrap` would give them (text wrapped, objects as
-    /// `MustacheValue.Object`), so a page's context is not walked and cast value by value before rendering.
+    /// A template context: texts, numbers, booleans, and dictionaries and arrays of them (the plain types the
+    /// vendored swift-mustache resolves without asking the runtime for conformances; see Vendor/swift-mustache).
     typealias Fields = [String: Any]
 
     let model: SiteModel
@@ -25,11 +25,11 @@ struct PageRenderer: Sendable {
     let forwardTouching: [[Int]]
     let problems: [String: [Diagnostic]]
     /// Per document, what every page that links to it or lists it shows of it (all but the relative href).
-    let linkFields: [MustacheValue.Object]
-    let rowFields: [MustacheValue.Object]
+    let linkFields: Shared<[Fields]>
+    let rowFields: Shared<[Fields]>
     /// The navigation per root (`./`, `../`, …), one list per current item (index 0: none current):
     /// the same few lists serve every page.
-    let navs: [String: [[MustacheValue.Object]]]
+    let navs: Shared<[String: [[Fields]]]>
     let navSections: [String]
     /// Each document's date as text: sorts compare them thousands of times.
     let isoDates: [String?]
@@ -52,43 +52,43 @@ struct PageRenderer: Sendable {
         problems = Dictionary(grouping: model.diagnostics, by: \.file)
         let docs = model.docs
         isoDates = docs.map { $0.date?.iso }
-        let summaries: [(link: MustacheValue.Object, row: MustacheValue.Object)] = Checker.parallelMap(Array(docs.indices)) { i in
-            Self.summary(docs[i], label: model.label(i))
+        let summaries: [Shared<(link: Fields, row: Fields)>] = Checker.parallelMap(Array(docs.indices)) { i in
+            Shared(Self.summary(docs[i], label: model.label(i)))
         }
-        linkFields = summaries.map(\.link)
-        rowFields = summaries.map(\.row)
+        linkFields = Shared(summaries.map(\.value.link))
+        rowFields = Shared(summaries.map(\.value.row))
         navSections = ["home"] + model.kinds.map { "kind-\($0.name)" } + ["log", "graph", "actions", "tags"]
-        var navs: [String: [[MustacheValue.Object]]] = [:]
+        var navs: [String: [[Fields]]] = [:]
         for path in model.pagePaths + ["index.html", "kinds/x.html"] {
             let root = SitePath.root(of: path)
             if navs[root] == nil { navs[root] = Self.navLists(root: root, kinds: model.kinds, sections: navSections) }
         }
-        self.navs = navs
+        self.navs = Shared(navs)
     }
 
     /// What other pages show of a document: as a link (relations, backlinks) and as a row of an index.
-    static func summary(_ d: Document, label: String) -> (link: MustacheValue.Object, row: MustacheValue.Object) {
-        let status: Any = statusFields(of: d).map { MustacheValue.Object($0) } ?? false
-        let link: Fields = ["label": text(label), "title": text(d.title), "status": status, "hasID": d.id != nil, "broken": false]
-        var r: Fields = ["title": text(d.title), "kind": text(kindSingular(d.kind)), "path": text(d.path)]
+    static func summary(_ d: Document, label: String) -> (link: Fields, row: Fields) {
+        let status: Any = statusFields(of: d).map { $0 } ?? false
+        let link: Fields = ["label": label, "title": d.title, "status": status, "hasID": d.id != nil, "broken": false]
+        var r: Fields = ["title": d.title, "kind": kindSingular(d.kind), "path": d.path]
         // Absent rather than empty: an empty string counts as true in a Mustache section.
-        if let id = d.id { r["id"] = text(id) }
+        if let id = d.id { r["id"] = id }
         r["status"] = status
-        if let date = d.date { r["date"] = text(date.iso) }
+        if let date = d.date { r["date"] = date.iso }
         let people = d.people.owners.isEmpty ? (d.people.deciders.isEmpty ? d.people.authors : d.people.deciders) : d.people.owners
-        r["people"] = text(people.joined(separator: ", "))
+        r["people"] = people.joined(separator: ", ")
         r["progress"] = progress(d.tasks.filter(\.checked).count, d.tasks.count)
-        return (MustacheValue.Object(link), MustacheValue.Object(r))
+        return (link, r)
     }
 
-    static func navLists(root: String, kinds: [KindSchema], sections: [String]) -> [[MustacheValue.Object]] {
+    static func navLists(root: String, kinds: [KindSchema], sections: [String]) -> [[Fields]] {
         let items: [(label: String, href: String)] = [("Home", root + "index.html")]
             + kinds.map { (kindLabel($0.name), root + kindPath($0.name)) }
             + [("Decision log", root + "log.html"), ("Graph", root + "graph.html"), ("Action items", root + "actions.html"),
                ("Tags", root + "tags.html")]
         return (-1..<sections.count).map { current in
             items.enumerated().map { k, item in
-                MustacheValue.Object(["label": text(item.label), "href": text(item.href), "current": k == current])
+                ["label": item.label, "href": item.href, "current": k == current]
             }
         }
     }
@@ -135,7 +135,7 @@ struct PageRenderer: Sendable {
         case .feed: (template, context) = ("feed", feedContext())
         case .search: (template, context) = ("search", base(job.path, title: "Search", section: "search"))
         }
-        return theme.render(template, prepared: MustacheValue.Object(context))
+        return theme.render(template, context)
     }
 
     // MARK: - Shared pieces
@@ -164,11 +164,11 @@ struct PageRenderer: Sendable {
 
     func base(_ path: String, title: String, section: String) -> Fields {
         let root = path == "404.html" && model.options.baseURL != nil ? baseURL() : SitePath.root(of: path)
-        let lists = navs[root] ?? Self.navLists(root: root, kinds: model.kinds, sections: navSections)
+        let lists = navs.value[root] ?? Self.navLists(root: root, kinds: model.kinds, sections: navSections)
         let nav = lists[(navSections.firstIndex(of: section) ?? -1) + 1]
-        return ["root": text(root), "siteTitle": text(model.siteTitle), "pageTitle": text(title), "nav": nav,
-                "generator": text(model.options.generator), "feed": text(root + "feed.xml"),
-                "search": model.options.search != nil ? MustacheValue.Object(["href": text(root + "search.html")]) : false]
+        return ["root": root, "siteTitle": model.siteTitle, "pageTitle": title, "nav": nav,
+                "generator": model.options.generator, "feed": root + "feed.xml",
+                "search": model.options.search != nil ? ["href": root + "search.html"] : false]
     }
 
     func baseURL() -> String {
@@ -181,8 +181,8 @@ struct PageRenderer: Sendable {
     /// `progress` (a kind without checklists would show the handbook's).
     static func progress(_ done: Int, _ total: Int) -> Any {
         guard total > 0 else { return false }
-        return MustacheValue.Object(["done": done, "total": total, "percent": done * 100 / total, "label": text("\(done) of \(total) done"),
-                                     "complete": done == total])
+        return ["done": done, "total": total, "percent": done * 100 / total, "label": "\(done) of \(total) done",
+                                     "complete": done == total]
     }
 
 
@@ -193,21 +193,21 @@ struct PageRenderer: Sendable {
 
     static func statusFields(of d: Document) -> Fields? {
         guard let s = d.status, !s.value.isEmpty else { return nil }
-        var out: Fields = ["value": text(s.value), "slug": text(slug(s.value))]
-        out["note"] = s.note.map(text) ?? false
+        var out: Fields = ["value": s.value, "slug": slug(s.value)]
+        out["note"] = s.note ?? false
         return out
     }
 
     /// A document as a row of an index table, with links relative to `page`.
-    func row(_ i: Int, from page: String) -> MustacheValue.Object { withHref(rowFields[i], to: i, from: page) }
+    func row(_ i: Int, from page: String) -> Fields { withHref(rowFields.value[i], to: i, from: page) }
 
-    func link(_ i: Int, from page: String) -> MustacheValue.Object { withHref(linkFields[i], to: i, from: page) }
+    func link(_ i: Int, from page: String) -> Fields { withHref(linkFields.value[i], to: i, from: page) }
 
     /// A document's shared fields with the one that differs per page: the relative href to it.
-    private func withHref(_ shared: MustacheValue.Object, to i: Int, from page: String) -> MustacheValue.Object {
-        var fields = shared.fields
-        fields["href"] = text(SitePath.relative(from: page, to: model.pagePaths[i]))
-        return MustacheValue.Object(fields)
+    private func withHref(_ shared: Fields, to i: Int, from page: String) -> Fields {
+        var fields = shared
+        fields["href"] = SitePath.relative(from: page, to: model.pagePaths[i])
+        return fields
     }
 
     func byDateDescending(_ a: Int, _ b: Int) -> Bool {
@@ -221,38 +221,38 @@ struct PageRenderer: Sendable {
     func documentContext(_ i: Int, path: String) -> Fields {
         let d = docs[i]
         var c = base(path, title: d.id.map { "\($0): \(d.title)" } ?? d.title, section: d.kind.map { "kind-\($0)" } ?? "")
-        var doc: Fields = ["title": text(d.title), "kind": text(Self.kindSingular(d.kind)), "source": text(d.path), "body": text(bodies[i].html)]
-        if let id = d.id { doc["id"] = text(id) }
-        if let k = d.kind { doc["kindHref"] = text(SitePath.relative(from: path, to: Self.kindPath(k))) }
+        var doc: Fields = ["title": d.title, "kind": Self.kindSingular(d.kind), "source": d.path, "body": bodies[i].html]
+        if let id = d.id { doc["id"] = id }
+        if let k = d.kind { doc["kindHref"] = SitePath.relative(from: path, to: Self.kindPath(k)) }
         if var s = Self.statusFields(of: d) {
-            s["href"] = text(SitePath.relative(from: path, to: Self.statusPath(d.status!.value)))
-            doc["status"] = MustacheValue.Object(s)
+            s["href"] = SitePath.relative(from: path, to: Self.statusPath(d.status!.value))
+            doc["status"] = s
         }
         let dates = d.dates.sorted { $0.key < $1.key }.map {
-            MustacheValue.Object(["name": text($0.key.prefix(1).uppercased() + $0.key.dropFirst()), "iso": text($0.value.iso)])
+            ["name": $0.key.prefix(1).uppercased() + $0.key.dropFirst(), "iso": $0.value.iso]
         }
         if !dates.isEmpty { doc["dates"] = dates }
-        var people: [MustacheValue.Object] = []
+        var people: [Fields] = []
         for (role, names) in [("Authors", d.people.authors), ("Deciders", d.people.deciders), ("Owners", d.people.owners),
                               ("Consulted", d.people.consulted), ("Informed", d.people.informed)] where !names.isEmpty {
-            people.append(MustacheValue.Object(["role": text(role), "names": text(names.joined(separator: ", "))]))
+            people.append(["role": role, "names": names.joined(separator: ", ")])
         }
         doc["people"] = people.isEmpty ? false : people
-        doc["tags"] = d.tags.map { MustacheValue.Object(["name": text($0), "href": text(SitePath.relative(from: path, to: Self.tagPath($0)))]) }
+        doc["tags"] = d.tags.map { ["name": $0, "href": SitePath.relative(from: path, to: Self.tagPath($0))] }
         // Relations, recorded here or by the other side.
-        var groups: [MustacheValue.Object] = []
+        var groups: [Fields] = []
         for type in RelationType.allCases {
             let targets = relationsFrom[i].filter { $0.type == type }.map(\.to)
             if targets.isEmpty { continue }
             let phrase = type.phrase.prefix(1).uppercased() + type.phrase.dropFirst()
-            groups.append(MustacheValue.Object(["phrase": text(phrase), "items": targets.map { link($0, from: path) }]))
+            groups.append(["phrase": phrase, "items": targets.map { link($0, from: path) }])
         }
         let unresolved = d.relations.filter { model.validator.target($0.target, from: i) == nil }
         if !unresolved.isEmpty {
             let items = unresolved.map {
-                MustacheValue.Object(["label": text("\($0.type.phrase) \($0.target)"), "title": text("not a document in this handbook"), "broken": true])
+                ["label": "\($0.type.phrase) \($0.target)", "title": "not a document in this handbook", "broken": true]
             }
-            groups.append(MustacheValue.Object(["phrase": text("Unresolved"), "items": items]))
+            groups.append(["phrase": "Unresolved", "items": items])
         }
         doc["relations"] = groups.isEmpty ? false : groups
         doc["backlinks"] = backlinks[i].map { link($0, from: path) }
@@ -261,9 +261,9 @@ struct PageRenderer: Sendable {
         let successors = relationsFrom[i].filter { $0.type == .supersededBy }.map(\.to)
         let value = d.status?.value ?? ""
         if !successors.isEmpty || value.hasPrefix("superseded") || value == "deprecated" {
-            var banner: Fields = ["state": text(value.hasPrefix("superseded") || !successors.isEmpty ? "superseded" : value)]
+            var banner: Fields = ["state": value.hasPrefix("superseded") || !successors.isEmpty ? "superseded" : value]
             banner["successors"] = successors.isEmpty ? false : successors.map { link($0, from: path) }
-            doc["banner"] = MustacheValue.Object(banner)
+            doc["banner"] = banner
         } else {
             doc["banner"] = false
         }
@@ -279,24 +279,24 @@ struct PageRenderer: Sendable {
             }
         }
         let minLevel = d.sections.filter { !(d.titleSource == .heading && $0.level == 1 && $0.range.start.line == d.titlePosition.line) }.map(\.level).min() ?? 1
-        var toc: [MustacheValue.Object] = []
+        var toc: [Fields] = []
         for (k, s) in d.sections.enumerated() {
             if d.titleSource == .heading && s.level == 1 && s.range.start.line == d.titlePosition.line { continue }
-            var e: Fields = ["title": text(s.title), "anchor": text("#" + SitePath.encodeFragment(s.anchor)), "depth": max(0, s.level - minLevel)]
+            var e: Fields = ["title": s.title, "anchor": "#" + SitePath.encodeFragment(s.anchor), "depth": max(0, s.level - minLevel)]
             e["progress"] = Self.progress(sectionDone[k], sectionTotal[k])
-            toc.append(MustacheValue.Object(e))
+            toc.append(e)
         }
         doc["toc"] = toc.count > 1 ? toc : []
         doc["progress"] = Self.progress(d.tasks.filter(\.checked).count, d.tasks.count)
 
         do {
             doc["problems"] = (problems[d.path] ?? []).map {
-                MustacheValue.Object(["severity": text($0.severity.rawValue), "line": $0.position.line, "message": text($0.message), "rule": text($0.rule)])
+                ["severity": $0.severity.rawValue, "line": $0.position.line, "message": $0.message, "rule": $0.rule]
             }
         }
         let svg = neighbourhoodGraph(i, page: path)
-        doc["graph"] = svg.isEmpty ? false : text(svg)
-        c["doc"] = MustacheValue.Object(doc)
+        doc["graph"] = svg.isEmpty ? false : svg
+        c["doc"] = doc
         return c
     }
 
@@ -304,18 +304,18 @@ struct PageRenderer: Sendable {
 
     func homeContext(_ path: String) -> Fields {
         var c = base(path, title: model.siteTitle, section: "home")
-        var kinds: [MustacheValue.Object] = []
+        var kinds: [Fields] = []
         for k in model.kinds {
             let members = docs.indices.filter { docs[$0].kind == k.name }
-            var e: Fields = ["label": text(kindLabel(k.name)), "href": text(Self.kindPath(k.name)), "count": members.count]
+            var e: Fields = ["label": kindLabel(k.name), "href": Self.kindPath(k.name), "count": members.count]
             e["progress"] = progress(of: members)
-            var statuses: [MustacheValue.Object] = []
+            var statuses: [Fields] = []
             for s in Set(members.compactMap { docs[$0].status?.value }).sorted() where !s.isEmpty {
-                statuses.append(MustacheValue.Object(["value": text(s), "slug": text(Self.slug(s)), "href": text(Self.statusPath(s)),
-                                                      "count": members.filter { docs[$0].status?.value == s }.count]))
+                statuses.append(["value": s, "slug": Self.slug(s), "href": Self.statusPath(s),
+                                                      "count": members.filter { docs[$0].status?.value == s }.count])
             }
             if !statuses.isEmpty { e["statuses"] = statuses }
-            kinds.append(MustacheValue.Object(e))
+            kinds.append(e)
         }
         c["kinds"] = kinds
         c["documentCount"] = docs.count
@@ -331,34 +331,34 @@ struct PageRenderer: Sendable {
         c["openActions"] = Array(recent)
         c["openActionCount"] = open.count
         c["moreActions"] = open.count > recent.count
-        if let intro = model.intro { c["intro"] = text(bodies[intro].html) }
+        if let intro = model.intro { c["intro"] = bodies[intro].html }
         let errors = model.diagnostics.filter { $0.severity == .error }.count
         let warnings = model.diagnostics.filter { $0.severity == .warning }.count
-        if errors + warnings > 0 { c["health"] = MustacheValue.Object(["errors": errors, "warnings": warnings]) }
+        if errors + warnings > 0 { c["health"] = ["errors": errors, "warnings": warnings] }
         return c
     }
 
     func kindContext(_ kind: KindSchema, path: String) -> Fields {
         var c = base(path, title: kindLabel(kind.name), section: "kind-\(kind.name)")
         let members = docs.indices.filter { docs[$0].kind == kind.name }
-        c["heading"] = text(kindLabel(kind.name))
+        c["heading"] = kindLabel(kind.name)
         c["rows"] = members.map { row($0, from: path) }
         let statuses = Set(members.compactMap { docs[$0].status?.value }).filter { !$0.isEmpty }.sorted()
-        c["statuses"] = statuses.map { s in MustacheValue.Object(["value": text(s), "count": members.filter { docs[$0].status?.value == s }.count]) }
+        c["statuses"] = statuses.map { s in ["value": s, "count": members.filter { docs[$0].status?.value == s }.count] }
         c["progress"] = progress(of: members)
         return c
     }
 
     func statusContext(_ status: String, path: String) -> Fields {
         var c = base(path, title: "Status: \(status)", section: "")
-        c["heading"] = text("Status: \(status)")
+        c["heading"] = "Status: \(status)"
         c["rows"] = docs.indices.filter { docs[$0].status?.value == status }.map { row($0, from: path) }
         return c
     }
 
     func tagContext(_ tag: String, path: String) -> Fields {
         var c = base(path, title: "Tag: \(tag)", section: "tags")
-        c["heading"] = text("Tag: \(tag)")
+        c["heading"] = "Tag: \(tag)"
         c["rows"] = docs.indices.filter { docs[$0].tags.contains(tag) }.map { row($0, from: path) }
         return c
     }
@@ -366,23 +366,23 @@ struct PageRenderer: Sendable {
     func tagsContext(_ path: String) -> Fields {
         var c = base(path, title: "Tags", section: "tags")
         c["tags"] = tagValues().map { t in
-            MustacheValue.Object(["name": text(t), "href": text(Self.tagPath(t)), "count": docs.filter { $0.tags.contains(t) }.count])
+            ["name": t, "href": Self.tagPath(t), "count": docs.filter { $0.tags.contains(t) }.count]
         }
         return c
     }
 
     /// Open tasks, each with its document's date (for the home page's order).
-    func actionItems(from page: String, kinds: Set<String>?) -> [(item: MustacheValue.Object, date: String?)] {
-        var out: [(item: MustacheValue.Object, date: String?)] = []
+    func actionItems(from page: String, kinds: Set<String>?) -> [(item: Fields, date: String?)] {
+        var out: [(item: Fields, date: String?)] = []
         for (i, d) in docs.enumerated() where kinds == nil || kinds!.contains(d.kind ?? "") {
             for t in d.tasks where !t.checked {
                 let anchor = t.section.map { "#" + SitePath.encodeFragment(d.sections[$0].anchor) } ?? ""
-                var e: Fields = ["text": text(t.text), "doc": MustacheValue.Object(["label": text(model.label(i))]),
-                                 "href": text(SitePath.relative(from: page, to: model.pagePaths[i]) + anchor), "line": t.position.line]
-                if let s = t.section { e["section"] = text(d.sections[s].title) }
+                var e: Fields = ["text": t.text, "doc": ["label": model.label(i)],
+                                 "href": SitePath.relative(from: page, to: model.pagePaths[i]) + anchor, "line": t.position.line]
+                if let s = t.section { e["section"] = d.sections[s].title }
                 let date = isoDates[i]
-                if let date { e["date"] = text(date) }
-                out.append((MustacheValue.Object(e), date))
+                if let date { e["date"] = date }
+                out.append((e, date))
             }
         }
         return out
@@ -437,7 +437,7 @@ struct PageRenderer: Sendable {
             guard let a = position[r.from], let b = position[r.to], r.type != .relatesTo else { return nil }
             return DiagramEdge(from: a, to: b, relation: r.type.rawValue)
         }
-        c["timeline"] = text(SVGDiagrams.timeline(nodes: nodes, edges: edges, title: "Decision timeline"))
+        c["timeline"] = SVGDiagrams.timeline(nodes: nodes, edges: edges, title: "Decision timeline")
         c["rows"] = order.map { row($0, from: path) }
         return c
     }
@@ -480,10 +480,10 @@ struct PageRenderer: Sendable {
             guard let a = position[e.0], let b = position[e.1], seen.insert("\(min(a, b))|\(max(a, b))").inserted || e.2 != "links" else { return nil }
             return DiagramEdge(from: a, to: b, relation: e.2)
         }
-        c["graph"] = text(SVGDiagrams.relationGraph(nodes: nodes, edges: diagramEdges, title: "Handbook relations", includeIsolated: true))
+        c["graph"] = SVGDiagrams.relationGraph(nodes: nodes, edges: diagramEdges, title: "Handbook relations", includeIsolated: true)
         c["nodeCount"] = nodes.count
         c["edgeCount"] = diagramEdges.count
-        c["note"] = note.isEmpty ? false : text(note)
+        c["note"] = note.isEmpty ? false : note
         return c
     }
 
@@ -514,21 +514,20 @@ struct PageRenderer: Sendable {
         let root = baseURL()
         let decisions = docs.indices.filter { docs[$0].kind == "decision" && docs[$0].date != nil }.sorted(by: byDateDescending)
         var updated: [String] = []
-        let entries: [MustacheValue.Object] = decisions.map { i in
+        let entries: [Fields] = decisions.map { i in
             let d = docs[i]
             let url = root + model.pagePaths[i].split(separator: "/").map { SitePath.encodeSegment(String($0)) }.joined(separator: "/")
             updated.append((d.dates["updated"] ?? d.date!).iso + "T00:00:00Z")
-            var e: Fields = ["title": text(d.id.map { "\($0): \(d.title)" } ?? d.title), "url": text(url),
-                             "id": text(root.isEmpty ? "urn:archbook:" + SitePath.encodeSegment(d.path) : url),
-                             "updated": text(updated[updated.count - 1])]
-            if let s = d.status?.value { e["status"] = text(s) }
-            return MustacheValue.Object(e)
+            var e: Fields = ["title": d.id.map { "\($0): \(d.title)" } ?? d.title, "url": url,
+                             "id": root.isEmpty ? "urn:archbook:" + SitePath.encodeSegment(d.path) : url,
+                             "updated": updated[updated.count - 1]]
+            if let s = d.status?.value { e["status"] = s }
+            return e
         }
-        return ["siteTitle": text(model.siteTitle), "updated": text(updated.first ?? "1970-01-01T00:00:00Z"),
-                "entries": entries, "self": text(root.isEmpty ? "feed.xml" : root + "feed.xml"),
-                "home": text(root.isEmpty ? "index.html" : root), "id": text(root.isEmpty ? "urn:archbook:handbook" : root),
-                "generator": text(model.options.generator)]
+        return ["siteTitle": model.siteTitle, "updated": updated.first ?? "1970-01-01T00:00:00Z",
+                "entries": entries, "self": root.isEmpty ? "feed.xml" : root + "feed.xml",
+                "home": root.isEmpty ? "index.html" : root, "id": root.isEmpty ? "urn:archbook:handbook" : root,
+                "generator": model.options.generator]
     }
 }
 
-private func text(_ s: String) -> MustacheValue.Text { MustacheValue.Text(renderText: s) }

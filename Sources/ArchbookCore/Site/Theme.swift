@@ -118,50 +118,13 @@ public struct Theme: Sendable {
 
     /// Renders a template with a context of dictionaries, arrays, strings, numbers and booleans.
     public func render(_ template: String, _ context: [String: Any]) -> String {
-        render(template, prepared: MustacheValue.wrap(context))
-    }
-
-    /// Renders a template with a context already in `MustacheValue`'s shapes.
-    func render(_ template: String, prepared context: Any) -> String {
         library.render(context, withTemplate: template) ?? ""
     }
 }
 
-/// Context values in the shapes swift-mustache resolves fastest. Each `{{name}}` costs several dynamic casts:
-/// a `[String: Any]` is a conditional conformance (slow to confirm), and a String goes through an optional
-/// unwrap and `String(describing:)`. Wrapping them changes no output: text still escapes the same way and
-/// answers the same transforms, objects the same keys.
-enum MustacheValue {
-    struct Text: MustacheCustomRenderable, MustacheTransformable, MustacheParent {
-        let renderText: String
-        var isNull: Bool { false }
-        func transform(_ name: String) -> Any? { renderText.transform(name) }
-        /// A section on a text (`{{#id}}…{{/id}}`) puts it on the context stack, and every name looked up
-        /// inside asks it first. Without this swift-mustache would ask by reflection, which finds the one
-        /// stored property, `renderText`, and nothing else: answered the same here, without Mirror.
-        func child(named name: String) -> Any? { name == "renderText" ? renderText : nil }
-    }
-
-    struct Object: MustacheParent, MustacheTransformable {
-        let fields: [String: Any]
-        init(fields: [String: Any]) { self.fields = fields }
-        /// `fields` must already be wrapped.
-        init(_ fields: [String: Any]) { self.fields = fields }
-        func child(named name: String) -> Any? { fields[name] }
-        func transform(_ name: String) -> Any? { fields.transform(name) }
-    }
-
-    static func wrap(_ value: Any) -> Any {
-        switch value {
-        case let s as String: return Text(renderText: s)
-        case let d as [String: Any]: return Object(fields: d.mapValues(wrap))
-        case let a as [[String: Any]]: return a.map { Object(fields: $0.mapValues(wrap)) }
-        case let a as [Any]: return a.map(wrap)
-        default: return value
-        }
-    }
+/// Template values built once and shared by pages rendered in parallel. They hold only texts, numbers, booleans,
+/// and dictionaries and arrays of them, which nothing mutates once built.
+struct Shared<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
-
-/// Objects hold only what `wrap` makes (texts, numbers, booleans, and objects and arrays of them): values
-/// that nothing mutates, so pages rendering in parallel can share those built once.
-extension MustacheValue.Object: @unchecked Sendable {}

@@ -44,6 +44,9 @@ extension MustacheTemplate {
 
         case .variable(let variable, let transforms):
             if let child = getChild(named: variable, transforms: transforms, context: context) {
+                if let plain = FastPath.kind(of: child), let text = FastPath.text(of: plain) {
+                    return context.contentType.escapeText(text)
+                }
                 if let template = child as? MustacheTemplate {
                     return template.render(context: context)
                 } else if let renderable = child as? MustacheCustomRenderable {
@@ -57,6 +60,9 @@ extension MustacheTemplate {
 
         case .unescapedVariable(let variable, let transforms):
             if let child = getChild(named: variable, transforms: transforms, context: context) {
+                if let plain = FastPath.kind(of: child), let text = FastPath.text(of: plain) {
+                    return text
+                }
                 if let renderable = child as? MustacheCustomRenderable {
                     return renderable.renderText
                 } else if let lambda = child as? MustacheLambda {
@@ -68,6 +74,9 @@ extension MustacheTemplate {
 
         case .section(let variable, let transforms, let template):
             let child = self.getChild(named: variable, transforms: transforms, context: context)
+            if let child, let plain = FastPath.kind(of: child) {
+                return self.renderSection(plain, child, with: template, context: context)
+            }
             if let lambda = child as? MustacheLambda {
                 return self.renderUnescapedLambda(lambda, parameter: template.text, context: context)
             }
@@ -75,6 +84,9 @@ extension MustacheTemplate {
 
         case .invertedSection(let variable, let transforms, let template):
             let child = self.getChild(named: variable, transforms: transforms, context: context)
+            if let child, let plain = FastPath.kind(of: child) {
+                return self.renderInvertedSection(plain, child, with: template, context: context)
+            }
             return self.renderInvertedSection(child, with: template, context: context)
 
         case .blockExpansion(let name, let defaultTemplate, let indented):
@@ -154,6 +166,28 @@ extension MustacheTemplate {
         }
     }
 
+    /// `renderSection` for a plain value (see FastPath): the branch the generic code takes for its type.
+    func renderSection(_ plain: FastPath.Kind, _ child: Any, with template: MustacheTemplate, context: MustacheContext) -> String {
+        switch plain {
+        case .bool(let bool): return bool ? template.render(context: context) : ""
+        case .array(let array): return array.renderSection(with: template, context: context)
+        case .dictionaries(let array): return array.renderSection(with: template, context: context)
+        case .strings(let array): return array.renderSection(with: template, context: context)
+        case .string, .int, .dictionary: return template.render(context: context.withObject(child))
+        }
+    }
+
+    /// `renderInvertedSection` for a plain value (see FastPath).
+    func renderInvertedSection(_ plain: FastPath.Kind, _ child: Any, with template: MustacheTemplate, context: MustacheContext) -> String {
+        switch plain {
+        case .bool(let bool): return bool ? "" : template.render(context: context)
+        case .array(let array): return array.renderInvertedSection(with: template, context: context)
+        case .dictionaries(let array): return array.renderInvertedSection(with: template, context: context)
+        case .strings(let array): return array.renderInvertedSection(with: template, context: context)
+        case .string, .int, .dictionary: return ""
+        }
+    }
+
     /// Render an inverted section
     /// - Parameters:
     ///   - child: Object to render section for
@@ -218,6 +252,7 @@ extension MustacheTemplate {
     /// Get child object from variable name
     func getChild(named name: String, transforms: [String], context: MustacheContext) -> Any? {
         func _getImmediateChild(named name: String, from object: Any) -> Any? {
+            if let plain = FastPath.kind(of: object) { return FastPath.child(named: name, of: plain) }
             let child = {
                 let object: Any? =
                     if let custom = object as? MustacheCustomRepresentation {
@@ -274,10 +309,10 @@ extension MustacheTemplate {
             let nameSplit = name.split(separator: ".").map { String($0) }
             child = _getChild(named: nameSplit[...], from: context.stack.last!)
         } else {
-            let nameSplit = name.split(separator: ".").map { String($0) }
-            child = _getChildInStack(named: nameSplit[...], from: context.stack)
+            child = _getChildInStack(named: FastPath.components(of: name), from: context.stack)
         }
 
+        if let value = child, FastPath.kind(of: value) != nil, transforms.isEmpty { return value }
         if let custom = child as? MustacheCustomRepresentation {
             child = custom.representation
         }
