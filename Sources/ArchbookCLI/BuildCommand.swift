@@ -102,17 +102,19 @@ struct BuildCommand: ParsableCommand {
         }
 
         let options = setup.siteOptions(baseURL: baseURL)
-        let cache = BuildCache(target: target)
+        var cache = BuildCache(target: target)
         var trusted = !noCache
-        if trusted, let tracked = cache.trackedByGit(site: target) {
+        if let tracked = cache.trackedByGit(site: target) {
             Output.err("archbook: warning: not using the build cache, because git tracks '\(tracked)': a cache or site that came with the repository (a pull request can commit one) could put any HTML into the site. Every page is rendered; remove it from git (git rm -r --cached) to build incrementally again\n")
             trusted = false
+            cache.usable = false
         }
         let previous = trusted ? cache.load(site: target) : nil
         // The bodies do not depend on the site being there: each is checked against what it was made from.
         let bodies = DiskBodyStore(folder: cache.bodiesFolder)
         // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
         let built = try writeAtomically(to: target, display: outputPath, previous: previous == nil ? nil : target,
+                                        spare: cache.usable ? cache.spareFolder : nil,
                                         beforeSwap: { cache.remove() }) { sink throws(FileTreeError) in
             try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink,
                                   previous: previous, bodies: .store(bodies, reads: trusted))
@@ -156,16 +158,22 @@ struct BuildCommand: ParsableCommand {
 
     /// Builds into a temporary folder next to `target` and swaps it in; on any failure the old site stays.
     /// The caller holds the target's `SiteLock`, so no other build renames the same folders meanwhile.
-    func writeAtomically(to target: String, display: String, previous: String? = nil, beforeSwap: () -> Void = {},
+    /// `spare`: where the site this build replaces is kept, to be the next build's working folder (`SpareSite`).
+    func writeAtomically(to target: String, display: String, previous: String? = nil, spare: String? = nil,
+                         beforeSwap: () -> Void = {},
                          _ body: (DiskSiteSink) throws(FileTreeError) -> SiteSummary) throws -> SiteSummary {
         let parent = DiskSite.parent(of: target)
         let name = DiskSite.name(of: target)
         let temp = "\(parent)/.\(name).archbook-tmp-\(getpid())"
         DiskSite.remove(temp)
-        guard mkdir(temp, 0o755) == 0 else {
-            throw RunFailure(message: "cannot create \(temp): \(String(cString: strerror(errno)))")
+        let existing = spare.flatMap { SpareSite.take($0, as: temp) }
+        if existing == nil {
+            if let spare { DiskSite.remove(spare) }
+            guard mkdir(temp, 0o755) == 0 else {
+                throw RunFailure(message: "cannot create \(temp): \(String(cString: strerror(errno)))")
+            }
         }
-        let sink = DiskSiteSink(root: temp, previousRoot: previous)
+        let sink = DiskSiteSink(root: temp, previousRoot: previous, existing: existing ?? [])
         let summary: SiteSummary
         do {
             try sink.write(siteMarkerName, Array(siteMarkerText.utf8))
@@ -173,6 +181,9 @@ struct BuildCommand: ParsableCommand {
         } catch {
             DiskSite.remove(temp)
             throw RunFailure(message: "build failed, '\(display)' was not changed: \(error.description)")
+        }
+        if let existing {
+            SpareSite.prune(temp, had: existing, keeping: Set(summary.manifest.files.keys).union([siteMarkerName]))
         }
         beforeSwap()
         let old = "\(parent)/.\(name).archbook-old-\(getpid())"
@@ -191,7 +202,11 @@ struct BuildCommand: ParsableCommand {
             DiskSite.remove(temp)
             throw RunFailure(message: "cannot move the new site into '\(display)': \(why)")
         }
-        if hadOld { DiskSite.remove(old) }
+        if hadOld {
+            // Kept as the next build's spare when it can be; a folder of the build cache, so deleting the cache
+            // deletes it.
+            if let spare, DiskSite.ensureFolder(DiskSite.parent(of: spare)), rename(old, spare) == 0 {} else { DiskSite.remove(old) }
+        }
         // Test hook: hold the finished build (and its lock) for a while, so a test can start a second build meanwhile.
         if let pause = getenv("ARCHBOOK_TEST_HOLD_LOCK").flatMap({ Double(String(cString: $0)) }) { usleep(UInt32(pause * 1_000_000)) }
         return summary
@@ -203,11 +218,16 @@ struct BuildCommand: ParsableCommand {
 struct BuildCache {
     let file: String
     let bodiesFolder: String
+    /// The site the last build replaced (`SpareSite`).
+    let spareFolder: String
+    /// false when git tracks a file of the cache: then not even the spare site is taken (see `trackedByGit`).
+    var usable = true
 
     init(target: String) {
         let base = DiskSite.parent(of: target) + "/.archbook-cache/" + DiskSite.name(of: target)
         file = base + ".manifest"
         bodiesFolder = base + ".bodies"
+        spareFolder = base + ".spare"
     }
 
     /// The previous build's manifest, when the site it describes is still there; anything unreadable,

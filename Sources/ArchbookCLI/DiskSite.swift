@@ -14,13 +14,19 @@ struct DiskSiteSink: SiteSink {
     let root: String
     /// The site being replaced, whose unchanged files are hard-linked into the new one (incremental builds).
     let previousRoot: String?
+    /// The plain files `root` already held when the build began (the spare site it was made from, see
+    /// `SpareSite`). Each is overwritten in place, or left as it is when it already holds the bytes, instead of
+    /// being created anew: creating and deleting tens of thousands of files was most of a large build's system
+    /// time on ext4, which scans for free inodes past every recently deleted one.
+    let existing: Set<String>
     /// Test hook (ARCHBOOK_TEST_FAIL_WRITE=path): writing this site path fails, as a full disk would,
     /// so tests can prove a failed build leaves the previous site untouched even when run as root.
     let failingPath: String?
 
-    init(root: String, previousRoot: String? = nil) {
+    init(root: String, previousRoot: String? = nil, existing: Set<String> = []) {
         self.root = root
         self.previousRoot = previousRoot
+        self.existing = existing
         failingPath = getenv("ARCHBOOK_TEST_FAIL_WRITE").map { String(cString: $0) }
     }
 
@@ -31,6 +37,7 @@ struct DiskSiteSink: SiteSink {
         var st = stat()
         guard lstat(old, &st) == 0, st.st_mode & S_IFMT == S_IFREG, Int(st.st_size) == size else { return false }
         do { try makeFolders(parts, for: path) } catch { return false }
+        if existing.contains(path) { unlink(root + "/" + path) }
         return link(old, root + "/" + path) == 0
     }
 
@@ -48,6 +55,10 @@ struct DiskSiteSink: SiteSink {
             if mkdir(dir, 0o755) != 0 && errno != EEXIST {
                 throw FileTreeError(path: path, message: "cannot create folder \(dir): \(String(cString: strerror(errno)))")
             }
+            // A spare site may hold a file where this build needs a folder.
+            if !existing.isEmpty, !DiskFileTree.isDirectory(dir), unlink(dir) == 0, mkdir(dir, 0o755) != 0 && errno != EEXIST {
+                throw FileTreeError(path: path, message: "cannot create folder \(dir): \(String(cString: strerror(errno)))")
+            }
         }
     }
 
@@ -56,18 +67,100 @@ struct DiskSiteSink: SiteSink {
         if path == failingPath { throw FileTreeError(path: path, message: "simulated write failure (ARCHBOOK_TEST_FAIL_WRITE)") }
         try makeFolders(parts, for: path)
         let full = root + "/" + path
+        if existing.contains(path), try overwrite(full, bytes, path: path) { return }
         let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        try Self.writeAll(fd, bytes, at: 0, path: path, full: full)
+    }
+
+    /// Puts `bytes` into the spare site's file at `full`; false when it must be created anew instead: it is gone or
+    /// not a plain file, or it is shared by a hard link with another site (the live one: writing into it would
+    /// change that site before the swap). A file that already holds the bytes is not written at all.
+    private func overwrite(_ full: String, _ bytes: [UInt8], path: String) throws(FileTreeError) -> Bool {
+        let fd = open(full, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { unlink(full); return false }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_nlink == 1 else {
+            unlink(full)
+            return false
+        }
+        if Int(st.st_size) == bytes.count, Self.holds(fd, bytes) { return true }
+        try Self.writeAll(fd, bytes, at: 0, path: path, full: full)
+        guard ftruncate(fd, off_t(bytes.count)) == 0 else {
+            throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(errno)))")
+        }
+        return true
+    }
+
+    /// Whether the open file's bytes are `bytes` (its size already matches).
+    private static func holds(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 16))
+        var offset = 0
+        while offset < bytes.count {
+            let want = min(buffer.count, bytes.count - offset)
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want, off_t(offset)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            let same = buffer.withUnsafeBytes { a in bytes.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress! + offset, n) == 0 } }
+            guard same else { return false }
+            offset += n
+        }
+        return true
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], at start: Int, path: String, full: String) throws(FileTreeError) {
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + written, bytes.count - written, off_t(start + written)) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(errno)))")
             }
             written += n
         }
+    }
+}
+
+/// The site a build replaced, kept in the build cache (`.archbook-cache/<output>.spare/`) to become the next
+/// build's working folder: its files are overwritten in place (`DiskSiteSink.existing`) instead of a new site being
+/// created file by file and the old one deleted file by file. Nothing in it is trusted: every file is written,
+/// or compared byte for byte with what would be written, or deleted before the swap; anything but plain files and
+/// folders is deleted when it is taken. Deleting it is always safe (the next build starts from an empty folder).
+enum SpareSite {
+    /// Moves the spare to `temp` and returns the plain files in it (paths relative to it); nil when there is no
+    /// spare site to take (then `temp` does not exist).
+    static func take(_ spare: String, as temp: String) -> Set<String>? {
+        guard case .ourSite = DiskSite.state(of: spare), rename(spare, temp) == 0 else { return nil }
+        var files: Set<String> = []
+        sanitise(temp, prefix: "", into: &files)
+        return files
+    }
+
+    /// Keeps plain files and real folders; deletes symbolic links and everything else.
+    private static func sanitise(_ dir: String, prefix: String, into files: inout Set<String>) {
+        for name in DiskSite.entries(of: dir) ?? [] {
+            let full = dir + "/" + name
+            var st = stat()
+            guard lstat(full, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: files.insert(prefix + name)
+            case S_IFDIR: sanitise(full, prefix: prefix + name + "/", into: &files)
+            default: unlink(full)
+            }
+        }
+    }
+
+    /// Deletes the files the build did not write (pages of documents that are gone) and folders left empty.
+    static func prune(_ root: String, had files: Set<String>, keeping kept: Set<String>) {
+        var folders: Set<String> = []
+        for path in files where !kept.contains(path) {
+            unlink(root + "/" + path)
+            var folder = DiskSite.parent(of: path)
+            while folder != "." && folders.insert(folder).inserted { folder = DiskSite.parent(of: folder) }
+        }
+        for folder in folders.sorted(by: { $0.count > $1.count }) { rmdir(root + "/" + folder) }
     }
 }
 
@@ -174,6 +267,11 @@ enum DiskSite {
         } else {
             unlink(path)
         }
+    }
+
+    /// Creates a folder whose parent exists, if it is not there; false when it cannot be.
+    static func ensureFolder(_ path: String) -> Bool {
+        mkdir(path, 0o755) == 0 || (errno == EEXIST && DiskFileTree.isDirectory(path))
     }
 
     /// The names in a directory, without `.` and `..`; nil when it cannot be opened.

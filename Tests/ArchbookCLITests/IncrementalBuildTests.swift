@@ -300,4 +300,65 @@ final class IncrementalBuildTests: XCTestCase {
         try diff.run(); diff.waitUntilExit()
         XCTAssertEqual(diff.terminationStatus, 0, "incremental and clean builds differ")
     }
+
+    /// The site a build replaces is kept as the next build's working folder and overwritten in place. Nothing in it
+    /// is trusted (a symbolic link to a file or folder outside, a stale page), and its files that are hard links to
+    /// the live site's (pages an incremental build reused) are never written through: a build that fails after
+    /// writing every page leaves the live site byte for byte as it was.
+    func testTheReplacedSiteIsReusedInPlaceWithoutTouchingTheLiveSite() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("archbook-spare-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fm = FileManager.default
+        let docs = dir.appendingPathComponent("docs")
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        try fm.copyItem(at: Self.contentDir, to: docs)
+        let site = dir.appendingPathComponent("_site")
+        let spare = dir.appendingPathComponent(".archbook-cache/_site.spare")
+        func build(_ extra: [String] = [], environment: [String: String] = [:]) throws -> RunResult {
+            try ArchbookBinary.run(["build", docs.path, "--quiet"] + extra, in: dir, environment: environment)
+        }
+        func snapshot(_ root: URL) throws -> [String: Data] {
+            var out: [String: Data] = [:]
+            for path in try SiteTests.files(under: root) { out[path] = try Data(contentsOf: root.appendingPathComponent(path)) }
+            return out
+        }
+        XCTAssertEqual(try build().status, 0)
+        XCTAssertFalse(fm.fileExists(atPath: spare.path), "nothing replaced yet")
+        XCTAssertEqual(try build(["--no-cache"]).status, 0)
+        XCTAssertTrue(fm.fileExists(atPath: spare.appendingPathComponent(".archbook-site").path), "the replaced site is kept")
+
+        // A forged spare: links out of it, a file where a folder goes, a stale page.
+        let outside = dir.appendingPathComponent("outside.txt"), outsideDir = dir.appendingPathComponent("outside")
+        try "outside\n".write(to: outside, atomically: true, encoding: .utf8)
+        try fm.createDirectory(at: outsideDir, withIntermediateDirectories: true)
+        try fm.removeItem(at: spare.appendingPathComponent("index.html"))
+        try fm.createSymbolicLink(at: spare.appendingPathComponent("index.html"), withDestinationURL: outside)
+        try fm.removeItem(at: spare.appendingPathComponent("kinds"))
+        try fm.createSymbolicLink(at: spare.appendingPathComponent("kinds"), withDestinationURL: outsideDir)
+        try fm.removeItem(at: spare.appendingPathComponent("status"))
+        try "a file where a folder goes".write(to: spare.appendingPathComponent("status"), atomically: true, encoding: .utf8)
+        try "stale".write(to: spare.appendingPathComponent("decisions/9999-gone.html"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try build(["--no-cache"]).status, 0)
+        XCTAssertEqual(try String(contentsOf: outside, encoding: .utf8), "outside\n")
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: outsideDir.path), [])
+        XCTAssertFalse(fm.fileExists(atPath: site.appendingPathComponent("decisions/9999-gone.html").path))
+        let clean = dir.appendingPathComponent("clean")
+        XCTAssertEqual(try ArchbookBinary.run(["build", docs.path, "--quiet", "--output", clean.path], in: dir).status, 0)
+        XCTAssertEqual(try snapshot(site), try snapshot(clean))
+
+        // An incremental build hard-links unchanged pages from the live site; the site it replaced becomes the spare,
+        // sharing those files with the live site. The next build writes every page into the spare, then fails.
+        let redis = docs.appendingPathComponent(Self.redis)
+        try (String(contentsOf: redis, encoding: .utf8) + "\nMore context.\n").write(to: redis, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try build().err.contains("unchanged since the last build"))
+        let live = try snapshot(site)
+        try (String(contentsOf: redis, encoding: .utf8) + "\nEven more context.\n").write(to: redis, atomically: true, encoding: .utf8)
+        try "# Intro\n\nChanged everywhere.\n".write(to: docs.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        let failed = try build(["--no-cache"], environment: ["ARCHBOOK_TEST_FAIL_WRITE": "assets/archbook.css"])
+        XCTAssertEqual(failed.status, 2, failed.err)
+        XCTAssertEqual(try snapshot(site), live, "the live site changed during a build that failed")
+        XCTAssertEqual(try build().status, 0)
+        XCTAssertTrue(try String(contentsOf: site.appendingPathComponent("decisions/0004-cache-carrier-rate-quotes-in-redis.html"), encoding: .utf8)
+            .contains("Even more context."))
+    }
 }
