@@ -305,8 +305,9 @@ for entry in "${CORPORA[@]}"; do
     fi
     echo "$r" >>"$RESULTS"
 
-    # -- archbook build: writes into a temporary folder and swaps it for the previous run's site itself,
-    # so every run is a full build and removing the old site is part of the time.
+    # -- archbook build: a full build next to the previous run's site, as a user's rebuild is: it takes the
+    # spare site (.archbook-cache/NAME.spare/, the site replaced before) as its working folder, overwrites it
+    # in place and swaps it in; the site it replaces becomes the next spare.
     # The build cache (.archbook-cache/NAME.manifest and NAME.bodies/ beside the site) is removed before every
     # run, untimed: with it, every run after the first would reuse all pages and bodies of the previous one.
     log "  archbook build"
@@ -330,6 +331,25 @@ for entry in "${CORPORA[@]}"; do
         if [[ $(field "$r" exit) == 1 && -f $report ]]; then
             r=$(with_field "$r" report "$report")
         fi
+    fi
+    echo "$r" >>"$RESULTS"
+
+    # -- archbook build, new output: the same into a folder that does not exist, with no cache and no spare
+    # (all removed before every run, untimed), as Hugo's and the render floor's runs are (CI's case too).
+    log "  archbook build, new output"
+    errf=$OUT/archbook-build-new-$name.stderr
+    newsite=$OUT/build-$name/archbook-new
+    cmd=("$ARCHBOOK" build "$dir" -o "$newsite" --format json --quiet "${ARCHBOOK_EXTRA[@]}")
+    if [[ -x $ARCHBOOK ]]; then
+        r=$(timeit "$name" "$docs" "$bytes" "archbook build, new output" 0,1 0 "$errf" --meta vs_hugo=1 --meta vs_hugo_pf=1 \
+            --clean "$newsite" --clean "$OUT/build-$name/.archbook-cache/archbook-new.manifest" \
+            --clean "$OUT/build-$name/.archbook-cache/archbook-new.bodies" \
+            --clean "$OUT/build-$name/.archbook-cache/archbook-new.spare" -- "${cmd[@]}")
+    else
+        r=$(unavailable "$name" "$docs" "$bytes" "archbook build, new output" "not found")
+    fi
+    if [[ $(field "$r" ok) != True ]]; then
+        FAILED+=("archbook build, new output on $name: $(explain_failure "$r" "archbook build" "$name" "$errf")")
     fi
     echo "$r" >>"$RESULTS"
 
