@@ -4,6 +4,7 @@ import ArchbookCore
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+import Synchronization
 #endif
 
 struct BuildCommand: ParsableCommand {
@@ -111,7 +112,7 @@ struct BuildCommand: ParsableCommand {
         }
         let previous = trusted ? cache.load(site: target) : nil
         // The bodies do not depend on the site being there: each is checked against what it was made from.
-        let bodies = DiskBodyStore(folder: cache.bodiesFolder)
+        let bodies = PackBodyStore(base: cache.bodiesBase, reads: trusted)
         // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
         let built = try writeAtomically(to: target, display: outputPath, previous: previous == nil ? nil : target,
                                         spare: cache.usable ? cache.spareFolder : nil,
@@ -122,7 +123,7 @@ struct BuildCommand: ParsableCommand {
         if let problem = cache.save(built.manifest) {
             Output.err("archbook: warning: \(problem); the next build renders every page\n")
         }
-        bodies.prune(keeping: result.documents.map(\.path))
+        bodies.finish(keeping: result.documents.map(\.path))
         lock.release()
         let index = outputPath.hasSuffix("/") ? outputPath + "index.html" : outputPath + "/index.html"
         let reused = built.reusedPages > 0 ? " (\(built.reusedPages) unchanged since the last build)" : ""
@@ -213,11 +214,12 @@ struct BuildCommand: ParsableCommand {
     }
 }
 
-/// `.archbook-cache/` beside the output: the manifest of the last build into it and the folder of the bodies it
-/// rendered (`DiskBodyStore`), for incremental builds.
+/// `.archbook-cache/` beside the output: the manifest of the last build into it and the bodies it rendered
+/// (`PackBodyStore`), for incremental builds, and the site it replaced (`SpareSite`).
 struct BuildCache {
     let file: String
-    let bodiesFolder: String
+    /// Where `PackBodyStore` keeps its pack (`<base>.bodies`) and index (`<base>.bodies-index`).
+    let bodiesBase: String
     /// The site the last build replaced (`SpareSite`).
     let spareFolder: String
     /// false when git tracks a file of the cache: then not even the spare site is taken (see `trackedByGit`).
@@ -226,7 +228,7 @@ struct BuildCache {
     init(target: String) {
         let base = DiskSite.parent(of: target) + "/.archbook-cache/" + DiskSite.name(of: target)
         file = base + ".manifest"
-        bodiesFolder = base + ".bodies"
+        bodiesBase = base
         spareFolder = base + ".spare"
     }
 
@@ -251,11 +253,11 @@ struct BuildCache {
     }
 
     func save(_ manifest: BuildManifest) -> String? {
-        write(manifest.encoded(), to: file)
+        Self.write(manifest.encoded(), to: file)
     }
 
     /// Writes through a temporary file, so a crash never leaves half of one; nil on success.
-    func write(_ bytes: [UInt8], to file: String) -> String? {
+    static func write(_ bytes: [UInt8], to file: String) -> String? {
         let dir = DiskSite.parent(of: file)
         if mkdir(dir, 0o755) != 0 && errno != EEXIST { return "cannot create \(dir): \(String(cString: strerror(errno)))" }
         let temp = file + ".tmp-\(getpid())"
@@ -322,34 +324,112 @@ enum ThemeLocator {
     }
 }
 
-/// `.archbook-cache/<output>.bodies/`: one file per document, named by a hash of its path, holding its rendered body
-/// (`BodyMemo.encode`). Written as bodies are rendered, straight to their names: a file cut short by a crash
-/// fails its checksum and is rendered again, so there is nothing to swap.
-struct DiskBodyStore: BodyStore {
-    let folder: String
+/// `.archbook-cache/<output>.bodies`: every document's rendered body (`BodyMemo.encode`) in one append-only pack file,
+/// found through `<output>.bodies-index` (`BodyMemo.PackIndex`). Workers append entries as they render bodies (an
+/// offset taken under a lock, then `pwrite`) and read the last build's with `pread`; `finish` writes the new index
+/// (through a temporary file) and, when more than half of the pack is entries no longer indexed, compacts it.
+/// A crash leaves the previous index, whose entries are still where it says (appending overwrites nothing); an entry
+/// that is not what it should be fails `BodyMemo.decode` (checksum, path, key) and its body is rendered again.
+final class PackBodyStore: BodyStore {
+    let packPath: String
+    let indexPath: String
+    private let fd: Int32
+    private let previous: BodyMemo.PackIndex
+    /// The end of the pack (where the next entry goes) and the entries written by this build.
+    private let state: Mutex<(end: Int, written: [String: BodyMemo.PackIndex.Slot])>
 
-    init(folder: String) {
-        self.folder = folder
-        if mkdir(DiskSite.parent(of: folder), 0o755) != 0 && errno != EEXIST { return }
-        mkdir(folder, 0o755)
+    /// `reads`: false for `--no-cache` (nothing is read; the pack is started afresh).
+    init(base: String, reads: Bool) {
+        packPath = base + ".bodies"
+        indexPath = base + ".bodies-index"
+        if mkdir(DiskSite.parent(of: base), 0o755) != 0 && errno != EEXIST {}
+        // The pack was a folder of one file per document before; that folder is only a cache.
+        if DiskFileTree.isDirectory(packPath) { DiskSite.remove(packPath) }
+        var index = reads ? (try? DiskFileTree.readFile(indexPath)).flatMap(BodyMemo.PackIndex.decode) : nil
+        fd = open(packPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        var st = stat()
+        if fd < 0 || fstat(fd, &st) != 0 {
+            index = nil
+        }
+        if index == nil {
+            // Starting afresh: the old index must not outlive the bytes it describes.
+            unlink(indexPath)
+            if fd >= 0 { ftruncate(fd, 0) }
+            st.st_size = 0
+        }
+        previous = index ?? BodyMemo.PackIndex()
+        state = Mutex((end: Int(st.st_size), written: [:]))
     }
 
+    deinit { if fd >= 0 { close(fd) } }
+
     func read(_ path: String) -> [UInt8]? {
-        try? DiskFileTree.readFile(folder + "/" + BodyMemo.fileName(for: path))
+        previous.slots[path].flatMap(read(slot:))
     }
 
     func write(_ path: String, _ bytes: [UInt8]) {
-        let file = folder + "/" + BodyMemo.fileName(for: path)
-        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { return }
-        if (try? DocumentFiles.writeAll(fd, bytes, path: file)) == nil { close(fd); unlink(file); return }
-        close(fd)
+        guard fd >= 0, !bytes.isEmpty else { return }
+        let offset = state.withLock { s in
+            defer { s.end += bytes.count }
+            return s.end
+        }
+        guard Self.writeAll(fd, bytes, at: offset) else { return }
+        state.withLock { $0.written[path] = BodyMemo.PackIndex.Slot(offset: offset, length: bytes.count) }
     }
 
-    /// Removes the files of documents that are gone, so the folder does not grow with every rename.
-    func prune(keeping paths: [String]) {
-        let keep = Set(paths.map(BodyMemo.fileName(for:)))
-        guard let names = DiskSite.entries(of: folder) else { return }
-        for name in names where !keep.contains(name) { unlink(folder + "/" + name) }
+    /// Records where the bodies of `paths` (the documents of this build) are: the ones written now, else the
+    /// previous build's. The previous ones of documents that are gone are dropped.
+    func finish(keeping paths: [String]) {
+        guard fd >= 0 else { return }
+        let (size, fresh) = state.withLock { ($0.end, $0.written) }
+        var index = BodyMemo.PackIndex()
+        for path in paths {
+            if let slot = fresh[path] ?? previous.slots[path] { index.slots[path] = slot }
+        }
+        let live = index.slots.values.reduce(0) { $0 + $1.length }
+        if size > 2 * live + (1 << 20), let compacted = compact(index) { index = compacted }
+        _ = BuildCache.write(index.encoded(), to: indexPath)
+    }
+
+    /// The live entries copied into a new pack, which replaces the old one; nil when that fails.
+    private func compact(_ index: BodyMemo.PackIndex) -> BodyMemo.PackIndex? {
+        let temp = packPath + ".tmp-\(getpid())"
+        let out = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard out >= 0 else { return nil }
+        defer { close(out) }
+        var compacted = BodyMemo.PackIndex()
+        var offset = 0
+        for (path, slot) in index.slots.sorted(by: { $0.value.offset < $1.value.offset }) {
+            guard let bytes = read(slot: slot), Self.writeAll(out, bytes, at: offset) else { unlink(temp); return nil }
+            compacted.slots[path] = BodyMemo.PackIndex.Slot(offset: offset, length: bytes.count)
+            offset += bytes.count
+        }
+        guard rename(temp, packPath) == 0 else { unlink(temp); return nil }
+        return compacted
+    }
+
+    private func read(slot: BodyMemo.PackIndex.Slot) -> [UInt8]? {
+        // A damaged index could name any length; no body is near a gigabyte.
+        guard fd >= 0, slot.length <= 1 << 30 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: slot.length)
+        var done = 0
+        while done < slot.length {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, slot.length - done, off_t(slot.offset + done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        return bytes
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], at start: Int) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(start + done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
     }
 }

@@ -2,7 +2,7 @@
 // archbook serve does, the previous build's bodies) writes exactly the bytes a full build writes, and reuses what
 // it should; the build cache on disk is safe to lose or damage.
 
-import ArchbookCLI
+@testable import ArchbookCLI
 import ArchbookCore
 import Foundation
 import XCTest
@@ -239,6 +239,15 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertNil(BuildManifest.decode(edited), "one byte changed")
         XCTAssertNil(BuildManifest.decode([]))
         XCTAssertNil(BuildManifest.decode(Array("archbook-build-manifest 2\n".utf8)))
+
+        let index = BodyMemo.PackIndex(slots: ["docs/a b.md": .init(offset: 0, length: 120), "docs/ü\n.md": .init(offset: 120, length: 7)])
+        let encoded = index.encoded()
+        XCTAssertEqual(BodyMemo.PackIndex.decode(encoded), index)
+        XCTAssertNil(BodyMemo.PackIndex.decode(Array(encoded.dropLast(1))), "truncated")
+        var flipped = encoded
+        flipped[30] ^= 1
+        XCTAssertNil(BodyMemo.PackIndex.decode(flipped), "one bit changed")
+        XCTAssertNil(BodyMemo.PackIndex.decode([]))
     }
 
     // MARK: - On disk, through the binary
@@ -259,9 +268,11 @@ final class IncrementalBuildTests: XCTestCase {
         }
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertTrue(FileManager.default.fileExists(atPath: cache))
-        // One body file per document.
-        let bodies = dir.appendingPathComponent(".archbook-cache/_site.bodies").path
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: bodies).count, 24)
+        // Every document's body in one pack, found through its index.
+        let pack = dir.appendingPathComponent(".archbook-cache/_site.bodies").path
+        let packIndex = dir.appendingPathComponent(".archbook-cache/_site.bodies-index").path
+        func indexed() throws -> Int? { BodyMemo.PackIndex.decode(Array(try Data(contentsOf: URL(fileURLWithPath: packIndex))))?.slots.count }
+        XCTAssertEqual(try indexed(), 24)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
 
         let redis = docs.appendingPathComponent(Self.redis)
@@ -272,16 +283,17 @@ final class IncrementalBuildTests: XCTestCase {
 
         // A damaged cache is ignored; a lost one too; --no-cache renders everything. Each leaves a good cache.
         try "archbook-build-manifest 1\nnot a manifest\n".write(toFile: cache, atomically: true, encoding: .utf8)
-        for name in try FileManager.default.contentsOfDirectory(atPath: bodies) {
-            try "archbook-body 1\nnot a body\n".write(toFile: bodies + "/" + name, atomically: false, encoding: .utf8)
-        }
-        try "left from a deleted document".write(toFile: bodies + "/0123456789abcdef", atomically: false, encoding: .utf8)
+        let packSize = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: pack)[.size] as? Int)
+        try Data(repeating: 0x41, count: packSize).write(to: URL(fileURLWithPath: pack))
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         try FileManager.default.removeItem(atPath: cache)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertEqual(try build(["--no-cache"]), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertTrue(try build().contains("(77 unchanged since the last build)"))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: bodies).count, 24, "the stray file is removed")
+        XCTAssertEqual(try indexed(), 24)
+        try "archbook-bodies-index 1\nnot an index".write(toFile: packIndex, atomically: false, encoding: .utf8)
+        XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
+        XCTAssertEqual(try indexed(), 24, "a damaged index: the pack is started afresh")
 
         // A page edited by hand in the output (another size) is rendered again, not trusted.
         let home = site + "/index.html"
@@ -360,5 +372,51 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(try build().status, 0)
         XCTAssertTrue(try String(contentsOf: site.appendingPathComponent("decisions/0004-cache-carrier-rate-quotes-in-redis.html"), encoding: .utf8)
             .contains("Even more context."))
+    }
+
+    /// The bodies' pack: entries appended by several threads, read back by the next build, the index keeping only
+    /// the documents still there, and the pack compacted when most of it is entries no index names any more.
+    func testTheBodiesPackAppendsReadsAndCompacts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("archbook-pack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = dir.path + "/.archbook-cache/site"
+        @Sendable func body(_ k: Int, _ version: Int) -> [UInt8] { Array("body \(k) version \(version) ".utf8) + Array(repeating: UInt8(65 + k % 26), count: 40_000) }
+        let paths = (0..<40).map { "docs/\($0).md" }
+
+        let first = PackBodyStore(base: base, reads: true)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { k in first.write(paths[k], body(k, 1)) }
+        first.finish(keeping: paths)
+        let size1 = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: base + ".bodies")[.size] as? Int)
+        XCTAssertEqual(size1, (0..<40).reduce(0) { $0 + body($1, 1).count })
+
+        // The next build reads them; it renders two again and one document is gone.
+        let second = PackBodyStore(base: base, reads: true)
+        for k in 0..<40 { XCTAssertEqual(second.read(paths[k]), body(k, 1)) }
+        second.write(paths[3], body(3, 2))
+        second.write(paths[7], body(7, 2))
+        second.finish(keeping: paths.filter { $0 != paths[39] })
+        let third = PackBodyStore(base: base, reads: true)
+        XCTAssertEqual(third.read(paths[3]), body(3, 2))
+        XCTAssertEqual(third.read(paths[7]), body(7, 2))
+        XCTAssertEqual(third.read(paths[8]), body(8, 1))
+        XCTAssertNil(third.read(paths[39]))
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: base + ".bodies")[.size] as? Int,
+                       size1 + body(3, 2).count + body(7, 2).count, "appended, nothing rewritten")
+
+        // Every body rendered again, twice over: most of the pack is dead, so it is compacted.
+        for k in 0..<39 { third.write(paths[k], body(k, 3)) }
+        for k in 0..<39 { third.write(paths[k], body(k, 4)) }
+        third.finish(keeping: Array(paths.prefix(39)))
+        let live = (0..<39).reduce(0) { $0 + body($1, 4).count }
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: base + ".bodies")[.size] as? Int, live)
+        let fourth = PackBodyStore(base: base, reads: true)
+        for k in 0..<39 { XCTAssertEqual(fourth.read(paths[k]), body(k, 4)) }
+
+        // --no-cache: nothing read, the pack started afresh.
+        let fresh = PackBodyStore(base: base, reads: false)
+        XCTAssertNil(fresh.read(paths[0]))
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: base + ".bodies")[.size] as? Int, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base + ".bodies-index"))
     }
 }

@@ -120,11 +120,12 @@ extension SiteModel {
     }
 }
 
-// Bodies on disk, for `archbook build`: one file per document in `.archbook-cache/<output>.bodies/`, written when
-// its body is rendered and read when the next build would render it. One file each, so an edit rewrites one file
-// rather than the bodies of the whole handbook (about three times the Markdown's size). Binary (strings with
-// their lengths, little-endian integers), ending with a checksum of everything before it: a truncated or damaged
-// file is recognised and ignored, never trusted.
+// Bodies on disk, for `archbook build`: one entry per document, written when its body is rendered and read when the
+// next build would render it. The CLI keeps them in one append-only pack file with an index (`BodyMemo.PackIndex`),
+// so an edit appends one entry rather than rewriting the bodies of the whole handbook (about three times the
+// Markdown's size), and a build creates one file rather than one per document. Each entry is binary (strings with
+// their lengths, little-endian integers) and ends with a checksum of everything before it: a truncated, damaged
+// or misplaced entry is recognised and ignored, never trusted.
 
 /// Where a build keeps bodies between runs. Called from several threads at once, each time with another document.
 public protocol BodyStore: Sendable {
@@ -230,6 +231,54 @@ extension BodyMemo {
         return Entry(body: nil, bodyHash: UInt64(bitPattern: Int64(hash)), page: page, lineOffset: lineOffset,
                      anchors: anchors, dropLine: drop < 0 ? nil : drop, links: links, mentions: mentions,
                      html: html, references: references, files: files, segments: segments)
+    }
+}
+
+extension BodyMemo {
+    /// Where each document's entry is in the pack file: byte offset and length, by document path. Encoded with a
+    /// magic line and a checksum; anything else decodes to nil (and the pack is then started afresh).
+    public struct PackIndex: Equatable, Sendable {
+        public struct Slot: Equatable, Sendable {
+            public var offset: Int
+            public var length: Int
+            public init(offset: Int, length: Int) {
+                self.offset = offset
+                self.length = length
+            }
+        }
+
+        public var slots: [String: Slot]
+        public init(slots: [String: Slot] = [:]) { self.slots = slots }
+
+        static let magic = Array("archbook-bodies-index 1\n".utf8)
+
+        public func encoded() -> [UInt8] {
+            var w = MemoWriter()
+            w.bytes = Self.magic
+            w.int(slots.count)
+            for (path, slot) in slots.sorted(by: { $0.key < $1.key }) {
+                w.string(path)
+                w.int(slot.offset)
+                w.int(slot.length)
+            }
+            w.int(Int(truncatingIfNeeded: MemoWriter.checksum(w.bytes[Self.magic.count...])))
+            return w.bytes
+        }
+
+        public static func decode(_ bytes: [UInt8]) -> PackIndex? {
+            guard bytes.count >= magic.count + 16, bytes.starts(with: magic) else { return nil }
+            var r = MemoReader(bytes: bytes[..<(bytes.count - 8)], at: magic.count)
+            var tail = MemoReader(bytes: bytes[...], at: bytes.count - 8)
+            guard let sum = tail.int(), UInt64(bitPattern: Int64(sum)) == MemoWriter.checksum(r.bytes[magic.count...]),
+                  let n = r.count() else { return nil }
+            var slots: [String: Slot] = [:]
+            for _ in 0..<n {
+                guard let path = r.string(), let offset = r.int(), let length = r.int(), offset >= 0, length > 0 else { return nil }
+                slots[path] = Slot(offset: offset, length: length)
+            }
+            guard r.at == r.bytes.endIndex else { return nil }
+            return PackIndex(slots: slots)
+        }
     }
 }
 
