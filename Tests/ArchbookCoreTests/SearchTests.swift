@@ -99,9 +99,10 @@ final class SearchTests: XCTestCase {
         let paths = files.map(\.path).filter { $0.hasSuffix(".json") }
         let shards = paths.filter { $0.hasPrefix("search/terms-") }
         XCTAssertGreaterThan(shards.count, 2)
-        XCTAssertEqual(paths.filter { $0.hasPrefix("search/docs/") }, ["search/docs/0.json", "search/docs/1.json", "search/docs/2.json"])
+        XCTAssertEqual(paths.filter { $0.hasPrefix("search/docs/") }, [], "per-document files only as scripts")
+        XCTAssertEqual(files.map(\.path).filter { $0.hasPrefix("search/docs/") }, ["search/docs/0.js", "search/docs/1.js", "search/docs/2.js"])
         XCTAssertTrue(paths.contains("search/facets.json"))
-        XCTAssertEqual(files.count, paths.count * 2, "every file also as a script")
+        XCTAssertEqual(files.count, paths.count * 2 + 3, "every other file also as a script")
         let byPath = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.bytes) })
         let meta = try Self.object(byPath["search/index.json"]!)
         XCTAssertEqual(meta["split"] as? Bool, true)
@@ -122,7 +123,10 @@ final class SearchTests: XCTestCase {
         XCTAssertEqual(seen.count, Set(seen).count)
         let single = try Self.object(SearchIndex.build(Self.docs, idPrefixes: ["ADR", "RB"], kindLabels: [:])[0].bytes)
         XCTAssertEqual(Set(seen), Set((single["terms"] as! [String: Any]).keys), "split and single indexes hold the same terms")
-        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(byPath["search/docs/2.json"]!)) as? [Any])
+        let script = String(decoding: byPath["search/docs/2.js"]!, as: UTF8.self)
+        XCTAssertTrue(script.hasPrefix("archbookSearchData(\"docs/2\",") && script.hasSuffix(");\n"), script)
+        let json = script.dropFirst("archbookSearchData(\"docs/2\",".count).dropLast(3)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any])
         XCTAssertEqual(doc[1] as? String, "Consumer lag")
     }
 

@@ -75,7 +75,7 @@ public enum SearchIndex {
     }
 
     /// Writes the files under `search/`, each as JSON and as a script that hands the same data to the page
-    /// (browsers do not let a page opened from disk fetch files). Files go to the sink as soon as they are
+    /// (browsers do not let a page opened from disk fetch files); the per-document files only as scripts. Files go to the sink as soon as they are
     /// made, from several threads, so a large handbook's index is never held in memory as a whole.
     /// Returns the number of files written.
     @discardableResult
@@ -142,13 +142,13 @@ public enum SearchIndex {
                     json.append(0x7D)
                     try emit("terms-\(k)", json, to: sink)
                 } else {
-                    try emit("docs/\(k - shardRanges.count)", fragment(docs[k - shardRanges.count]), to: sink)
+                    try emit("docs/\(k - shardRanges.count)", fragment(docs[k - shardRanges.count]), to: sink, scriptOnly: true)
                 }
                 return nil
             } catch { return error }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return 2 * (2 + shards.count + docs.count)
+        return 2 * (2 + shards.count) + docs.count
     }
 
     static func append(_ parts: some Collection<[UInt8]>, to out: inout [UInt8]) {
@@ -160,14 +160,18 @@ public enum SearchIndex {
         }
     }
 
-    static func emit(_ name: String, _ json: [UInt8], to sink: some SiteSink) throws(FileTreeError) {
+    /// `scriptOnly`: only `NAME.js`, for the per-document files, which the script loads as scripts over http too
+    /// (a handbook of 10,000 documents would otherwise have 20,000 of them).
+    static func emit(_ name: String, _ json: [UInt8], to sink: some SiteSink, scriptOnly: Bool = false) throws(FileTreeError) {
         var script = Array(("archbookSearchData(" + JSONValue.quoted(name) + ",").utf8)
         script.reserveCapacity(script.count + json.count + 3)
         script.append(contentsOf: json)
         script.append(contentsOf: ");\n".utf8)
-        var file = json
-        file.append(0x0A)
-        try sink.write("search/\(name).json", file)
+        if !scriptOnly {
+            var file = json
+            file.append(0x0A)
+            try sink.write("search/\(name).json", file)
+        }
         try sink.write("search/\(name).js", script)
     }
 

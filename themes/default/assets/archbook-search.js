@@ -105,7 +105,8 @@
 
   function load(name) {
     if (cache[name]) return Promise.resolve(cache[name]);
-    if (location.protocol === "file:") {
+    // The per-document files exist only as scripts (docs/search-index.md), over http too.
+    if (location.protocol === "file:" || name.indexOf("docs/") === 0) {
       return new Promise(function (resolve, reject) {
         var first = !waiting[name];
         (waiting[name] = waiting[name] || []).push({ resolve: resolve, reject: reject });
