@@ -138,11 +138,6 @@ public protocol BodyStore: Sendable {
 extension BodyMemo {
     static let magic = Array("archbook-body 1\n".utf8)
 
-    /// The name of the file that holds the body of the document at `path`: a hash of the path, in 16 hex digits.
-    public static func fileName(for path: String) -> String {
-        hex(StableHash.of(path.utf8))
-    }
-
     static func encode(_ e: Entry, path: String, key: UInt64) -> [UInt8] {
         var w = MemoWriter()
         w.bytes = Self.magic

@@ -65,6 +65,7 @@ public struct BodyRenderer: Sendable {
         var texts: [OpaquePointer] = []
         var links: [OpaquePointer] = []
         var dropped: OpaquePointer?
+        var headingLines: [Int] = []
 
         // Collect first, change afterwards: editing a tree under an iterator is not supported.
         let iter = cmark_iter_new(doc)
@@ -81,12 +82,16 @@ public struct BodyRenderer: Sendable {
                 if event == CMARK_EVENT_ENTER { insideLink += 1; links.append(node) } else { insideLink -= 1 }
             } else if type == CMARK_NODE_TEXT, event == CMARK_EVENT_ENTER, insideLink == 0 {
                 texts.append(node)
-            } else if type == CMARK_NODE_HEADING, event == CMARK_EVENT_ENTER, dropped == nil, let dropLine,
-                      // Only a title at the top is dropped; one further down is also a link target.
-                      cmark_node_get_heading_level(node) == 1, cmark_node_previous(node) == nil,
-                      cmark_node_parent(node) == doc,
-                      Int(cmark_node_get_start_line(node)) + lineOffset == dropLine {
-                dropped = node
+            } else if type == CMARK_NODE_HEADING, event == CMARK_EVENT_ENTER {
+                if dropped == nil, let dropLine,
+                   // Only a title at the top is dropped; one further down is also a link target.
+                   cmark_node_get_heading_level(node) == 1, cmark_node_previous(node) == nil,
+                   cmark_node_parent(node) == doc,
+                   Int(cmark_node_get_start_line(node)) + lineOffset == dropLine {
+                    dropped = node
+                } else {
+                    headingLines.append(Int(cmark_node_get_start_line(node)))
+                }
             }
         }
 
@@ -115,11 +120,17 @@ public struct BodyRenderer: Sendable {
             cmark_node_free(dropped)
         }
 
-        guard let rendered = cmark_render_html(doc, options | CMARK_OPT_SOURCEPOS, cmark_parser_get_syntax_extensions(parser)) else {
+        // Headings get their ids after rendering, found by their line. Without raw HTML every `<hN>` in the output is
+        // a heading node, met in document order: the lines collected above say which. With raw HTML a document
+        // can write `<h2>` itself, so headings are told apart by the source positions cmark-gfm then writes
+        // (formatting them for every block was 2% of a build's instructions, so only then).
+        let positions = allowRawHTML ? CMARK_OPT_SOURCEPOS : 0
+        guard let rendered = cmark_render_html(doc, options | positions, cmark_parser_get_syntax_extensions(parser)) else {
             return RenderedBody(html: "", references: [], files: [])
         }
         defer { free(rendered) }
-        let html = HTMLPostProcessor(targets: targets, anchors: anchors, lineOffset: lineOffset)
+        let html = HTMLPostProcessor(targets: targets, anchors: anchors, lineOffset: lineOffset,
+                                     headingLines: allowRawHTML ? nil : headingLines)
             .process(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self), count: strlen(rendered)))
         return RenderedBody(html: html, references: references.sorted(), files: files.sorted(),
                             segments: collectText ? text.finish() : [])
@@ -302,6 +313,8 @@ struct HTMLPostProcessor {
     let targets: [LinkTarget]
     let anchors: [Int: String]
     let lineOffset: Int
+    /// The headings' lines in document order, when the HTML has no source positions (then every `<hN>` is one).
+    var headingLines: [Int]? = nil
 
     func process(_ html: UnsafeBufferPointer<UInt8>) -> String {
         var out: [UInt8] = []
@@ -327,6 +340,7 @@ struct HTMLPostProcessor {
             return (v, j)
         }
         var tables = 0
+        var headings = 0
         // Plain bytes are copied a run at a time: most of the HTML is left as cmark-gfm wrote it.
         var runStart = 0
         func flush(_ end: Int) {
@@ -352,6 +366,21 @@ struct HTMLPostProcessor {
                     out.append(UInt8(ascii: "\""))
                 }
                 i = j + 1
+                runStart = i
+                continue
+            }
+            if let headingLines, b == UInt8(ascii: "<"), i + 3 < n, html[i + 1] == UInt8(ascii: "h"),
+               html[i + 2] >= UInt8(ascii: "1"), html[i + 2] <= UInt8(ascii: "6"), html[i + 3] == UInt8(ascii: ">") {
+                flush(i + 3)
+                var anchor = headings < headingLines.count ? anchors[headingLines[headings] + lineOffset] : nil
+                if anchor == nil {
+                    anchor = uniqueAnchor(headingText(html, from: i + 3), used: &used)
+                }
+                headings += 1
+                out.append(contentsOf: " id=\"".utf8)
+                out.append(contentsOf: HTML.attribute(anchor ?? "").utf8)
+                out.append(UInt8(ascii: "\""))
+                i += 3
                 runStart = i
                 continue
             }
