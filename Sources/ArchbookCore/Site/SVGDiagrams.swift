@@ -314,7 +314,11 @@ public enum SVGDiagrams {
     /// carry at all (most C0 controls, U+FFFE, U+FFFF) become U+FFFD so the SVG stays well-formed.
     public static func escape(_ s: String) -> String {
         // XML cannot hold most control characters (HTML tolerates them); replace those, then escape as for HTML.
-        let xmlSafe = s.utf8.allSatisfy { $0 >= 0x20 ? $0 != 0xEF : ($0 == 0x9 || $0 == 0xA || $0 == 0xD) }
+        var bytes = s
+        let xmlSafe = bytes.withUTF8 { buffer in
+            for b in buffer where b >= 0x20 ? b == 0xEF : !(b == 0x9 || b == 0xA || b == 0xD) { return false }
+            return true
+        }
         if xmlSafe { return HTML.attribute(s) }
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -523,24 +527,46 @@ extension SVGDiagrams {
         return classes
     }
 
+    /// One string appended to piece by piece: every page has a neighbourhood graph with a box per neighbour, and
+    /// `a + b + c` chains made a temporary string per `+`.
     static func nodeBox(_ node: DiagramNode, x: Double, y: Double, focus: Bool, ids: IDs) -> String {
-        var s = "<g class=\"\(nodeClasses("node", node, focus: focus))\" transform=\"translate(\(num(x)),\(num(y)))\">\n"
-        s += "<title>" + escape(tooltip(node)) + "</title>\n"
-        s += "<rect width=\"\(num(Geometry.nodeWidth))\" height=\"\(num(Geometry.nodeHeight))\" rx=\"6\"/>\n"
-        s += "<g clip-path=\"url(#\(ids.clip))\">\n"
+        var s = ""
+        s.reserveCapacity(640)
+        if let href = node.href {
+            s += "<a href=\""
+            s += escape(href)
+            s += "\">\n"
+        }
+        s += "<g class=\""
+        s += nodeClasses("node", node, focus: focus)
+        s += "\" transform=\"translate("
+        s += num(x)
+        s += ","
+        s += num(y)
+        s += ")\">\n<title>"
+        s += escape(tooltip(node))
+        s += "</title>\n"
+        s += boxRect
+        s += "<g clip-path=\"url(#"
+        s += ids.clip
+        s += ")\">\n"
         let label = oneLine(node.label).isEmpty ? node.title : node.label
-        s += "<text class=\"node-label\" x=\"\(num(Geometry.textX))\" y=\"\(num(Geometry.labelBaseline))\">"
-            + escape(truncated(label, Geometry.boxChars)) + "</text>\n"
+        s += labelOpen
+        s += escape(truncated(label, Geometry.boxChars))
+        s += "</text>\n"
         if label != node.title {
-            s += "<text class=\"node-title\" x=\"\(num(Geometry.textX))\" y=\"\(num(Geometry.titleBaseline))\">"
-                + escape(truncated(node.title, Geometry.boxChars)) + "</text>\n"
+            s += titleOpen
+            s += escape(truncated(node.title, Geometry.boxChars))
+            s += "</text>\n"
         }
         s += "</g>\n</g>\n"
-        if let href = node.href {
-            return "<a href=\"" + escape(href) + "\">\n" + s + "</a>\n"
-        }
+        if node.href != nil { s += "</a>\n" }
         return s
     }
+
+    private static let boxRect = "<rect width=\"\(num(Geometry.nodeWidth))\" height=\"\(num(Geometry.nodeHeight))\" rx=\"6\"/>\n"
+    private static let labelOpen = "<text class=\"node-label\" x=\"\(num(Geometry.textX))\" y=\"\(num(Geometry.labelBaseline))\">"
+    private static let titleOpen = "<text class=\"node-title\" x=\"\(num(Geometry.textX))\" y=\"\(num(Geometry.titleBaseline))\">"
 
     /// Horizontal tangents at both ends, so arrowheads meet the boxes square on.
     static func edgePath(_ points: [Point], relation: String, ids: IDs, tooltip: String) -> String {
