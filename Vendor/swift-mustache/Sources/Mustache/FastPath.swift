@@ -76,7 +76,7 @@ enum FastPath {
     }
 
     /// On the string's bytes: `utf8.contains` iterates generically, a dozen instructions a byte.
-    private static func hasDot(_ name: String) -> Bool {
+    static func hasDot(_ name: String) -> Bool {
         var name = name
         return name.withUTF8 { bytes in
             for b in bytes where b == UInt8(ascii: ".") { return true }

@@ -300,6 +300,25 @@ extension MustacheTemplate {
         // the name is split by "." and we use mirror to get the correct child object. If we cannot find
         // the root object we look up the context stack until we can find one with a matching name. The
         // stack climbing can be disabled by prefixing the variable name with a "."
+        // A plain name (no dot, no transform), the usual case, climbs the stack here: no split, no array of
+        // components, dictionaries read directly (FastPath). Any other object takes the generic path below.
+        if transforms.isEmpty, !name.isEmpty, !FastPath.hasDot(name) {
+            for object in context.stack.reversed() {
+                if let plain = FastPath.kind(of: object) {
+                    guard case .dictionary(let dictionary) = plain, let value = dictionary[name] else { continue }
+                    if FastPath.kind(of: value) != nil { return value }
+                    if let custom = value as? MustacheCustomRepresentation { return custom.representation }
+                    return value
+                }
+                if let value = _getImmediateChild(named: name, from: object) {
+                    if FastPath.kind(of: value) != nil { return value }
+                    if let custom = value as? MustacheCustomRepresentation { return custom.representation }
+                    return value
+                }
+            }
+            return nil
+        }
+
         var child: Any?
         if name == "." {
             child = context.stack.last!
