@@ -373,7 +373,7 @@ final class PackBodyStore: BodyStore {
             defer { s.end += bytes.count }
             return s.end
         }
-        guard Self.writeAll(fd, bytes, at: offset) else { return }
+        guard PositionedIO.write(fd, bytes, at: offset) == nil else { return }
         state.withLock { $0.written[path] = BodyMemo.PackIndex.Slot(offset: offset, length: bytes.count) }
     }
 
@@ -400,7 +400,7 @@ final class PackBodyStore: BodyStore {
         var compacted = BodyMemo.PackIndex()
         var offset = 0
         for (path, slot) in index.slots.sorted(by: { $0.value.offset < $1.value.offset }) {
-            guard let bytes = read(slot: slot), Self.writeAll(out, bytes, at: offset) else { unlink(temp); return nil }
+            guard let bytes = read(slot: slot), PositionedIO.write(out, bytes, at: offset) == nil else { unlink(temp); return nil }
             compacted.slots[path] = BodyMemo.PackIndex.Slot(offset: offset, length: bytes.count)
             offset += bytes.count
         }
@@ -411,25 +411,6 @@ final class PackBodyStore: BodyStore {
     private func read(slot: BodyMemo.PackIndex.Slot) -> [UInt8]? {
         // A damaged index could name any length; no body is near a gigabyte.
         guard fd >= 0, slot.length <= 1 << 30 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: slot.length)
-        var done = 0
-        while done < slot.length {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, slot.length - done, off_t(slot.offset + done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            done += n
-        }
-        return bytes
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], at start: Int) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(start + done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return false }
-            done += n
-        }
-        return true
+        return PositionedIO.read(fd, count: slot.length, at: slot.offset)
     }
 }

@@ -71,7 +71,9 @@ struct DiskSiteSink: SiteSink {
         let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        try Self.writeAll(fd, bytes, at: 0, path: path, full: full)
+        if let failure = PositionedIO.write(fd, bytes, at: 0) {
+            throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(failure)))")
+        }
     }
 
     /// Puts `bytes` into the spare site's file at `full`; false when it must be created anew instead: it is gone or
@@ -86,40 +88,12 @@ struct DiskSiteSink: SiteSink {
             unlink(full)
             return false
         }
-        if Int(st.st_size) == bytes.count, Self.holds(fd, bytes) { return true }
-        try Self.writeAll(fd, bytes, at: 0, path: path, full: full)
-        guard ftruncate(fd, off_t(bytes.count)) == 0 else {
-            throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(errno)))")
+        if Int(st.st_size) == bytes.count, PositionedIO.read(fd, count: bytes.count, at: 0) == bytes { return true }
+        let failure = PositionedIO.write(fd, bytes, at: 0) ?? (ftruncate(fd, off_t(bytes.count)) == 0 ? nil : errno)
+        if let failure {
+            throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(failure)))")
         }
         return true
-    }
-
-    /// Whether the open file's bytes are `bytes` (its size already matches).
-    private static func holds(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 16))
-        var offset = 0
-        while offset < bytes.count {
-            let want = min(buffer.count, bytes.count - offset)
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want, off_t(offset)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return false }
-            let same = buffer.withUnsafeBytes { a in bytes.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress! + offset, n) == 0 } }
-            guard same else { return false }
-            offset += n
-        }
-        return true
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], at start: Int, path: String, full: String) throws(FileTreeError) {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + written, bytes.count - written, off_t(start + written)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(errno)))")
-            }
-            written += n
-        }
     }
 }
 

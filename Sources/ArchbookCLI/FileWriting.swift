@@ -69,3 +69,32 @@ enum DocumentFiles {
         }
     }
 }
+
+/// Reads and writes at a position (`pread`, `pwrite`), whole or not at all, retrying after signals: the site
+/// writer overwrites files of the spare site and the bodies' pack is appended to and read by several threads.
+enum PositionedIO {
+    /// Writes all of `bytes` at `offset`; nil on success, else the `errno` of the failure.
+    static func write(_ fd: Int32, _ bytes: [UInt8], at offset: Int) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return n < 0 ? errno : EIO }
+            done += n
+        }
+        return nil
+    }
+
+    /// Exactly `count` bytes at `offset`; nil when the file ends before or cannot be read.
+    static func read(_ fd: Int32, count: Int, at offset: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        return bytes
+    }
+}
