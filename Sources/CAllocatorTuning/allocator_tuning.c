@@ -10,7 +10,7 @@ static void set_unless_given(mi_option_t option, const char *name, long value) {
     if (getenv(name) == NULL) mi_option_set(option, value);
 }
 
-void archbook_tune_allocator(void) {
+void archbook_tune_allocator(int large_pages) {
     set_unless_given(mi_option_eager_commit_delay, "MIMALLOC_EAGER_COMMIT_DELAY", 0);
-    set_unless_given(mi_option_large_os_pages, "MIMALLOC_LARGE_OS_PAGES", 1);
+    if (large_pages) set_unless_given(mi_option_large_os_pages, "MIMALLOC_LARGE_OS_PAGES", 1);
 }
