@@ -137,7 +137,7 @@ public struct BodyRenderer: Sendable {
     }
 
     /// Splits a text node around ID mentions and puts each resolved mention in a link node.
-    private func linkMentions(in node: OpaquePointer, prefixes: [[UInt8]], mention: (String, Int) -> (href: String, document: Int)?,
+    private func linkMentions(in node: OpaquePointer, prefixes: IDMentions.Prefixes, mention: (String, Int) -> (href: String, document: Int)?,
                               references: inout Set<Int>, targets: inout [LinkTarget]) {
         guard let lit = cmark_node_get_literal(node) else { return }
         // The node's own bytes, valid until it is freed below.
@@ -269,16 +269,44 @@ public enum IDMentions {
         return text.withUnsafeBufferPointer { find(in: $0, prefixBytes: prefixBytes) }
     }
 
-    /// The prefixes as `find` compares them; a body encodes them once for all its text nodes.
-    static func encoded(_ prefixes: [String]) -> [[UInt8]] {
-        prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
+    /// The prefixes as `find` compares them, and which bytes start one; a body encodes them once for all its
+    /// text nodes.
+    struct Prefixes {
+        let bytes: [[UInt8]]
+        /// Bit b of word b / 64: some prefix starts with byte b. Most bytes of a text start none, and are passed
+        /// over with one test instead of a comparison per prefix.
+        let starts: (UInt64, UInt64, UInt64, UInt64)
+
+        init(_ bytes: [[UInt8]]) {
+            self.bytes = bytes
+            var words: [UInt64] = [0, 0, 0, 0]
+            for p in bytes { words[Int(p[0]) >> 6] |= 1 << UInt64(p[0] & 63) }
+            starts = (words[0], words[1], words[2], words[3])
+        }
+
+        @inline(__always)
+        func mayStart(_ b: UInt8) -> Bool {
+            let word: UInt64
+            switch b >> 6 {
+            case 0: word = starts.0
+            case 1: word = starts.1
+            case 2: word = starts.2
+            default: word = starts.3
+            }
+            return word & (1 << UInt64(b & 63)) != 0
+        }
+    }
+
+    static func encoded(_ prefixes: [String]) -> Prefixes {
+        Prefixes(prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty })
     }
 
     /// Reads the text in place: a body has thousands of text nodes and almost none mention an ID.
-    static func find(in text: UnsafeBufferPointer<UInt8>, prefixBytes: [[UInt8]]) -> [Match] {
+    static func find(in text: UnsafeBufferPointer<UInt8>, prefixBytes prefixes: Prefixes) -> [Match] {
         var out: [Match] = []
         var i = 0
         let n = text.count
+        let prefixBytes = prefixes.bytes
         func isWordByte(_ b: UInt8) -> Bool {
             (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) || b == 0x5F || b >= 0x80
         }
@@ -287,6 +315,7 @@ public enum IDMentions {
             return true
         }
         while i < n {
+            if !prefixes.mayStart(text[i]) { i += 1; continue }
             if i > 0 && isWordByte(text[i - 1]) { i += 1; continue }
             var matched = false
             for p in prefixBytes where i + p.count < n && text[i] == p[0] && starts(with: p, at: i) {
