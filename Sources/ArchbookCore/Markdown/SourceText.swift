@@ -49,6 +49,9 @@ public struct SourceText: Sendable {
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Whether the bytes are well-formed UTF-8 (NUL bytes count as well formed: cmark-gfm replaces those itself).
+    static func isValidUTF8(_ b: ArraySlice<UInt8>) -> Bool { firstInvalidOffset(b) == nil }
+
     private static func firstInvalidOffset(_ b: ArraySlice<UInt8>) -> Int? {
         b.withUnsafeBytes { raw -> Int? in
             let n = raw.count
