@@ -375,8 +375,14 @@ struct HTMLPostProcessor {
         func flush(_ end: Int) {
             if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: html[runStart..<end])) }
         }
+        // Every rewrite starts at one of these bytes (a space only when there are source positions to remove);
+        // the rest of the HTML is passed over with one table lookup a byte.
+        var interesting = [Bool](repeating: false, count: 256)
+        for b in "<hs".utf8 { interesting[Int(b)] = true }
+        if headingLines == nil { interesting[Int(UInt8(ascii: " "))] = true }
         while i < n {
             let b = html[i]
+            if !interesting[Int(b)] { i += 1; continue }
             if b == UInt8(ascii: " "), matches(sourcepos, at: i) {
                 flush(i)
                 let (line, after) = number(at: i + sourcepos.count)
