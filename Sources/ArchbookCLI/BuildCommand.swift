@@ -342,7 +342,7 @@ final class PackBodyStore: BodyStore {
     init(base: String, reads: Bool) {
         packPath = base + ".bodies"
         indexPath = base + ".bodies-index"
-        if mkdir(DiskSite.parent(of: base), 0o755) != 0 && errno != EEXIST {}
+        _ = DiskSite.ensureFolder(DiskSite.parent(of: base))
         // The pack was a folder of one file per document before; that folder is only a cache.
         if DiskFileTree.isDirectory(packPath) { DiskSite.remove(packPath) }
         var index = reads ? (try? DiskFileTree.readFile(indexPath)).flatMap(BodyMemo.PackIndex.decode) : nil

@@ -50,13 +50,15 @@ struct DiskSiteSink: SiteSink {
 
     private func makeFolders(_ parts: [Substring], for path: String) throws(FileTreeError) {
         var dir = root
+        var relative = ""
         for part in parts {
             dir += "/" + part
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
-                throw FileTreeError(path: path, message: "cannot create folder \(dir): \(String(cString: strerror(errno)))")
+            // A spare site may hold a file where this build needs a folder (its files are known: no stat needed).
+            if !existing.isEmpty {
+                relative += relative.isEmpty ? String(part) : "/" + part
+                if existing.contains(relative) { unlink(dir) }
             }
-            // A spare site may hold a file where this build needs a folder.
-            if !existing.isEmpty, !DiskFileTree.isDirectory(dir), unlink(dir) == 0, mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
                 throw FileTreeError(path: path, message: "cannot create folder \(dir): \(String(cString: strerror(errno)))")
             }
         }

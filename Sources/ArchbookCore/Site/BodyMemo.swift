@@ -171,16 +171,13 @@ extension BodyMemo {
         w.int(e.files.count); for f in e.files { w.string(f) }
         w.int(e.segments.count)
         for s in e.segments { w.string(s.anchor); w.string(s.heading); w.string(s.text) }
-        w.int(Int(truncatingIfNeeded: MemoWriter.checksum(w.bytes[...])))
+        w.seal()
         return w.bytes
     }
 
     /// The entry for `path` under `key`; nil for anything but a complete file of this format made for them.
     static func decode(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64) -> Entry? {
-        guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
-        var r = MemoReader(bytes: bytes[..<(bytes.count - 8)], at: magic.count)
-        var tail = MemoReader(bytes: bytes[...], at: bytes.count - 8)
-        guard let sum = tail.int(), UInt64(bitPattern: Int64(sum)) == MemoWriter.checksum(r.bytes) else { return nil }
+        guard var r = MemoReader(sealed: bytes, magic: magic) else { return nil }
         guard let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected,
               let hash = r.int(), let page = r.string(), let lineOffset = r.int(), let anchorCount = r.count() else { return nil }
         var anchors: [Int: String] = [:]
@@ -256,16 +253,12 @@ extension BodyMemo {
                 w.int(slot.offset)
                 w.int(slot.length)
             }
-            w.int(Int(truncatingIfNeeded: MemoWriter.checksum(w.bytes[Self.magic.count...])))
+            w.seal()
             return w.bytes
         }
 
         public static func decode(_ bytes: [UInt8]) -> PackIndex? {
-            guard bytes.count >= magic.count + 16, bytes.starts(with: magic) else { return nil }
-            var r = MemoReader(bytes: bytes[..<(bytes.count - 8)], at: magic.count)
-            var tail = MemoReader(bytes: bytes[...], at: bytes.count - 8)
-            guard let sum = tail.int(), UInt64(bitPattern: Int64(sum)) == MemoWriter.checksum(r.bytes[magic.count...]),
-                  let n = r.count() else { return nil }
+            guard var r = MemoReader(sealed: bytes, magic: magic), let n = r.count() else { return nil }
             var slots: [String: Slot] = [:]
             for _ in 0..<n {
                 guard let path = r.string(), let offset = r.int(), let length = r.int(), offset >= 0, length > 0 else { return nil }
@@ -290,6 +283,11 @@ private struct MemoWriter {
         s.withUTF8 { u in int(u.count); bytes.append(contentsOf: u) }
     }
 
+    /// Ends the bytes with a checksum of all of them (`MemoReader(sealed:magic:)` checks it).
+    mutating func seal() {
+        int(Int(truncatingIfNeeded: Self.checksum(bytes[...])))
+    }
+
     /// Eight bytes at a time: the file is checked on every build, and a byte-wise hash of 100 MB takes a tenth of a second.
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         bytes.withUnsafeBytes { raw in
@@ -310,9 +308,15 @@ private struct MemoReader {
     let bytes: ArraySlice<UInt8>
     var at: Int
 
-    init(bytes: ArraySlice<UInt8>, at: Int) {
-        self.bytes = bytes
-        self.at = at
+    /// A reader after `magic` of bytes that `MemoWriter.seal` ended; nil when they do not start with `magic` or
+    /// their checksum does not match (cut short, damaged).
+    init?(sealed all: [UInt8], magic: [UInt8]) {
+        guard all.count >= magic.count + 8, all.starts(with: magic) else { return nil }
+        bytes = all[..<(all.count - 8)]
+        at = magic.count
+        var sum: UInt64 = 0
+        for k in (all.count - 8..<all.count).reversed() { sum = sum << 8 | UInt64(all[k]) }
+        guard sum == MemoWriter.checksum(bytes) else { return nil }
     }
 
     mutating func int() -> Int? {

@@ -269,31 +269,15 @@ public enum IDMentions {
         return text.withUnsafeBufferPointer { find(in: $0, prefixBytes: prefixBytes) }
     }
 
-    /// The prefixes as `find` compares them, and which bytes start one; a body encodes them once for all its
-    /// text nodes.
+    /// The prefixes as `find` compares them, and which bytes start one (most bytes of a text start none, and are
+    /// passed over with one test instead of a comparison per prefix); a body encodes them once for all its text nodes.
     struct Prefixes {
         let bytes: [[UInt8]]
-        /// Bit b of word b / 64: some prefix starts with byte b. Most bytes of a text start none, and are passed
-        /// over with one test instead of a comparison per prefix.
-        let starts: (UInt64, UInt64, UInt64, UInt64)
+        let starts: ByteSet
 
         init(_ bytes: [[UInt8]]) {
             self.bytes = bytes
-            var words: [UInt64] = [0, 0, 0, 0]
-            for p in bytes { words[Int(p[0]) >> 6] |= 1 << UInt64(p[0] & 63) }
-            starts = (words[0], words[1], words[2], words[3])
-        }
-
-        @inline(__always)
-        func mayStart(_ b: UInt8) -> Bool {
-            let word: UInt64
-            switch b >> 6 {
-            case 0: word = starts.0
-            case 1: word = starts.1
-            case 2: word = starts.2
-            default: word = starts.3
-            }
-            return word & (1 << UInt64(b & 63)) != 0
+            starts = ByteSet(bytes.map { $0[0] })
         }
     }
 
@@ -315,7 +299,7 @@ public enum IDMentions {
             return true
         }
         while i < n {
-            if !prefixes.mayStart(text[i]) { i += 1; continue }
+            if !prefixes.starts.contains(text[i]) { i += 1; continue }
             if i > 0 && isWordByte(text[i - 1]) { i += 1; continue }
             var matched = false
             for p in prefixBytes where i + p.count < n && text[i] == p[0] && starts(with: p, at: i) {
@@ -377,12 +361,10 @@ struct HTMLPostProcessor {
         }
         // Every rewrite starts at one of these bytes (a space only when there are source positions to remove);
         // the rest of the HTML is passed over with one table lookup a byte.
-        var interesting = [Bool](repeating: false, count: 256)
-        for b in "<hs".utf8 { interesting[Int(b)] = true }
-        if headingLines == nil { interesting[Int(UInt8(ascii: " "))] = true }
+        let interesting = ByteSet((headingLines == nil ? "<hs " : "<hs").utf8)
         while i < n {
             let b = html[i]
-            if !interesting[Int(b)] { i += 1; continue }
+            if !interesting.contains(b) { i += 1; continue }
             if b == UInt8(ascii: " "), matches(sourcepos, at: i) {
                 flush(i)
                 let (line, after) = number(at: i + sourcepos.count)
@@ -520,5 +502,35 @@ struct HTMLPostProcessor {
         case .broken(let reason): return "class=\"broken-image\" title=\"\(HTML.attribute(reason))\""
         case .unsafe: return "class=\"unsafe-link\" title=\"Image removed: its scheme could run code\""
         }
+    }
+}
+
+/// A set of byte values as 256 bits: scanners test every byte of a body against one, so it is a few instructions
+/// and no memory access beyond the struct.
+struct ByteSet {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init(_ bytes: some Sequence<UInt8>) {
+        for b in bytes {
+            let bit = UInt64(1) << UInt64(b & 63)
+            switch b >> 6 {
+            case 0: words.0 |= bit
+            case 1: words.1 |= bit
+            case 2: words.2 |= bit
+            default: words.3 |= bit
+            }
+        }
+    }
+
+    @inline(__always)
+    func contains(_ b: UInt8) -> Bool {
+        let word: UInt64
+        switch b >> 6 {
+        case 0: word = words.0
+        case 1: word = words.1
+        case 2: word = words.2
+        default: word = words.3
+        }
+        return word & (1 << UInt64(b & 63)) != 0
     }
 }

@@ -57,6 +57,15 @@ enum FastPath {
         return nil
     }
 
+    /// A found value as the context uses it: a custom representation's `representation`; a plain value as it is
+    /// (none is a custom representation), without asking the runtime.
+    @inline(__always)
+    static func represented(_ value: Any) -> Any? {
+        if kind(of: value) != nil { return value }
+        if let custom = value as? MustacheCustomRepresentation { return custom.representation }
+        return value
+    }
+
     /// `{{name}}` and `{{{name}}}` of a plain scalar: `String(describing:)`, as the generic path would give.
     @inline(__always)
     static func text(of kind: Kind) -> String? {

@@ -304,17 +304,7 @@ extension MustacheTemplate {
         // components, dictionaries read directly (FastPath). Any other object takes the generic path below.
         if transforms.isEmpty, !name.isEmpty, !FastPath.hasDot(name) {
             for object in context.stack.reversed() {
-                if let plain = FastPath.kind(of: object) {
-                    guard case .dictionary(let dictionary) = plain, let value = dictionary[name] else { continue }
-                    if FastPath.kind(of: value) != nil { return value }
-                    if let custom = value as? MustacheCustomRepresentation { return custom.representation }
-                    return value
-                }
-                if let value = _getImmediateChild(named: name, from: object) {
-                    if FastPath.kind(of: value) != nil { return value }
-                    if let custom = value as? MustacheCustomRepresentation { return custom.representation }
-                    return value
-                }
+                if let value = _getImmediateChild(named: name, from: object) { return FastPath.represented(value) }
             }
             return nil
         }
@@ -331,10 +321,7 @@ extension MustacheTemplate {
             child = _getChildInStack(named: FastPath.components(of: name), from: context.stack)
         }
 
-        if let value = child, FastPath.kind(of: value) != nil, transforms.isEmpty { return value }
-        if let custom = child as? MustacheCustomRepresentation {
-            child = custom.representation
-        }
+        child = child.flatMap(FastPath.represented)
 
         // skip transforms if child is already nil
         guard var child else {
