@@ -174,7 +174,7 @@ struct BuildCommand: ParsableCommand {
                 throw RunFailure(message: "cannot create \(temp): \(String(cString: strerror(errno)))")
             }
         }
-        let sink = DiskSiteSink(root: temp, previousRoot: previous, existing: existing ?? [])
+        let sink = DiskSiteSink(root: temp, previousRoot: previous, existing: existing ?? [:])
         let summary: SiteSummary
         do {
             try sink.write(siteMarkerName, Array(siteMarkerText.utf8))

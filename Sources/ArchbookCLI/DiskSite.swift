@@ -1,6 +1,7 @@
 // Writing a built site to disk: a temporary directory beside the target, swapped in only when complete.
 
 import ArchbookCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,13 +18,17 @@ struct DiskSiteSink: SiteSink {
     /// The plain files `root` already held when the build began (the spare site it was made from, see
     /// `SpareSite`). Each is overwritten in place, or left as it is when it already holds the bytes, instead of
     /// being created anew: creating and deleting tens of thousands of files was most of a large build's system
-    /// time on ext4, which scans for free inodes past every recently deleted one.
-    let existing: Set<String>
+    /// time on ext4, which scans for free inodes past every recently deleted one. Each with its inode: a file
+    /// the previous build took from the site before it is often the very file the spare holds (`reuse`).
+    let existing: [String: UInt64]
     /// Test hook (ARCHBOOK_TEST_FAIL_WRITE=path): writing this site path fails, as a full disk would,
     /// so tests can prove a failed build leaves the previous site untouched even when run as root.
     let failingPath: String?
 
-    init(root: String, previousRoot: String? = nil, existing: Set<String> = []) {
+    /// Folders this build made or found, so each is asked for once rather than once per file in it.
+    private let folders = FolderSet()
+
+    init(root: String, previousRoot: String? = nil, existing: [String: UInt64] = [:]) {
         self.root = root
         self.previousRoot = previousRoot
         self.existing = existing
@@ -36,8 +41,10 @@ struct DiskSiteSink: SiteSink {
         let old = previousRoot + "/" + path
         var st = stat()
         guard lstat(old, &st) == 0, st.st_mode & S_IFMT == S_IFREG, Int(st.st_size) == size else { return false }
+        // The spare holds this very file (a link the build before took from the one before it): nothing to do.
+        if let inode = existing[path], inode == UInt64(st.st_ino), st.st_dev == rootDevice { return true }
         do { try makeFolders(parts, for: path) } catch { return false }
-        if existing.contains(path) { unlink(root + "/" + path) }
+        if existing[path] != nil { unlink(root + "/" + path) }
         return link(old, root + "/" + path) == 0
     }
 
@@ -49,19 +56,26 @@ struct DiskSiteSink: SiteSink {
     }
 
     private func makeFolders(_ parts: [Substring], for path: String) throws(FileTreeError) {
+        guard !parts.isEmpty else { return }
+        let folder = parts.joined(separator: "/")
+        if folders.contains(folder) { return }
         var dir = root
         var relative = ""
         for part in parts {
             dir += "/" + part
+            relative += relative.isEmpty ? String(part) : "/" + part
             // A spare site may hold a file where this build needs a folder (its files are known: no stat needed).
-            if !existing.isEmpty {
-                relative += relative.isEmpty ? String(part) : "/" + part
-                if existing.contains(relative) { unlink(dir) }
-            }
+            if existing[relative] != nil { unlink(dir) }
             if mkdir(dir, 0o755) != 0 && errno != EEXIST {
                 throw FileTreeError(path: path, message: "cannot create folder \(dir): \(String(cString: strerror(errno)))")
             }
         }
+        folders.insert(folder)
+    }
+
+    /// The device of `root`, to compare inodes with (0 when it cannot be read: no inode then matches).
+    private var rootDevice: dev_t {
+        folders.device(of: root)
     }
 
     func write(_ path: String, _ bytes: [UInt8]) throws(FileTreeError) {
@@ -69,7 +83,7 @@ struct DiskSiteSink: SiteSink {
         if path == failingPath { throw FileTreeError(path: path, message: "simulated write failure (ARCHBOOK_TEST_FAIL_WRITE)") }
         try makeFolders(parts, for: path)
         let full = root + "/" + path
-        if existing.contains(path), try overwrite(full, bytes, path: path) { return }
+        if existing[path] != nil, try overwrite(full, bytes, path: path) { return }
         let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -105,33 +119,51 @@ struct DiskSiteSink: SiteSink {
 /// or compared byte for byte with what would be written, or deleted before the swap; anything but plain files and
 /// folders is deleted when it is taken. Deleting it is always safe (the next build starts from an empty folder).
 enum SpareSite {
-    /// Moves the spare to `temp` and returns the plain files in it (paths relative to it); nil when there is no
-    /// spare site to take (then `temp` does not exist).
-    static func take(_ spare: String, as temp: String) -> Set<String>? {
+    /// Moves the spare to `temp` and returns the plain files in it (paths relative to it) with their inodes; nil
+    /// when there is no spare site to take (then `temp` does not exist).
+    static func take(_ spare: String, as temp: String) -> [String: UInt64]? {
         guard case .ourSite = DiskSite.state(of: spare), rename(spare, temp) == 0 else { return nil }
-        var files: Set<String> = []
+        var files: [String: UInt64] = [:]
         sanitise(temp, prefix: "", into: &files)
         return files
     }
 
-    /// Keeps plain files and real folders; deletes symbolic links and everything else.
-    private static func sanitise(_ dir: String, prefix: String, into files: inout Set<String>) {
-        for name in DiskSite.entries(of: dir) ?? [] {
+    /// Keeps plain files and real folders; deletes symbolic links and everything else. The kind and inode come
+    /// from the directory entries, without a stat per file, where the file system gives them.
+    private static func sanitise(_ dir: String, prefix: String, into files: inout [String: UInt64]) {
+        guard let handle = opendir(dir) else { return }
+        var entries: [(name: String, type: UInt8, inode: UInt64)] = []
+        while let entry = readdir(handle) {
+            let name = DiskFileTree.name(of: entry)
+            if name != "." && name != ".." { entries.append((name, entry.pointee.d_type, UInt64(entry.pointee.d_ino))) }
+        }
+        closedir(handle)
+        for (name, type, inode) in entries {
             let full = dir + "/" + name
-            var st = stat()
-            guard lstat(full, &st) == 0 else { continue }
-            switch st.st_mode & S_IFMT {
-            case S_IFREG: files.insert(prefix + name)
-            case S_IFDIR: sanitise(full, prefix: prefix + name + "/", into: &files)
+            var kind = type
+            var ino = inode
+            if kind == UInt8(DT_UNKNOWN) {
+                var st = stat()
+                guard lstat(full, &st) == 0 else { continue }
+                switch st.st_mode & S_IFMT {
+                case S_IFREG: kind = UInt8(DT_REG)
+                case S_IFDIR: kind = UInt8(DT_DIR)
+                default: kind = UInt8(DT_LNK)
+                }
+                ino = UInt64(st.st_ino)
+            }
+            switch kind {
+            case UInt8(DT_REG): files[prefix + name] = ino
+            case UInt8(DT_DIR): sanitise(full, prefix: prefix + name + "/", into: &files)
             default: unlink(full)
             }
         }
     }
 
     /// Deletes the files the build did not write (pages of documents that are gone) and folders left empty.
-    static func prune(_ root: String, had files: Set<String>, keeping kept: Set<String>) {
+    static func prune(_ root: String, had files: [String: UInt64], keeping kept: Set<String>) {
         var folders: Set<String> = []
-        for path in files where !kept.contains(path) {
+        for path in files.keys where !kept.contains(path) {
             unlink(root + "/" + path)
             var folder = DiskSite.parent(of: path)
             while folder != "." && folders.insert(folder).inserted { folder = DiskSite.parent(of: folder) }
@@ -269,5 +301,26 @@ enum DiskSite {
 
     static func name(of path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
+    }
+}
+
+/// The folders a sink has made, shared by its writers on every thread.
+final class FolderSet: Sendable {
+    private let state = Mutex<(made: Set<String>, devices: [String: dev_t])>(([], [:]))
+
+    func contains(_ folder: String) -> Bool {
+        state.withLock { $0.made.contains(folder) }
+    }
+
+    func insert(_ folder: String) {
+        _ = state.withLock { $0.made.insert(folder) }
+    }
+
+    func device(of path: String) -> dev_t {
+        if let known = state.withLock({ $0.devices[path] }) { return known }
+        var st = stat()
+        let device = stat(path, &st) == 0 ? st.st_dev : 0
+        state.withLock { $0.devices[path] = device }
+        return device
     }
 }

@@ -372,6 +372,19 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(try build().status, 0)
         XCTAssertTrue(try String(contentsOf: site.appendingPathComponent("decisions/0004-cache-carrier-rate-quotes-in-redis.html"), encoding: .utf8)
             .contains("Even more context."))
+
+        // More incremental builds: the spare now holds, for each unchanged page, the very file the live site links
+        // to, which is left as it is; the result is still the clean build's.
+        for round in 1...2 {
+            try (String(contentsOf: redis, encoding: .utf8) + "\nRound \(round).\n").write(to: redis, atomically: true, encoding: .utf8)
+            XCTAssertTrue(try build().err.contains("unchanged since the last build"))
+        }
+        let unchanged = "decisions/0001-record-architecture-decisions.html"
+        let inode = { (root: URL) in try fm.attributesOfItem(atPath: root.appendingPathComponent(unchanged).path)[.systemFileNumber] as? Int }
+        XCTAssertEqual(try inode(site), try inode(spare), "an unchanged page is one file shared by the live site and the spare")
+        let clean2 = dir.appendingPathComponent("clean2")
+        XCTAssertEqual(try ArchbookBinary.run(["build", docs.path, "--quiet", "--output", clean2.path], in: dir).status, 0)
+        XCTAssertEqual(try snapshot(site), try snapshot(clean2))
     }
 
     /// The bodies' pack: entries appended by several threads, read back by the next build, the index keeping only
