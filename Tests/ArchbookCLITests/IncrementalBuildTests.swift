@@ -31,8 +31,10 @@ final class IncrementalBuildTests: XCTestCase {
     final class MemoryBodyStore: BodyStore, @unchecked Sendable {
         let lock = NSLock()
         var files: [String: [UInt8]] = [:]
+        /// What was written, in no particular order.
+        var written: [String] = []
         func read(_ path: String) -> [UInt8]? { lock.lock(); defer { lock.unlock() }; return files[path] }
-        func write(_ path: String, _ bytes: [UInt8]) { lock.lock(); defer { lock.unlock() }; files[path] = bytes }
+        func write(_ path: String, _ bytes: [UInt8]) { lock.lock(); defer { lock.unlock() }; files[path] = bytes; written.append(path) }
     }
 
     /// `store`: the bodies come from and go to it (as `archbook build` does); without it, from the previous build's
@@ -164,8 +166,10 @@ final class IncrementalBuildTests: XCTestCase {
         let store = MemoryBodyStore()
         let first = try Self.build(base, store: store)
         XCTAssertEqual(first.summary.reusedBodies, 0)
-        let documents = store.files.count
+        // Per document its body and, beside it, the search terms counted in it.
+        let documents = store.files.keys.count { !$0.hasSuffix("\u{0}terms") }
         XCTAssertGreaterThan(documents, 20)
+        XCTAssertEqual(store.files.count, 2 * documents)
 
         var edited = base
         edited[Self.redis]! += "\nOne more paragraph of context.\n"
@@ -178,10 +182,19 @@ final class IncrementalBuildTests: XCTestCase {
         store.files[Self.kafka]!.removeLast(3)
         store.files[Self.rabbit]![40] ^= 0x20
         store.files[Self.blackFriday] = store.files[Self.redis]
+        // Damaged terms, and terms of another body, are counted again (the body itself is still reused).
+        store.files[BodyMemo.termsKey(Self.redis)]![30] ^= 0x01
+        let otherTerms = try XCTUnwrap(store.files.keys.first { $0.hasSuffix("\u{0}terms") && ![Self.redis, Self.kafka, Self.rabbit, Self.blackFriday].map(BodyMemo.termsKey).contains($0) })
+        store.files[otherTerms] = store.files[BodyMemo.termsKey(Self.kafka)]
+        store.written = []
         let third = try Self.build(edited, after: second, store: store)
         XCTAssertEqual(third.files, full.files)
         XCTAssertEqual(third.summary.reusedBodies, documents - 3)
+        XCTAssertEqual(Set(store.written), Set([Self.kafka, Self.rabbit, Self.blackFriday].flatMap { [$0, BodyMemo.termsKey($0)] }
+            + [BodyMemo.termsKey(Self.redis), otherTerms]))
+        store.written = []
         XCTAssertEqual(try Self.build(edited, after: third, store: store).summary.reusedBodies, documents, "and stored again")
+        XCTAssertEqual(store.written, [], "bodies and terms all taken from the store")
 
         // Another set of ID prefixes (which every body's ID links depend on) renders every body.
         let prefixes = base["archbook.yml"]!.replacingOccurrences(of: "id-prefix: CHK", with: "id-prefix: CKL")
@@ -268,11 +281,11 @@ final class IncrementalBuildTests: XCTestCase {
         }
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertTrue(FileManager.default.fileExists(atPath: cache))
-        // Every document's body in one pack, found through its index.
+        // Every document's body and search terms in one pack, found through its index.
         let pack = dir.appendingPathComponent(".archbook-cache/_site.bodies").path
         let packIndex = dir.appendingPathComponent(".archbook-cache/_site.bodies-index").path
         func indexed() throws -> Int? { BodyMemo.PackIndex.decode(Array(try Data(contentsOf: URL(fileURLWithPath: packIndex))))?.slots.count }
-        XCTAssertEqual(try indexed(), 24)
+        XCTAssertEqual(try indexed(), 48)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
 
         let redis = docs.appendingPathComponent(Self.redis)
@@ -290,10 +303,10 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertEqual(try build(["--no-cache"]), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertTrue(try build().contains("(77 unchanged since the last build)"))
-        XCTAssertEqual(try indexed(), 24)
+        XCTAssertEqual(try indexed(), 48)
         try "archbook-bodies-index 1\nnot an index".write(toFile: packIndex, atomically: false, encoding: .utf8)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
-        XCTAssertEqual(try indexed(), 24, "a damaged index: the pack is started afresh")
+        XCTAssertEqual(try indexed(), 48, "a damaged index: the pack is started afresh")
 
         // A page edited by hand in the output (another size) is rendered again, not trusted.
         let home = site + "/index.html"

@@ -159,3 +159,44 @@ final class SearchTests: XCTestCase {
         ])
     }
 }
+
+final class SearchTermsReuseTests: XCTestCase {
+    /// The pairs of a document's counted terms, readable: `term h/b`.
+    static func readable(_ t: SearchTerms) -> [String] {
+        let terms = t.bytes.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+        return zip(terms, t.counts).map { "\($0) \($1 >> 16)/\($1 & 0xFFFF)" }
+    }
+
+    /// The terms an index counts in each document's headings and body, handed back to the next index instead of the
+    /// words, give the very same files (in one file and in shards); a document keeps its own title and tags counts.
+    func testCountedTermsGiveTheSameIndexAsTheWords() throws {
+        var docs = SearchTests.docs
+        docs.append(SearchDocument(id: "ADR-0003", title: "Kafka retention", kind: "decision", status: "accepted", date: "2024-05-02",
+                                   tags: ["kafka"], url: "decisions/0003-retention.html",
+                                   segments: [SearchSegment(anchor: "kafka", heading: "Kafka", text: "Kafka keeps events for Kafka readers."),
+                                              SearchSegment(anchor: "kafka-1", heading: "Kafka again", text: String(repeating: "lag ", count: 70_000))]))
+        for options in [SearchOptions(), SearchOptions(splitBytes: 10, shardBytes: 60)] {
+            let plain = InMemorySite()
+            let box = TermsBox()
+            try SearchIndex.write(docs, idPrefixes: ["ADR", "RB"], kindLabels: [:], options: options, to: plain,
+                                  counted: { box.add($0, $1) })
+            let counted = Dictionary(uniqueKeysWithValues: box.all)
+            XCTAssertEqual(counted.keys.sorted(), [0, 1, 2, 3])
+            XCTAssertEqual(Self.readable(try XCTUnwrap(counted[3])), ["kafka 2/2", "keep 0/1", "event 0/1", "for 0/1", "reader 0/1", "again 1/0", "lag 0/65535"])
+            XCTAssertEqual(counted[3]?.headingWords, 3)
+            XCTAssertEqual(counted[3]?.bodyWords, 70_006)
+            XCTAssertEqual(counted[2], SearchTerms())
+            // Every document with its terms, and half of them: the same files, and nothing counted again but the rest.
+            for reused in [Set([0, 1, 2, 3]), Set([1, 3])] {
+                var again = docs
+                for i in reused { again[i].terms = counted[i] }
+                let site = InMemorySite()
+                let recount = TermsBox()
+                try SearchIndex.write(again, idPrefixes: ["ADR", "RB"], kindLabels: [:], options: options, to: site,
+                                      counted: { recount.add($0, $1) })
+                XCTAssertEqual(site.files, plain.files)
+                XCTAssertEqual(recount.all.map(\.0).sorted(), [0, 1, 2, 3].filter { !reused.contains($0) })
+            }
+        }
+    }
+}

@@ -16,6 +16,18 @@ public struct SearchSegment: Sendable, Equatable {
     }
 }
 
+/// A document's headings and body as the index counts them: each term with its occurrences in the headings and in
+/// the body, and how many words each holds. A build keeps them with the body it rendered, so the next build counts
+/// the words of changed bodies only (counting every word was most of a large handbook's index time).
+public struct SearchTerms: Sendable, Equatable {
+    /// The terms in the order first met, each ended by a zero byte.
+    var bytes: [UInt8] = []
+    /// Per term: occurrences in headings << 16 | occurrences in the body, each saturating at 65535 as postings do.
+    var counts: [UInt32] = []
+    var headingWords: Int32 = 0
+    var bodyWords: Int32 = 0
+}
+
 public struct SearchDocument: Sendable {
     public var id: String?
     public var title: String
@@ -27,9 +39,11 @@ public struct SearchDocument: Sendable {
     /// Page path from the site root.
     public var url: String
     public var segments: [SearchSegment]
+    /// The segments' terms as an earlier build counted them; nil counts their words.
+    public var terms: SearchTerms?
 
     public init(id: String?, title: String, kind: String?, status: String?, date: String?, tags: [String], url: String,
-                segments: [SearchSegment]) {
+                segments: [SearchSegment], terms: SearchTerms? = nil) {
         self.id = id
         self.title = title
         self.kind = kind
@@ -38,6 +52,7 @@ public struct SearchDocument: Sendable {
         self.tags = tags
         self.url = url
         self.segments = segments
+        self.terms = terms
     }
 }
 
@@ -81,7 +96,15 @@ public enum SearchIndex {
     @discardableResult
     public static func write(_ docs: [SearchDocument], idPrefixes: [String], kindLabels: [String: String],
                              options: SearchOptions = SearchOptions(), to sink: some SiteSink) throws(FileTreeError) -> Int {
-        let postings = Postings(docs, idPrefixes: idPrefixes)
+        try write(docs, idPrefixes: idPrefixes, kindLabels: kindLabels, options: options, to: sink, counted: nil)
+    }
+
+    /// `write`, handing the terms it counts for each document that came without them (by index) to `counted`, from
+    /// several threads, for a build to keep.
+    static func write(_ docs: [SearchDocument], idPrefixes: [String], kindLabels: [String: String],
+                      options: SearchOptions, to sink: some SiteSink,
+                      counted: (@Sendable (Int, SearchTerms) -> Void)?) throws(FileTreeError) -> Int {
+        let postings = Postings(docs, idPrefixes: idPrefixes, counted: counted)
 
         // Facet values, sorted, with counts.
         let docKinds = docs.map { $0.kind.map { [$0] } ?? [] }
@@ -187,6 +210,8 @@ public enum SearchIndex {
         struct Chunk {
             /// Term to its index in `lists`.
             var ids: [String: Int32] = [:]
+            /// The terms by id.
+            var names: [String] = []
             var lists: [[Posting]] = []
             /// Words per field, per document of the chunk.
             var lengths: [(Int32, Int32, Int32, Int32)] = []
@@ -195,6 +220,7 @@ public enum SearchIndex {
                 if let k = ids[term] { return k }
                 let k = Int32(lists.count)
                 ids[term] = k
+                names.append(term)
                 lists.append([])
                 return k
             }
@@ -207,12 +233,12 @@ public enum SearchIndex {
         let lengths: [(Int32, Int32, Int32, Int32)]
         let count: Int
 
-        init(_ docs: [SearchDocument], idPrefixes: [String]) {
+        init(_ docs: [SearchDocument], idPrefixes: [String], counted: (@Sendable (Int, SearchTerms) -> Void)? = nil) {
             count = docs.count
             let parts = 4 * ProcessInfo.processInfo.activeProcessorCount
             let size = max(64, (docs.count + parts - 1) / parts)
             let ranges = stride(from: 0, to: docs.count, by: size).map { $0..<min(docs.count, $0 + size) }
-            chunks = Checker.parallelMap(ranges) { range in Self.analyse(docs, range, idPrefixes: idPrefixes) }
+            chunks = Checker.parallelMap(ranges) { range in Self.analyse(docs, range, idPrefixes: idPrefixes, counted: counted) }
             var all = Set<String>()
             for c in chunks { all.formUnion(c.ids.keys) }
             terms = SearchIndex.sortedUTF16(all)
@@ -222,19 +248,29 @@ public enum SearchIndex {
             averages = sums.map { max(1, $0 / Double(max(1, docs.count))) }
         }
 
-        static func analyse(_ docs: [SearchDocument], _ range: Range<Int>, idPrefixes: [String]) -> Chunk {
+        static func analyse(_ docs: [SearchDocument], _ range: Range<Int>, idPrefixes: [String],
+                            counted: (@Sendable (Int, SearchTerms) -> Void)?) -> Chunk {
             var chunk = Chunk()
             // A word's term id: one lookup by its bytes per word seen, and each word stemmed once per chunk.
             var words = WordIDs()
+            // A counted term's id, by its bytes.
+            var known = WordIDs()
+            // Terms with a posting for the document being counted, in the order first met.
+            var touched: [Int32] = []
             for d in range {
                 var length: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
                 let doc = docs[d]
+                let doc32 = Int32(d)
+                let earlier = doc.terms
                 var texts: [(text: String, field: Int)] = [(doc.title, 0)]
                 for t in doc.tags { texts.append((t, 1)) }
-                for s in doc.segments {
-                    texts.append((s.heading, 2))
-                    texts.append((s.text, 3))
+                if earlier == nil {
+                    for s in doc.segments {
+                        texts.append((s.heading, 2))
+                        texts.append((s.text, 3))
+                    }
                 }
+                touched.removeAll(keepingCapacity: true)
                 // One non-escaping closure over the texts (not a nested function called per text): the state it
                 // changes is then checked for exclusive access at compile time, not on every word.
                 for (text, field) in texts {
@@ -246,11 +282,37 @@ public enum SearchIndex {
                         case 2: length.2 += 1
                         default: length.3 += 1
                         }
-                        chunk.lists[Int(k)].count(field, doc: Int32(d))
+                        if chunk.lists[Int(k)].last?.doc != doc32 { touched.append(k) }
+                        chunk.lists[Int(k)].count(field, doc: doc32)
                     }
                 }
+                if let earlier {
+                    earlier.bytes.withUnsafeBufferPointer { all in
+                        var start = 0, t = 0
+                        for end in all.indices where all[end] == 0 {
+                            let term = UnsafeBufferPointer(rebasing: all[start..<end])
+                            let k = known.id(term) { chunk.id(String(decoding: term, as: UTF8.self)) }
+                            let c = earlier.counts[t]
+                            chunk.lists[Int(k)].add(headings: UInt16(c >> 16), body: UInt16(c & 0xFFFF), doc: doc32)
+                            start = end + 1
+                            t += 1
+                        }
+                    }
+                    length.2 += earlier.headingWords
+                    length.3 += earlier.bodyWords
+                } else if let counted {
+                    var terms = SearchTerms(headingWords: length.2, bodyWords: length.3)
+                    for k in touched {
+                        let p = chunk.lists[Int(k)][chunk.lists[Int(k)].count - 1]
+                        guard p.counts.2 > 0 || p.counts.3 > 0 else { continue }
+                        terms.bytes.append(contentsOf: chunk.names[Int(k)].utf8)
+                        terms.bytes.append(0)
+                        terms.counts.append(UInt32(p.counts.2) << 16 | UInt32(p.counts.3))
+                    }
+                    counted(d, terms)
+                }
                 for term in SearchIndex.idTerms(doc.id, prefixes: idPrefixes) {
-                    chunk.lists[Int(chunk.id(term))].append(Posting(doc: Int32(d), counts: (0, 0, 0, 0)))
+                    chunk.lists[Int(chunk.id(term))].append(Posting(doc: doc32, counts: (0, 0, 0, 0)))
                 }
                 chunk.lengths.append(length)
             }
@@ -401,6 +463,14 @@ extension Array where Element == SearchIndex.Postings.Posting {
         case 2: self[last].counts.2 &+= self[last].counts.2 == .max ? 0 : 1
         default: self[last].counts.3 &+= self[last].counts.3 == .max ? 0 : 1
         }
+    }
+
+    /// Counted occurrences of the term in the headings and body of document `doc`, as `count` would have made them.
+    mutating func add(headings: UInt16, body: UInt16, doc: Int32) {
+        if isEmpty || self[count - 1].doc != doc { append(.init(doc: doc, counts: (0, 0, 0, 0))) }
+        let last = count - 1
+        self[last].counts.2 = UInt16(Swift.min(Int(UInt16.max), Int(self[last].counts.2) + Int(headings)))
+        self[last].counts.3 = UInt16(Swift.min(Int(UInt16.max), Int(self[last].counts.3) + Int(body)))
     }
 }
 

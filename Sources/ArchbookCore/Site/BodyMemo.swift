@@ -42,6 +42,8 @@ public final class BodyMemo: Sendable {
         var references: [String]
         var files: [String]
         var segments: [SearchSegment]
+        /// The segments' terms as the search index counted them (nil until it has).
+        var terms: SearchTerms?
     }
 
     struct Link: Equatable, Sendable {
@@ -111,7 +113,7 @@ extension SiteModel {
         var entry = e
         entry.body = d.body
         return (RenderedBody(html: e.html, references: references.sorted(), files: e.files,
-                             segments: collectText ? e.segments : []), entry)
+                             segments: collectText ? e.segments : [], terms: collectText ? e.terms : nil), entry)
     }
 
     static func sameBytes(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
@@ -137,6 +139,7 @@ public protocol BodyStore: Sendable {
 
 extension BodyMemo {
     static let magic = Array("archbook-body 1\n".utf8)
+    static let termsMagic = Array("archbook-terms 1\n".utf8)
 
     static func encode(_ e: Entry, path: String, key: UInt64) -> [UInt8] {
         var w = MemoWriter()
@@ -224,6 +227,54 @@ extension BodyMemo {
                      anchors: anchors, dropLine: drop < 0 ? nil : drop, links: links, mentions: mentions,
                      html: html, references: references, files: files, segments: segments)
     }
+
+    /// Where the search terms of the document at `path` are stored, beside its body (no path holds a zero byte).
+    public static func termsKey(_ path: String) -> String { path + "\u{0}terms" }
+
+    /// The checksum that ends an encoded entry: names those very bytes, for the terms counted in its segments.
+    static func seal(of entry: [UInt8]) -> UInt64? {
+        guard entry.count >= 8 else { return nil }
+        var sum: UInt64 = 0
+        for k in (entry.count - 8..<entry.count).reversed() { sum = sum << 8 | UInt64(entry[k]) }
+        return sum
+    }
+
+    /// The terms the search index counted in the segments of the entry sealed with `entry`, stored apart from it
+    /// because they are counted after the entry is stored (keeping every new body in memory until then cost a
+    /// full build a fifth more memory).
+    static func encodeTerms(_ t: SearchTerms, path: String, key: UInt64, entry: UInt64) -> [UInt8] {
+        var w = MemoWriter()
+        w.bytes = Self.termsMagic
+        w.int(Int(truncatingIfNeeded: key))
+        w.string(path)
+        w.int(Int(truncatingIfNeeded: entry))
+        w.raw(t.bytes)
+        w.int(t.counts.count)
+        for c in t.counts { for k in 0..<4 { w.bytes.append(UInt8(truncatingIfNeeded: c >> (8 * UInt32(k)))) } }
+        w.int(Int(t.headingWords))
+        w.int(Int(t.bodyWords))
+        w.seal()
+        return w.bytes
+    }
+
+    /// The terms for the entry sealed with `entry`; nil for anything else.
+    static func decodeTerms(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, entry: UInt64) -> SearchTerms? {
+        guard var r = MemoReader(sealed: bytes, magic: termsMagic),
+              let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected,
+              let sum = r.int(), UInt64(bitPattern: Int64(sum)) == entry,
+              let terms = r.raw(), let n = r.count(), n * 4 <= r.bytes.endIndex - r.at else { return nil }
+        var counts = [UInt32](repeating: 0, count: n)
+        for k in 0..<n {
+            let at = r.at + 4 * k
+            counts[k] = UInt32(r.bytes[at]) | UInt32(r.bytes[at + 1]) << 8 | UInt32(r.bytes[at + 2]) << 16 | UInt32(r.bytes[at + 3]) << 24
+        }
+        r.at += 4 * n
+        // As many terms as counts, each ended by a zero byte, or these are not terms this build wrote.
+        guard terms.count(where: { $0 == 0 }) == n, terms.last ?? 0 == 0,
+              let headingWords = r.int(), let bodyWords = r.int(),
+              let h = Int32(exactly: headingWords), let b = Int32(exactly: bodyWords), r.at == r.bytes.endIndex else { return nil }
+        return SearchTerms(bytes: terms, counts: counts, headingWords: h, bodyWords: b)
+    }
 }
 
 extension BodyMemo {
@@ -283,6 +334,12 @@ private struct MemoWriter {
         s.withUTF8 { u in int(u.count); bytes.append(contentsOf: u) }
     }
 
+    /// Bytes as they are, after their count.
+    mutating func raw(_ b: [UInt8]) {
+        int(b.count)
+        bytes.append(contentsOf: b)
+    }
+
     /// Ends the bytes with a checksum of all of them (`MemoReader(sealed:magic:)` checks it).
     mutating func seal() {
         int(Int(truncatingIfNeeded: Self.checksum(bytes[...])))
@@ -339,6 +396,12 @@ private struct MemoReader {
         // Through a buffer: String's generic initialiser over a slice costs several times as much.
         let start = at - bytes.startIndex
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + n)]), as: UTF8.self) }
+    }
+
+    mutating func raw() -> [UInt8]? {
+        guard let n = count() else { return nil }
+        defer { at += n }
+        return Array(bytes[at..<(at + n)])
     }
 
     mutating func strings() -> [String]? {

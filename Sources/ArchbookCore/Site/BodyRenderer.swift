@@ -29,6 +29,8 @@ public struct RenderedBody: Sendable {
     public var files: [String]
     /// The body's text by section, for the search index; empty unless asked for.
     public var segments: [SearchSegment] = []
+    /// The segments' terms as an earlier build's search index counted them, for a body taken from a memo.
+    public var terms: SearchTerms?
 }
 
 public struct BodyRenderer: Sendable {

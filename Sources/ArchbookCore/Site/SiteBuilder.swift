@@ -136,17 +136,17 @@ public enum SiteBuilder {
 
         // Phase 1: bodies, in parallel, from the bytes check kept. Each records what it links to, for backlinks.
         let bodyKey = BodyMemo.key(options: options, prefixes: prefixes)
-        let results = Checker.parallelMap(Array(model.docs.indices)) { i in
+        var results = Checker.parallelMap(Array(model.docs.indices)) { i in
             model.renderBody(i, renderer: renderer, prefixes: prefixes, collectText: options.search != nil,
                              cache: cache, key: bodyKey)
         }
         var rendered = results.map(\.body)
         let reusedBodies = results.count(where: \.reused)
-        var kept: BodyMemo?
-        if case .memory = cache {
+        func keep() -> BodyMemo? {
+            guard case .memory = cache else { return nil }
             var entries: [String: BodyMemo.Entry] = [:]
             for (d, r) in zip(model.docs, results) { entries[d.path] = r.entry }
-            kept = BodyMemo(key: bodyKey, entries: entries)
+            return BodyMemo(key: bodyKey, entries: entries)
         }
         var backlinks = Array(repeating: [Int](), count: model.docs.count)
         for (i, body) in rendered.enumerated() {
@@ -160,13 +160,32 @@ public enum SiteBuilder {
             let searchDocs = model.docs.indices.map { i in
                 let d = model.docs[i]
                 return SearchDocument(id: d.id, title: d.title, kind: d.kind, status: d.status.flatMap { $0.value.isEmpty ? nil : $0.value },
-                                      date: d.date?.iso, tags: d.tags, url: model.pagePaths[i], segments: rendered[i].segments)
+                                      date: d.date?.iso, tags: d.tags, url: model.pagePaths[i], segments: rendered[i].segments,
+                                      terms: rendered[i].terms)
             }
-            for i in rendered.indices { rendered[i].segments = [] }
+            for i in rendered.indices { rendered[i].segments = []; rendered[i].terms = nil }
             var labels: [String: String] = [:]
             for k in model.kinds { labels[k.name] = PageRenderer.kindLabel(k.name) }
-            copied += try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions, to: sink)
+            // The terms the index counts are kept with the bodies for the next build: on disk as they are counted,
+            // beside the entry stored in phase 1 (holding them all would add to the build's peak memory).
+            let counted: (@Sendable (Int, SearchTerms) -> Void)?
+            let inMemory = TermsBox()
+            switch cache {
+            case .store(let store, _):
+                let sealed = results.map(\.sealed)
+                counted = { i, terms in
+                    guard let entry = sealed[i] else { return }
+                    let path = model.docs[i].path
+                    store.write(BodyMemo.termsKey(path), BodyMemo.encodeTerms(terms, path: path, key: bodyKey, entry: entry))
+                }
+            case .memory: counted = { i, terms in inMemory.add(i, terms) }
+            case nil: counted = nil
+            }
+            copied += try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions,
+                                            to: sink, counted: counted)
+            for (i, terms) in inMemory.all where results[i].entry != nil { results[i].entry!.terms = terms }
         }
+        let kept = keep()
 
         // Phase 3: pages, in parallel; every page is independent once bodies and backlinks exist. A page whose
         // inputs are those of the previous build's page is taken from it.
@@ -467,20 +486,32 @@ struct SiteModel: Sendable {
     /// Document `i`'s body: from `cache` when nothing it was made from changed, else rendered (and then stored
     /// there). For an in-memory cache, also the entry the next build's memo keeps.
     func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String], collectText: Bool = false,
-                    cache: BodyCache? = nil, key: UInt64 = 0) -> (body: RenderedBody, entry: BodyMemo.Entry?, reused: Bool) {
+                    cache: BodyCache? = nil, key: UInt64 = 0)
+        -> (body: RenderedBody, entry: BodyMemo.Entry?, reused: Bool, sealed: UInt64?) {
         let d = docs[i]
         var anchors: [Int: String] = [:]
         for s in d.sections { anchors[s.range.start.line] = s.anchor }
         let drop = d.titleSource == .heading ? d.titlePosition.line : nil
-        let earlier: BodyMemo.Entry?
+        var earlier: BodyMemo.Entry?
+        var sealed: UInt64?
         switch cache {
         case .memory(let memo): earlier = memo?.key == key ? memo?.entries[d.path] : nil
-        case .store(let store, let reads): earlier = reads ? store.read(d.path).flatMap { BodyMemo.decode($0, path: d.path, key: key) } : nil
+        case .store(let store, let reads):
+            if reads, let bytes = store.read(d.path) {
+                earlier = BodyMemo.decode(bytes, path: d.path, key: key)
+                sealed = BodyMemo.seal(of: bytes)
+            }
         case nil: earlier = nil
         }
-        if let earlier, let (body, entry) = remembered(i, earlier, anchors: anchors, dropLine: drop, collectText: collectText) {
-            if case .memory = cache { return (body, entry, true) }
-            return (body, nil, true)
+        if let earlier, let (remembered, entry) = remembered(i, earlier, anchors: anchors, dropLine: drop, collectText: collectText) {
+            if case .memory = cache { return (remembered, entry, true, nil) }
+            var body = remembered
+            if collectText, case .store(let store, _) = cache, let sealed {
+                body.terms = store.read(BodyMemo.termsKey(d.path)).flatMap {
+                    BodyMemo.decodeTerms($0, path: d.path, key: key, entry: sealed)
+                }
+            }
+            return (body, nil, true, sealed)
         }
         let recording = cache != nil
         var links: [BodyMemo.Link] = []
@@ -497,14 +528,31 @@ struct SiteModel: Sendable {
                                        return hit
                                    },
                                    idPrefixes: prefixes, collectText: collectText)
-        guard recording else { return (body, nil, false) }
+        guard recording else { return (body, nil, false, nil) }
         let entry = BodyMemo.Entry(body: d.body, page: pagePaths[i], lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
                                    links: links, mentions: mentions, html: body.html, references: body.references.map { docs[$0].path },
                                    files: body.files, segments: body.segments)
         if case .store(let store, _) = cache {
-            store.write(d.path, BodyMemo.encode(entry, path: d.path, key: key))
-            return (body, nil, false)
+            let bytes = BodyMemo.encode(entry, path: d.path, key: key)
+            store.write(d.path, bytes)
+            return (body, nil, false, BodyMemo.seal(of: bytes))
         }
-        return (body, entry, false)
+        return (body, entry, false, nil)
+    }
+}
+
+/// Terms counted on several threads, for a memo kept in memory.
+final class TermsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [(Int, SearchTerms)] = []
+
+    func add(_ i: Int, _ terms: SearchTerms) {
+        lock.lock(); defer { lock.unlock() }
+        items.append((i, terms))
+    }
+
+    var all: [(Int, SearchTerms)] {
+        lock.lock(); defer { lock.unlock() }
+        return items
     }
 }
