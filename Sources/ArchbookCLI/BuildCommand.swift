@@ -92,7 +92,15 @@ struct BuildCommand: ParsableCommand {
                                 followsLinksOutside: followSymlinks)
         }
         try setup.resolveConfig(tree: tree)
-        let result = try setup.check(tree)
+        var cache = BuildCache(target: target)
+        var trusted = !noCache
+        if let tracked = cache.trackedByGit(site: target) {
+            Output.err("archbook: warning: not using the build cache, because git tracks '\(tracked)': a cache or site that came with the repository (a pull request can commit one) could put any HTML into the site. Every page is rendered; remove it from git (git rm -r --cached) to build incrementally again\n")
+            trusted = false
+            cache.usable = false
+        }
+        // What the last build extracted from each file: only the files that changed since are parsed again.
+        var result = try setup.check(tree, memo: trusted ? cache.loadDocuments() : nil, keepingMemo: cache.usable)
         if explain { setup.printExplanation(result) }
         printReport(result, tree: tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
         let summary = result.summary
@@ -102,14 +110,10 @@ struct BuildCommand: ParsableCommand {
             withExtendedLifetime(result) { Glibc.exit(1) }
         }
 
+        // Saved before the site is built, so the encoded memo is not held at the same time as the site's memory.
+        if cache.usable, let kept = result.memo { cache.saveDocuments(kept) }
+        result.memo = nil
         let options = setup.siteOptions(baseURL: baseURL)
-        var cache = BuildCache(target: target)
-        var trusted = !noCache
-        if let tracked = cache.trackedByGit(site: target) {
-            Output.err("archbook: warning: not using the build cache, because git tracks '\(tracked)': a cache or site that came with the repository (a pull request can commit one) could put any HTML into the site. Every page is rendered; remove it from git (git rm -r --cached) to build incrementally again\n")
-            trusted = false
-            cache.usable = false
-        }
         let previous = trusted ? cache.load(site: target) : nil
         // The bodies do not depend on the site being there: each is checked against what it was made from.
         let bodies = PackBodyStore(base: cache.bodiesBase, reads: trusted)
@@ -222,6 +226,8 @@ struct BuildCache {
     let bodiesBase: String
     /// The site the last build replaced (`SpareSite`).
     let spareFolder: String
+    /// What the last check extracted from each file (`ExtractionMemo`).
+    let documents: String
     /// false when git tracks a file of the cache: then not even the spare site is taken (see `trackedByGit`).
     var usable = true
 
@@ -230,6 +236,26 @@ struct BuildCache {
         file = base + ".manifest"
         bodiesBase = base
         spareFolder = base + ".spare"
+        documents = base + ".documents"
+    }
+
+    /// Names the archbook that wrote a cache file: its version and this very executable (its size, time and inode),
+    /// since what extraction makes of a file changes between builds of archbook as well as between versions.
+    static let toolTag: String = {
+        var st = stat()
+        let executable = stat("/proc/self/exe", &st) == 0
+            ? "\(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino)" : "unknown executable"
+        return "archbook \(archbookVersion) \(executable)"
+    }()
+
+    /// The last build's documents, if they were written by this archbook; anything else is ignored.
+    func loadDocuments() -> ExtractionMemo? {
+        (try? DiskFileTree.readFile(documents)).flatMap { ExtractionMemo.decode($0, tag: Self.toolTag) }
+    }
+
+    /// A failure only means the next build parses every file.
+    func saveDocuments(_ memo: ExtractionMemo) {
+        _ = Self.write(memo.encoded(tag: Self.toolTag), to: documents)
     }
 
     /// The previous build's manifest, when the site it describes is still there; anything unreadable,

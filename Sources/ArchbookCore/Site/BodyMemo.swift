@@ -321,7 +321,7 @@ extension BodyMemo {
     }
 }
 
-private struct MemoWriter {
+struct MemoWriter {
     var bytes: [UInt8] = []
 
     mutating func int(_ n: Int) {
@@ -361,18 +361,28 @@ private struct MemoWriter {
     }
 }
 
-private struct MemoReader {
+struct MemoReader {
     let bytes: ArraySlice<UInt8>
     var at: Int
 
     /// A reader after `magic` of bytes that `MemoWriter.seal` ended; nil when they do not start with `magic` or
     /// their checksum does not match (cut short, damaged).
     init?(sealed all: [UInt8], magic: [UInt8]) {
+        self.init(sealed: all[...], magic: magic)
+    }
+
+    /// A reader of bytes that are not checked, from `at`: for a header read before the whole is checked.
+    init(unchecked bytes: ArraySlice<UInt8>, at: Int) {
+        self.bytes = bytes
+        self.at = at
+    }
+
+    init?(sealed all: ArraySlice<UInt8>, magic: [UInt8]) {
         guard all.count >= magic.count + 8, all.starts(with: magic) else { return nil }
-        bytes = all[..<(all.count - 8)]
-        at = magic.count
+        bytes = all[..<(all.endIndex - 8)]
+        at = all.startIndex + magic.count
         var sum: UInt64 = 0
-        for k in (all.count - 8..<all.count).reversed() { sum = sum << 8 | UInt64(all[k]) }
+        for k in (all.endIndex - 8..<all.endIndex).reversed() { sum = sum << 8 | UInt64(all[k]) }
         guard sum == MemoWriter.checksum(bytes) else { return nil }
     }
 

@@ -5,10 +5,25 @@
 /// Immutable once made, so the check's workers share it.
 public final class ExtractionMemo: Sendable {
     struct Entry: Sendable {
-        var bytes: [UInt8]
+        /// The file's bytes (nil for an entry read from disk, which has `stored` instead).
+        var bytes: [UInt8]?
         var sidecar: [UInt8]?
         var document: Document?
         var diagnostics: [Diagnostic]
+        var stored: Stored? = nil
+        /// The entry as a file of them holds it, when it was read from one: written again as it is.
+        var encoded: ArraySlice<UInt8>? = nil
+    }
+
+    /// What an entry read from disk was made from: the file's size and hash, its sidecar's (size -1: none), and
+    /// where in the file the document's body starts (the document read from disk has no bytes of its own).
+    struct Stored: Sendable {
+        var encoded: ArraySlice<UInt8>
+        var size: Int
+        var hash: UInt64
+        var sidecarSize: Int
+        var sidecarHash: UInt64
+        var bodyStart: Int
     }
 
     /// The configuration's text: a memo made under another configuration is never used.
@@ -22,7 +37,22 @@ public final class ExtractionMemo: Sendable {
 
     /// What was extracted from exactly these bytes, if they were.
     func entry(_ path: String, bytes: [UInt8], sidecar: [UInt8]?) -> Entry? {
-        guard let e = entries[path], e.bytes == bytes, e.sidecar == sidecar else { return nil }
+        guard var e = entries[path] else { return nil }
+        if let kept = e.bytes {
+            guard kept == bytes, e.sidecar == sidecar else { return nil }
+            return e
+        }
+        guard let s = e.stored, s.size == bytes.count, s.bodyStart <= bytes.count, s.hash == StableHash.of(bytes) else { return nil }
+        if let sidecar {
+            guard s.sidecarSize == sidecar.count, s.sidecarHash == StableHash.of(sidecar) else { return nil }
+        } else {
+            guard s.sidecarSize == -1 else { return nil }
+        }
+        e.bytes = bytes
+        e.sidecar = sidecar
+        e.stored = nil
+        e.encoded = s.encoded
+        e.document?.body = bytes[s.bodyStart...]
         return e
     }
 }

@@ -1,0 +1,135 @@
+// The check's memo on disk (`.archbook-cache/<output>.documents`): what the last build extracted from each file,
+// read back so that the next build parses only the files that changed.
+
+import Foundation
+import XCTest
+@testable import ArchbookCLI
+@testable import ArchbookCore
+
+final class DocumentMemoTests: XCTestCase {
+    /// Every stored property of every document (through reflection, so a field the file leaves out shows), and the
+    /// diagnostics.
+    static func dumped(_ r: CheckResult) -> [String] {
+        r.documents.map { d -> String in
+            // Dictionaries in key order: two equal ones may list their keys in different orders.
+            var plain = d
+            plain.dates = [:]
+            plain.fields = [:]
+            var s = ""
+            dump(plain, to: &s)
+            dump(d.dates.sorted { $0.key < $1.key }, to: &s)
+            dump(d.fields.sorted { $0.key < $1.key }, to: &s)
+            return s
+        } + r.diagnostics.map { "\($0)" }
+    }
+
+    /// The sample handbook and every corpus: the documents read back from the file are the ones a fresh check makes,
+    /// field by field, and the check takes them from it (a marked entry shows through) instead of parsing again.
+    func testDocumentsReadBackFromTheFileAreTheCheckedOnes() throws {
+        var dirs = [IncrementalBuildTests.contentDir.path]
+        dirs += (try? CorporaTests.corpusNames())?.map { CorporaTests.corpora.appendingPathComponent($0).path } ?? []
+        for dir in dirs {
+            let tree = DiskFileTree(root: dir)
+            let config = try Detector.detect(tree).config
+            let first = try Checker.check(tree, config: config, memoKey: "config text")
+            let memo = try XCTUnwrap(first.memo)
+            let bytes = memo.encoded(tag: "archbook test")
+            let read = try XCTUnwrap(ExtractionMemo.decode(bytes, tag: "archbook test"), dir)
+            XCTAssertEqual(read.entries.count, memo.entries.count, dir)
+            let again = try Checker.check(tree, config: config, memo: read, memoKey: "config text")
+            let (x, y) = (Self.dumped(again), Self.dumped(first))
+            XCTAssertEqual(x.count, y.count, dir)
+            for (a, b) in zip(x, y) where a != b {
+                let (la, lb) = (a.split(separator: "\n"), b.split(separator: "\n"))
+                let k = (0..<min(la.count, lb.count)).first { la[$0] != lb[$0] } ?? min(la.count, lb.count)
+                XCTFail("\(dir): \(la.first ?? "") differs at line \(k): \(k < la.count ? la[k] : "-") vs \(k < lb.count ? lb[k] : "-")")
+                break
+            }
+            XCTAssertEqual(again.memo?.encoded(tag: "archbook test"), bytes, "\(dir): written back as it was read")
+
+            guard dir == dirs[0], let path = first.documents.first?.path else { continue }
+            var entries = read.entries
+            entries[path]!.document!.title = "From the file"
+            let marked = try Checker.check(tree, config: config, memo: ExtractionMemo(key: read.key, entries: entries), memoKey: "config text")
+            XCTAssertEqual(marked.documents.first?.title, "From the file", dir)
+        }
+    }
+
+    func testAFileOfAnotherArchbookOrDamagedIsIgnored() throws {
+        let tree = DiskFileTree(root: IncrementalBuildTests.contentDir.path)
+        let memo = try XCTUnwrap(try Checker.check(tree, config: Detector.detect(tree).config, memoKey: "c").memo)
+        let bytes = memo.encoded(tag: "archbook 1")
+        XCTAssertNotNil(ExtractionMemo.decode(bytes, tag: "archbook 1"))
+        XCTAssertNil(ExtractionMemo.decode(bytes, tag: "archbook 2"), "another archbook")
+        XCTAssertNil(ExtractionMemo.decode(Array(bytes.dropLast(9)), tag: "archbook 1"), "cut short")
+        for at in [30, bytes.count / 2, bytes.count - 20] {
+            var damaged = bytes
+            damaged[at] ^= 0x04
+            XCTAssertNil(ExtractionMemo.decode(damaged, tag: "archbook 1"), "a changed byte at \(at)")
+        }
+        XCTAssertNil(ExtractionMemo.decode(Array("archbook-documents 1\n".utf8) + [UInt8](repeating: 0xFF, count: 64), tag: "archbook 1"))
+    }
+
+    /// A file whose bytes differ from what the memo was made from (same size) is parsed again.
+    func testAChangedFileOfTheSameSizeIsParsedAgain() throws {
+        let a = "# 1. Use Kafka\n\n## Status\n\nAccepted\n\n## Context\n\nc\n"
+        var tree = InMemoryFileTree(["decisions/0001-use-kafka.md": a])
+        let first = try Checker.check(tree, config: .default, memoKey: "c")
+        let read = try XCTUnwrap(ExtractionMemo.decode(try XCTUnwrap(first.memo).encoded(tag: "t"), tag: "t"))
+        tree.files["decisions/0001-use-kafka.md"] = Array(a.replacingOccurrences(of: "Kafka", with: "Kefka").utf8)
+        let second = try Checker.check(tree, config: .default, memo: read, memoKey: "c")
+        XCTAssertEqual(second.documents.map(\.title), ["Use Kefka"])
+    }
+
+    /// `archbook build` keeps the memo beside its other cache files; after an edit, and with the memo damaged, the
+    /// build reports what `check` reports and makes the site a clean build makes.
+    func testBuildKeepsTheDocumentsAndReportsWhatCheckReports() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("archbook-documents-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: dir) }
+        let docs = dir.appendingPathComponent("docs")
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        try fm.copyItem(at: IncrementalBuildTests.contentDir, to: docs)
+        let memo = dir.appendingPathComponent(".archbook-cache/_site.documents")
+        func build(_ extra: [String] = []) throws -> RunResult {
+            try ArchbookBinary.run(["build", docs.path, "--format", "json"] + extra, in: dir)
+        }
+        func check() throws -> RunResult { try ArchbookBinary.run(["check", docs.path, "--format", "json"], in: dir) }
+        func site(_ root: URL) throws -> [String: Data] {
+            var out: [String: Data] = [:]
+            for path in try SiteTests.files(under: root) { out[path] = try Data(contentsOf: root.appendingPathComponent(path)) }
+            return out
+        }
+        XCTAssertEqual(try build().status, 0)
+        // Tagged with the archbook that wrote it (the test's own tag names the test runner, not that binary).
+        func stored() throws -> ExtractionMemo? {
+            let bytes = Array(try Data(contentsOf: memo))
+            return ExtractionMemo.tag(in: bytes).flatMap { ExtractionMemo.decode(bytes, tag: $0) }
+        }
+        let tag = try XCTUnwrap(ExtractionMemo.tag(in: Array(try Data(contentsOf: memo))))
+        XCTAssertTrue(tag.hasPrefix("archbook \(archbookVersion) "), tag)
+        XCTAssertNotNil(try stored(), "the memo is kept")
+
+        // An edit that breaks a document: its new problems are reported, the others' come from the memo.
+        let redis = docs.appendingPathComponent("decisions/0004-cache-carrier-rate-quotes-in-redis.md")
+        try (String(contentsOf: redis, encoding: .utf8).replacingOccurrences(of: "## Status", with: "## State")
+             + "\nSee [nothing](0099-missing.md).\n").write(to: redis, atomically: true, encoding: .utf8)
+        let edited = try build()
+        XCTAssertEqual(edited.status, 1, edited.err)
+        XCTAssertTrue(edited.out.contains("broken-link"))
+        XCTAssertEqual(edited.out, try check().out)
+        let clean = dir.appendingPathComponent("clean")
+        XCTAssertEqual(try ArchbookBinary.run(["build", docs.path, "--quiet", "--output", clean.path], in: dir).status, 1)
+        XCTAssertEqual(try site(dir.appendingPathComponent("_site")), try site(clean))
+
+        // A damaged memo is ignored (and written anew); so is one of another archbook.
+        var bytes = Array(try Data(contentsOf: memo))
+        bytes[bytes.count / 2] ^= 0x10
+        try Data(bytes).write(to: memo)
+        XCTAssertEqual(try build().out, try check().out)
+        let other = try XCTUnwrap(try stored(), "written anew")
+        try Data(other.encoded(tag: "archbook 0.0.1 another build")).write(to: memo)
+        XCTAssertEqual(try build().out, try check().out)
+        XCTAssertEqual(try site(dir.appendingPathComponent("_site")), try site(clean))
+    }
+}
