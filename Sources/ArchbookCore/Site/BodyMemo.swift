@@ -233,10 +233,7 @@ extension BodyMemo {
 
     /// The checksum that ends an encoded entry: names those very bytes, for the terms counted in its segments.
     static func seal(of entry: [UInt8]) -> UInt64? {
-        guard entry.count >= 8 else { return nil }
-        var sum: UInt64 = 0
-        for k in (entry.count - 8..<entry.count).reversed() { sum = sum << 8 | UInt64(entry[k]) }
-        return sum
+        entry.count >= 8 ? MemoReader.seal(of: entry[...]) : nil
     }
 
     /// The terms the search index counted in the segments of the entry sealed with `entry`, stored apart from it
@@ -381,9 +378,14 @@ struct MemoReader {
         guard all.count >= magic.count + 8, all.starts(with: magic) else { return nil }
         bytes = all[..<(all.endIndex - 8)]
         at = all.startIndex + magic.count
+        guard Self.seal(of: all) == MemoWriter.checksum(bytes) else { return nil }
+    }
+
+    /// The checksum `MemoWriter.seal` put in the last eight bytes (there must be eight).
+    static func seal(of all: ArraySlice<UInt8>) -> UInt64 {
         var sum: UInt64 = 0
         for k in (all.endIndex - 8..<all.endIndex).reversed() { sum = sum << 8 | UInt64(all[k]) }
-        guard sum == MemoWriter.checksum(bytes) else { return nil }
+        return sum
     }
 
     mutating func int() -> Int? {
