@@ -308,7 +308,7 @@ for entry in "${CORPORA[@]}"; do
     # -- archbook build: a full build next to the previous run's site, as a user's rebuild is: it takes the
     # spare site (.archbook-cache/NAME.spare/, the site replaced before) as its working folder, overwrites it
     # in place and swaps it in; the site it replaces becomes the next spare.
-    # The build cache (.archbook-cache/NAME.manifest, NAME.bodies, NAME.bodies-index and NAME.documents beside the site) is
+    # The build cache (.archbook-cache/NAME.manifest, NAME.bodies, NAME.bodies-index, NAME.documents and NAME.detection beside the site) is
     # removed before every run, untimed: with it, every run after the first would reuse all pages, bodies and documents
     # of the previous one.
     log "  archbook build"
@@ -319,7 +319,7 @@ for entry in "${CORPORA[@]}"; do
     if [[ -x $ARCHBOOK ]]; then
         r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 --meta vs_hugo_pf=1 \
             --clean "$OUT/build-$name/.archbook-cache/archbook.manifest" \
-            --clean "$OUT/build-$name/.archbook-cache/archbook.bodies" --clean "$OUT/build-$name/.archbook-cache/archbook.bodies-index" --clean "$OUT/build-$name/.archbook-cache/archbook.documents" -- "${cmd[@]}")
+            --clean "$OUT/build-$name/.archbook-cache/archbook.bodies" --clean "$OUT/build-$name/.archbook-cache/archbook.bodies-index" --clean "$OUT/build-$name/.archbook-cache/archbook.documents" --clean "$OUT/build-$name/.archbook-cache/archbook.detection" -- "${cmd[@]}")
     else
         r=$(unavailable "$name" "$docs" "$bytes" "archbook build" "not found")
     fi
@@ -344,7 +344,7 @@ for entry in "${CORPORA[@]}"; do
     if [[ -x $ARCHBOOK ]]; then
         r=$(timeit "$name" "$docs" "$bytes" "archbook build, new output" 0,1 0 "$errf" --meta vs_hugo=1 --meta vs_hugo_pf=1 \
             --clean "$newsite" --clean "$OUT/build-$name/.archbook-cache/archbook-new.manifest" \
-            --clean "$OUT/build-$name/.archbook-cache/archbook-new.bodies" --clean "$OUT/build-$name/.archbook-cache/archbook-new.bodies-index" --clean "$OUT/build-$name/.archbook-cache/archbook-new.documents" \
+            --clean "$OUT/build-$name/.archbook-cache/archbook-new.bodies" --clean "$OUT/build-$name/.archbook-cache/archbook-new.bodies-index" --clean "$OUT/build-$name/.archbook-cache/archbook-new.documents" --clean "$OUT/build-$name/.archbook-cache/archbook-new.detection" \
             --clean "$OUT/build-$name/.archbook-cache/archbook-new.spare" -- "${cmd[@]}")
     else
         r=$(unavailable "$name" "$docs" "$bytes" "archbook build, new output" "not found")
@@ -367,7 +367,7 @@ for entry in "${CORPORA[@]}"; do
         if [[ -x $ARCHBOOK ]]; then
             r=$(timeit "$name" "$docs" "$bytes" "archbook build, no search" 0,1 0 "$errf" --meta vs_hugo=1 \
                 --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.manifest" \
-                --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.bodies" --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.bodies-index" --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.documents" -- "${cmd[@]}")
+                --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.bodies" --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.bodies-index" --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.documents" --clean "$OUT/build-$name/.archbook-cache/archbook-nosearch.detection" -- "${cmd[@]}")
         else
             r=$(unavailable "$name" "$docs" "$bytes" "archbook build, no search" "not found")
         fi

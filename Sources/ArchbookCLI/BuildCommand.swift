@@ -91,7 +91,6 @@ struct BuildCommand: ParsableCommand {
             tree = DiskFileTree(root: setup.root, excluding: String(target.dropFirst(docsRoot.count + 1)),
                                 followsLinksOutside: followSymlinks)
         }
-        try setup.resolveConfig(tree: tree)
         var cache = BuildCache(target: target)
         var trusted = !noCache
         if let tracked = cache.trackedByGit(site: target) {
@@ -99,8 +98,13 @@ struct BuildCommand: ParsableCommand {
             trusted = false
             cache.usable = false
         }
+        // Zero-config: what detection extracted from the files it read last time (an empty memo makes a new one).
+        let detectionMemo = cache.usable ? (trusted ? cache.loadMemo(cache.detection) : nil) ?? .empty(key: Detector.memoKey) : nil
+        try setup.resolveConfig(tree: tree, memo: detectionMemo)
+        if let kept = setup.detection?.memo { cache.saveMemo(kept, to: cache.detection) }
+        setup.detection?.memo = nil
         // What the last build extracted from each file: only the files that changed since are parsed again.
-        var result = try setup.check(tree, memo: trusted ? cache.loadDocuments() : nil, keepingMemo: cache.usable)
+        var result = try setup.check(tree, memo: trusted ? cache.loadMemo(cache.documents) : nil, keepingMemo: cache.usable)
         if explain { setup.printExplanation(result) }
         printReport(result, tree: tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
         let summary = result.summary
@@ -111,7 +115,7 @@ struct BuildCommand: ParsableCommand {
         }
 
         // Saved before the site is built, so the encoded memo is not held at the same time as the site's memory.
-        if cache.usable, let kept = result.memo { cache.saveDocuments(kept) }
+        if cache.usable, let kept = result.memo { cache.saveMemo(kept, to: cache.documents) }
         result.memo = nil
         let options = setup.siteOptions(baseURL: baseURL)
         let previous = trusted ? cache.load(site: target) : nil
@@ -228,6 +232,8 @@ struct BuildCache {
     let spareFolder: String
     /// What the last check extracted from each file (`ExtractionMemo`).
     let documents: String
+    /// Without a configuration file: what the last detection extracted from the files it read.
+    let detection: String
     /// false when git tracks a file of the cache: then not even the spare site is taken (see `trackedByGit`).
     var usable = true
 
@@ -237,6 +243,7 @@ struct BuildCache {
         bodiesBase = base
         spareFolder = base + ".spare"
         documents = base + ".documents"
+        detection = base + ".detection"
     }
 
     /// Names the archbook that wrote a cache file: its version and this very executable (its size, time and inode),
@@ -248,14 +255,14 @@ struct BuildCache {
         return "archbook \(archbookVersion) \(executable)"
     }()
 
-    /// The last build's documents, if they were written by this archbook; anything else is ignored.
-    func loadDocuments() -> ExtractionMemo? {
-        (try? DiskFileTree.readFile(documents)).flatMap { ExtractionMemo.decode($0, tag: Self.toolTag) }
+    /// The memo in `file` (`documents`, `detection`), if this archbook wrote it; anything else is ignored.
+    func loadMemo(_ file: String) -> ExtractionMemo? {
+        (try? DiskFileTree.readFile(file)).flatMap { ExtractionMemo.decode($0, tag: Self.toolTag) }
     }
 
     /// A failure only means the next build parses every file.
-    func saveDocuments(_ memo: ExtractionMemo) {
-        _ = Self.write(memo.encoded(tag: Self.toolTag), to: documents)
+    func saveMemo(_ memo: ExtractionMemo, to file: String) {
+        _ = Self.write(memo.encoded(tag: Self.toolTag), to: file)
     }
 
     /// The previous build's manifest, when the site it describes is still there; anything unreadable,

@@ -102,11 +102,12 @@ struct Workspace {
                     configText: configText)
     }
 
-    /// Without a configuration file, detects the configuration from the documents of `tree`.
-    mutating func resolveConfig(tree: some FileTree) throws {
+    /// Without a configuration file, detects the configuration from the documents of `tree`. `memo`: what an
+    /// earlier detection extracted (see `Detector.detect(_:memo:)`); the new one is then in `detection?.memo`.
+    mutating func resolveConfig(tree: some FileTree, memo: ExtractionMemo? = nil) throws {
         guard configFile == nil else { return }
         do {
-            var d = try Detector.detect(tree)
+            var d = try Detector.detect(tree, memo: memo)
             parsed = d.parsed
             d.parsed = nil
             detection = d

@@ -132,4 +132,28 @@ final class DocumentMemoTests: XCTestCase {
         XCTAssertEqual(try build().out, try check().out)
         XCTAssertEqual(try site(dir.appendingPathComponent("_site")), try site(clean))
     }
+
+    /// Zero-config detection read back from its memo file: the same configuration, and the files it names are not
+    /// parsed again (they are then not among the parsed files handed to the check).
+    func testDetectionFromItsMemoDetectsTheSame() throws {
+        var dirs = [IncrementalBuildTests.contentDir.path]
+        dirs += (try? CorporaTests.corpusNames())?.map { CorporaTests.corpora.appendingPathComponent($0).path } ?? []
+        for dir in dirs {
+            let tree = DiskFileTree(root: dir)
+            let first = try Detector.detect(tree, memo: .empty(key: Detector.memoKey))
+            let memo = try XCTUnwrap(first.memo, dir)
+            XCTAssertNil(try Detector.detect(tree).memo, "no memo asked for, none made")
+            let read = try XCTUnwrap(ExtractionMemo.decode(memo.encoded(tag: "t"), tag: "t"), dir)
+            let again = try Detector.detect(tree, memo: read)
+            XCTAssertEqual(again.yaml, first.yaml, dir)
+            XCTAssertEqual(again.kinds, first.kinds, dir)
+            XCTAssertEqual(again.memo?.entries.count, memo.entries.count, dir)
+            let path = try XCTUnwrap(memo.entries.keys.sorted().first, dir)
+            XCTAssertNotNil(first.parsed?.bytes(path), dir)
+            XCTAssertNil(again.parsed?.bytes(path), "\(dir): taken from the memo, not parsed")
+            // A memo under another key is not used.
+            let other = try Detector.detect(tree, memo: ExtractionMemo(key: "another", entries: read.entries))
+            XCTAssertNotNil(other.parsed?.bytes(path), dir)
+        }
+    }
 }

@@ -58,6 +58,9 @@ public struct Detection: Sendable {
     public var config: Config
     /// The files detection read and parsed, for the check that follows (see `Checker.check(parsed:)`).
     public var parsed: ParsedSources?
+    /// What detection extracted from each file it read, for the next detection (`detect(_:memo:)`): made only when
+    /// detection was given a memo to use (an empty one for the first time).
+    public var memo: ExtractionMemo?
 }
 
 public enum Detector {
@@ -77,8 +80,12 @@ public enum Detector {
     /// Detection hands at most this many bytes of parsed files to the check that follows.
     static let parsedBytesKept = 32 << 20
 
+    /// The key of detection's memos: what it extracts depends only on a file's path and bytes (and archbook).
+    public static let memoKey = "detection: catch-all kind"
+
     /// Scores every folder of the tree and writes the configuration. Throws only when the tree cannot be listed.
-    public static func detect(_ tree: some FileTree) throws(FileTreeError) -> Detection {
+    /// `memo`: what an earlier detection extracted (`Detection.memo`); files with the same bytes are not parsed again.
+    public static func detect(_ tree: some FileTree, memo: ExtractionMemo? = nil) throws(FileTreeError) -> Detection {
         let fullListing = try tree.listing()
         let listing = fullListing.separatingUnsafePaths().0
         let catchAll = ExtractionContext(config: Config(kinds: [KindSchema(
@@ -117,11 +124,17 @@ public enum Detector {
         }
         // What scoring needs of each document is taken on the worker that read it, so the documents
         // themselves are neither kept nor freed on one thread.
-        let read: [(path: String, bytes: [UInt8], probe: Probe, tree: (MarkdownTree, TreeFacts)?, yaml: ParsedSources.YAMLRead?)?] =
+        let earlier = memo?.key == memoKey ? memo : nil
+        let read: [(path: String, bytes: [UInt8], probe: Probe, tree: (MarkdownTree, TreeFacts)?, yaml: ParsedSources.YAMLRead?,
+                    entry: ExtractionMemo.Entry?)?] =
             Checker.parallelMap(paths) { path in
                 guard let bytes = try? tree.read(path, maxBytes: limits.maxFileBytes), bytes.count <= limits.maxFileBytes else { return nil }
+                if let known = earlier?.entry(path, bytes: bytes, sidecar: nil), let doc = known.document {
+                    return (path, bytes, Probe(doc), nil, nil, known)
+                }
                 let (doc, parsedTree, yaml) = Extractor.extractKeepingTree(path: path, bytes: bytes, context: catchAll)
-                return (path, bytes, Probe(doc), parsedTree, yaml)
+                let entry = memo == nil ? nil : ExtractionMemo.Entry(bytes: bytes, sidecar: nil, document: doc, diagnostics: [])
+                return (path, bytes, Probe(doc), parsedTree, yaml, entry)
             }
         var detection = detect(probes: read.compactMap { $0?.probe }, totals: totals)
         var parsed: [String: ParsedSources.Entry] = [:]
@@ -129,12 +142,17 @@ public enum Detector {
         // is read whole by detection.
         var kept = 0
         var yaml: [String: ParsedSources.YAMLRead] = [:]
-        for case let (path, bytes, _, parsedTree?, frontMatter)? in read where kept + bytes.count <= parsedBytesKept {
+        for case let (path, bytes, _, parsedTree?, frontMatter, _)? in read where kept + bytes.count <= parsedBytesKept {
             parsed[path] = (bytes, parsedTree.0, parsedTree.1)
             yaml[path] = frontMatter
             kept += bytes.count
         }
         detection.parsed = ParsedSources(parsed, yaml: yaml, listing: fullListing, sizes: sizeOf)
+        if memo != nil {
+            var entries: [String: ExtractionMemo.Entry] = [:]
+            for case let (path, _, _, _, _, entry?)? in read { entries[path] = entry }
+            detection.memo = ExtractionMemo(key: memoKey, entries: entries)
+        }
         return detection
     }
 

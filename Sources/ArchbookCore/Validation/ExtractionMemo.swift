@@ -30,6 +30,9 @@ public final class ExtractionMemo: Sendable {
     let key: String
     let entries: [String: Entry]
 
+    /// A memo with nothing in it, for a first run that is to make one.
+    public static func empty(key: String) -> ExtractionMemo { ExtractionMemo(key: key, entries: [:]) }
+
     init(key: String, entries: [String: Entry]) {
         self.key = key
         self.entries = entries
