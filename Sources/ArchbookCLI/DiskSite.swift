@@ -27,11 +27,15 @@ struct DiskSiteSink: SiteSink {
 
     /// Folders this build made or found, so each is asked for once rather than once per file in it.
     private let folders = FolderSet()
+    /// The device of `root`, to compare inodes with (0 when it cannot be read: no inode then matches).
+    private let rootDevice: dev_t
 
     init(root: String, previousRoot: String? = nil, existing: [String: UInt64] = [:]) {
         self.root = root
         self.previousRoot = previousRoot
         self.existing = existing
+        var st = stat()
+        rootDevice = stat(root, &st) == 0 ? st.st_dev : 0
         failingPath = getenv("ARCHBOOK_TEST_FAIL_WRITE").map { String(cString: $0) }
     }
 
@@ -71,11 +75,6 @@ struct DiskSiteSink: SiteSink {
             }
         }
         folders.insert(folder)
-    }
-
-    /// The device of `root`, to compare inodes with (0 when it cannot be read: no inode then matches).
-    private var rootDevice: dev_t {
-        folders.device(of: root)
     }
 
     func write(_ path: String, _ bytes: [UInt8]) throws(FileTreeError) {
@@ -306,21 +305,13 @@ enum DiskSite {
 
 /// The folders a sink has made, shared by its writers on every thread.
 final class FolderSet: Sendable {
-    private let state = Mutex<(made: Set<String>, devices: [String: dev_t])>(([], [:]))
+    private let made = Mutex<Set<String>>([])
 
     func contains(_ folder: String) -> Bool {
-        state.withLock { $0.made.contains(folder) }
+        made.withLock { $0.contains(folder) }
     }
 
     func insert(_ folder: String) {
-        _ = state.withLock { $0.made.insert(folder) }
-    }
-
-    func device(of path: String) -> dev_t {
-        if let known = state.withLock({ $0.devices[path] }) { return known }
-        var st = stat()
-        let device = stat(path, &st) == 0 ? st.st_dev : 0
-        state.withLock { $0.devices[path] = device }
-        return device
+        _ = made.withLock { $0.insert(folder) }
     }
 }

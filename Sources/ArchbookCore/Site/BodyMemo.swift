@@ -417,12 +417,17 @@ struct MemoReader {
     }
 
     mutating func strings() -> [String]? {
+        list { $0.string() }
+    }
+
+    /// A count and that many items, each read by `item`; nil when any of them is not there.
+    mutating func list<T>(_ item: (inout MemoReader) -> T?) -> [T]? {
         guard let n = count() else { return nil }
-        var out: [String] = []
+        var out: [T] = []
         out.reserveCapacity(n)
         for _ in 0..<n {
-            guard let s = string() else { return nil }
-            out.append(s)
+            guard let x = item(&self) else { return nil }
+            out.append(x)
         }
         return out
     }

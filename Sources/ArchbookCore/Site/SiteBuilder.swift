@@ -142,12 +142,6 @@ public enum SiteBuilder {
         }
         var rendered = results.map(\.body)
         let reusedBodies = results.count(where: \.reused)
-        func keep() -> BodyMemo? {
-            guard case .memory = cache else { return nil }
-            var entries: [String: BodyMemo.Entry] = [:]
-            for (d, r) in zip(model.docs, results) { entries[d.path] = r.entry }
-            return BodyMemo(key: bodyKey, entries: entries)
-        }
         var backlinks = Array(repeating: [Int](), count: model.docs.count)
         for (i, body) in rendered.enumerated() {
             for r in body.references where r != i { backlinks[r].append(i) }
@@ -169,7 +163,7 @@ public enum SiteBuilder {
             // The terms the index counts are kept with the bodies for the next build: on disk as they are counted,
             // beside the entry stored in phase 1 (holding them all would add to the build's peak memory).
             let counted: (@Sendable (Int, SearchTerms) -> Void)?
-            let inMemory = TermsBox()
+            var inMemory: TermsBox?
             switch cache {
             case .store(let store, _):
                 let sealed = results.map(\.sealed)
@@ -178,14 +172,23 @@ public enum SiteBuilder {
                     let path = model.docs[i].path
                     store.write(BodyMemo.termsKey(path), BodyMemo.encodeTerms(terms, path: path, key: bodyKey, entry: entry))
                 }
-            case .memory: counted = { i, terms in inMemory.add(i, terms) }
+            case .memory:
+                let box = TermsBox()
+                inMemory = box
+                counted = { i, terms in box.add(i, terms) }
             case nil: counted = nil
             }
             copied += try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions,
                                             to: sink, counted: counted)
-            for (i, terms) in inMemory.all where results[i].entry != nil { results[i].entry!.terms = terms }
+            for (i, terms) in inMemory?.all ?? [] where results[i].entry != nil { results[i].entry!.terms = terms }
         }
-        let kept = keep()
+        // For the next build in this process: every body's entry, with the terms the index counted.
+        var kept: BodyMemo?
+        if case .memory = cache {
+            var entries: [String: BodyMemo.Entry] = [:]
+            for (d, r) in zip(model.docs, results) { entries[d.path] = r.entry }
+            kept = BodyMemo(key: bodyKey, entries: entries)
+        }
 
         // Phase 3: pages, in parallel; every page is independent once bodies and backlinks exist. A page whose
         // inputs are those of the previous build's page is taken from it.

@@ -10,14 +10,14 @@ public final class ExtractionMemo: Sendable {
         var sidecar: [UInt8]?
         var document: Document?
         var diagnostics: [Diagnostic]
+        /// Set for an entry read from disk, and kept when it is used: its `encoded` bytes are written again as they are.
         var stored: Stored? = nil
-        /// The entry as a file of them holds it, when it was read from one: written again as it is.
-        var encoded: ArraySlice<UInt8>? = nil
     }
 
     /// What an entry read from disk was made from: the file's size and hash, its sidecar's (size -1: none), and
     /// where in the file the document's body starts (the document read from disk has no bytes of its own).
     struct Stored: Sendable {
+        /// The entry as the file held it.
         var encoded: ArraySlice<UInt8>
         var size: Int
         var hash: UInt64
@@ -53,8 +53,6 @@ public final class ExtractionMemo: Sendable {
         }
         e.bytes = bytes
         e.sidecar = sidecar
-        e.stored = nil
-        e.encoded = s.encoded
         e.document?.body = bytes[s.bodyStart...]
         return e
     }

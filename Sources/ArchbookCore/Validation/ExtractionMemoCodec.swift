@@ -14,7 +14,7 @@ extension ExtractionMemo {
         let paths = entries.keys.sorted()
         let blobs: [ArraySlice<UInt8>?] = Checker.parallelMap(paths) { path in
             let e = entries[path]!
-            return e.encoded ?? Self.encode(path, e).map { $0[...] }
+            return e.stored?.encoded ?? Self.encode(path, e).map { $0[...] }
         }
         var w = MemoWriter()
         w.bytes = Self.magic
@@ -95,13 +95,7 @@ extension ExtractionMemo {
         case 0: break
         default: return nil
         }
-        guard let count = r.count() else { return nil }
-        var diagnostics: [Diagnostic] = []
-        for _ in 0..<count {
-            guard let d = r.diagnostic() else { return nil }
-            diagnostics.append(d)
-        }
-        guard r.at == r.bytes.endIndex else { return nil }
+        guard let diagnostics = r.list({ $0.diagnostic() }), r.at == r.bytes.endIndex else { return nil }
         let stored = Stored(encoded: blob, size: size, hash: UInt64(bitPattern: Int64(hash)), sidecarSize: sidecarSize,
                             sidecarHash: UInt64(bitPattern: Int64(sidecarHash)), bodyStart: bodyStart)
         return (path, Entry(bytes: nil, sidecar: nil, document: document, diagnostics: diagnostics, stored: stored))
@@ -209,13 +203,7 @@ extension MemoReader {
             guard let s = string(), let p = position() else { return nil }
             return .scalar(s, p)
         case 1:
-            guard let n = count() else { return nil }
-            var items: [YAMLValue] = []
-            for _ in 0..<n {
-                guard let v = yaml(depth: depth + 1) else { return nil }
-                items.append(v)
-            }
-            guard let p = position() else { return nil }
+            guard let items = list({ $0.yaml(depth: depth + 1) }), let p = position() else { return nil }
             return .sequence(items, p)
         case 2:
             guard let entries = yamlEntries(depth: depth + 1), let p = position() else { return nil }
@@ -225,13 +213,10 @@ extension MemoReader {
     }
 
     mutating func yamlEntries(depth: Int = 0) -> [YAMLEntry]? {
-        guard let n = count() else { return nil }
-        var out: [YAMLEntry] = []
-        for _ in 0..<n {
-            guard let key = string(), let p = position(), let v = yaml(depth: depth) else { return nil }
-            out.append(YAMLEntry(key: key, keyPosition: p, value: v))
+        list { r in
+            guard let key = r.string(), let p = r.position(), let v = r.yaml(depth: depth) else { return nil }
+            return YAMLEntry(key: key, keyPosition: p, value: v)
         }
-        return out
     }
 
     mutating func date() -> DateValue? {
@@ -269,35 +254,29 @@ extension MemoReader {
         }
         var people = People()
         guard let authors = strings(), let deciders = strings(), let owners = strings(), let consulted = strings(),
-              let informed = strings(), let tags = strings(), let relationCount = count() else { return nil }
+              let informed = strings(), let tags = strings() else { return nil }
         (people.authors, people.deciders, people.owners, people.consulted, people.informed) = (authors, deciders, owners, consulted, informed)
-        var relations: [Relation] = []
-        for _ in 0..<relationCount {
-            guard let type = string().flatMap(RelationType.init(rawValue:)), let target = string(), let p = position(),
-                  let file = optionalString() else { return nil }
-            relations.append(Relation(type: type, target: target, position: p, file: file))
+        let relations: [Relation]? = list { r in
+            guard let type = r.string().flatMap(RelationType.init(rawValue:)), let target = r.string(), let p = r.position(),
+                  let file = r.optionalString() else { return nil }
+            return Relation(type: type, target: target, position: p, file: file)
         }
-        guard let sectionCount = count() else { return nil }
-        var sections: [Section] = []
-        for _ in 0..<sectionCount {
-            guard let title = string(), let key = string(), let level = int(), let start = position(), let end = position(),
-                  let anchor = string(), let parent = optionalInt(), let hasContent = bool(), let hasOwnContent = bool(),
-                  let node = int() else { return nil }
-            sections.append(Section(title: title, key: key, level: level, range: SourceRange(start: start, end: end), anchor: anchor,
-                                    parent: parent, hasContent: hasContent, hasOwnContent: hasOwnContent, node: node))
+        let sections: [Section]? = list { r in
+            guard let title = r.string(), let key = r.string(), let level = r.int(), let start = r.position(), let end = r.position(),
+                  let anchor = r.string(), let parent = r.optionalInt(), let hasContent = r.bool(), let hasOwnContent = r.bool(),
+                  let node = r.int() else { return nil }
+            return Section(title: title, key: key, level: level, range: SourceRange(start: start, end: end), anchor: anchor,
+                           parent: parent, hasContent: hasContent, hasOwnContent: hasOwnContent, node: node)
         }
-        guard let taskCount = count() else { return nil }
-        var tasks: [TaskItem] = []
-        for _ in 0..<taskCount {
-            guard let checked = bool(), let text = string(), let section = optionalInt(), let p = position() else { return nil }
-            tasks.append(TaskItem(checked: checked, text: text, section: section, position: p))
+        let tasks: [TaskItem]? = list { r in
+            guard let checked = r.bool(), let text = r.string(), let section = r.optionalInt(), let p = r.position() else { return nil }
+            return TaskItem(checked: checked, text: text, section: section, position: p)
         }
-        guard let linkCount = count() else { return nil }
-        var links: [Link] = []
-        for _ in 0..<linkCount {
-            guard let destination = string(), let text = string(), let isImage = bool(), let p = position() else { return nil }
-            links.append(Link(destination: destination, text: text, isImage: isImage, position: p))
+        let links: [Link]? = list { r in
+            guard let destination = r.string(), let text = r.string(), let isImage = r.bool(), let p = r.position() else { return nil }
+            return Link(destination: destination, text: text, isImage: isImage, position: p)
         }
+        guard let relations, let sections, let tasks, let links else { return nil }
         var frontMatter: FrontMatter?
         switch int() {
         case 1?:
@@ -306,12 +285,11 @@ extension MemoReader {
         case 0?: break
         default: return nil
         }
-        guard let headerCount = count() else { return nil }
-        var headerFields: [HeaderField] = []
-        for _ in 0..<headerCount {
-            guard let key = string(), let value = string(), let s = source(), let p = position() else { return nil }
-            headerFields.append(HeaderField(key: key, value: value, source: s, position: p))
+        let headerFields: [HeaderField]? = list { r in
+            guard let key = r.string(), let value = r.string(), let s = r.source(), let p = r.position() else { return nil }
+            return HeaderField(key: key, value: value, source: s, position: p)
         }
+        guard let headerFields else { return nil }
         guard let fieldCount = count() else { return nil }
         var fields: [String: String] = [:]
         for _ in 0..<fieldCount {
