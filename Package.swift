@@ -39,8 +39,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
+                "CFileAccess",
             ]
         ),
+        // openat2(2) for DiskFileTree, which Swift cannot call itself (a variadic syscall).
+        .target(name: "CFileAccess"),
         // mimalloc (Debian's libmimalloc-dev) replaces glibc's malloc in the executable only: a check or build
         // allocates millions of small nodes and strings on both cores, and this takes a fifth off check's CPU
         // time (see bench/README.md). The library, tests and fuzzers keep the system allocator (sanitizers need it).

@@ -47,7 +47,8 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var setup = try Workspace.open(directory: directory, config: config, followSymlinks: followSymlinks)
         try setup.resolveConfig(tree: setup.tree)
-        var result = try setup.check(setup.tree)
+        // Only the comparison with --base reads document bodies after the check.
+        var result = try setup.check(setup.tree, keepingBodies: base != nil)
         var rules = Rules.all
         if let base {
             result.diagnostics = try setup.compare(result, with: base)
@@ -121,8 +122,9 @@ struct Workspace {
     /// Checks a tree (the docs tree, or it without build output), with dates from git when the configuration asks for them.
     /// Uses, once, the files detection parsed (then lets them go: a build keeps the workspace to the end).
     /// `memo`: what the previous check of this workspace extracted (serve keeps it between rebuilds); with
-    /// `keepingMemo`, the result carries a memo for the next one.
-    mutating func check(_ tree: some FileTree, memo: ExtractionMemo? = nil, keepingMemo: Bool = false) throws -> CheckResult {
+    /// `keepingMemo`, the result carries a memo for the next one. `keepingBodies`: see `Checker.check(keepsBodies:)`.
+    mutating func check(_ tree: some FileTree, memo: ExtractionMemo? = nil, keepingMemo: Bool = false,
+                        keepingBodies: Bool = true) throws -> CheckResult {
         defer { parsed = nil }
         var history: DocumentHistory?
         if config.gitDates {
@@ -134,7 +136,7 @@ struct Workspace {
         }
         do {
             return try Checker.check(tree, config: config, displayPrefix: displayPrefix, history: history, parsed: parsed,
-                                     memo: memo, memoKey: keepingMemo ? configText : nil)
+                                     memo: memo, memoKey: keepingMemo ? configText : nil, keepsBodies: keepingBodies)
         } catch {
             throw RunFailure(message: "cannot read \(root): \(error.message)")
         }

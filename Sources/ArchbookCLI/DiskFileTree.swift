@@ -1,6 +1,7 @@
 // The real file system behind the core's FileTree protocol: the only place archbook reads a docs tree from disk.
 
 import ArchbookCore
+import CFileAccess
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,11 +21,22 @@ public struct DiskFileTree: FileTree {
     /// The root with symbolic links resolved: what every file read must lie under (unless `followsLinksOutside`).
     let realRoot: String
 
+    /// The root, open, for reads the kernel keeps inside it (see `read(_:maxBytes:)`).
+    let rootFolder: OpenFolder
+
     public init(root: String, excluding excluded: String? = nil, followsLinksOutside: Bool = false) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         self.excluded = excluded
         self.followsLinksOutside = followsLinksOutside
         realRoot = Self.realPath(self.root) ?? self.root
+        rootFolder = OpenFolder(realRoot)
+    }
+
+    /// A folder descriptor that lives as long as the trees sharing it.
+    final class OpenFolder: Sendable {
+        let fd: Int32
+        init(_ path: String) { fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        deinit { if fd >= 0 { close(fd) } }
     }
 
     /// Walks the tree with lstat. Symbolic links to directories are not descended (a link may point back into
@@ -117,6 +129,14 @@ public struct DiskFileTree: FileTree {
     /// Only files inside the tree, whatever links lead there: the listing leaves out links to outside, and this
     /// also keeps any other reader (a report showing a source line) from following one.
     public func read(_ path: String, maxBytes: Int) throws(FileTreeError) -> [UInt8] {
+        // The kernel resolves the path and refuses to leave the root on the way: one system call where
+        // realpath(3) takes one per path component. Anything it refuses (a link that leaves and comes back, an
+        // absolute link, a kernel without openat2) or cannot open takes the long way below, which decides and words
+        // the error exactly as before.
+        if !followsLinksOutside, rootFolder.fd >= 0 {
+            let fd = archbook_open_beneath(rootFolder.fd, path)
+            if fd >= 0 { return try Self.read(fd: fd, path: path, maxBytes: maxBytes) }
+        }
         let full = root + "/" + path
         guard let real = Self.realPath(full) else {
             throw FileTreeError(path: path, message: String(cString: strerror(errno)))
@@ -145,6 +165,11 @@ public struct DiskFileTree: FileTree {
         let path = path ?? fullPath
         let fd = open(fullPath, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw FileTreeError(path: path, message: String(cString: strerror(errno))) }
+        return try read(fd: fd, path: path, maxBytes: maxBytes)
+    }
+
+    /// Reads an open file to its end (at most `maxBytes + 1` bytes) and closes it.
+    static func read(fd: Int32, path: String, maxBytes: Int) throws(FileTreeError) -> [UInt8] {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileTreeError(path: path, message: String(cString: strerror(errno))) }

@@ -55,6 +55,26 @@ final class DocumentMemoTests: XCTestCase {
         }
     }
 
+    /// `check` lets each file's bytes go once it is extracted (`keepsBodies: false`): the sample handbook and every
+    /// corpus give the same documents, bodies aside, and the same diagnostics; so does a check that takes documents
+    /// from a memo.
+    func testACheckWithoutBodiesFindsTheSame() throws {
+        var dirs = [IncrementalBuildTests.contentDir.path]
+        dirs += (try? CorporaTests.corpusNames())?.map { CorporaTests.corpora.appendingPathComponent($0).path } ?? []
+        for dir in dirs {
+            let tree = DiskFileTree(root: dir)
+            let config = try Detector.detect(tree).config
+            var full = try Checker.check(tree, config: config, memoKey: "c")
+            XCTAssertTrue(full.documents.contains { !$0.body.isEmpty }, dir)
+            for i in full.documents.indices { full.documents[i].body = [] }
+            let lean = try Checker.check(tree, config: config, keepsBodies: false)
+            XCTAssertTrue(lean.documents.allSatisfy { $0.body.isEmpty && $0.markdown.nodes.count <= 1 }, dir)
+            XCTAssertEqual(Self.dumped(lean), Self.dumped(full), dir)
+            let fromMemo = try Checker.check(tree, config: config, memo: full.memo, memoKey: "c", keepsBodies: false)
+            XCTAssertEqual(Self.dumped(fromMemo), Self.dumped(full), dir)
+        }
+    }
+
     func testAFileOfAnotherArchbookOrDamagedIsIgnored() throws {
         let tree = DiskFileTree(root: IncrementalBuildTests.contentDir.path)
         let memo = try XCTUnwrap(try Checker.check(tree, config: Detector.detect(tree).config, memoKey: "c").memo)

@@ -1,6 +1,7 @@
 // Hostile docs trees on a real disk, through the real binary: links, permissions, odd names, huge files, output paths, concurrent builds.
 
 import ArchbookCore
+import ArchbookCLI
 import Foundation
 import XCTest
 
@@ -92,6 +93,39 @@ final class HostileTreeTests: XCTestCase {
         XCTAssertEqual(site["adr/key.png"].map { String(decoding: $0, as: UTF8.self) }, "PNG shared image\n")
         XCTAssertNotNil(site["adr/0002-shared.html"], site.keys.sorted().description)
         XCTAssertFalse(site.keys.contains { $0.hasPrefix("etc/") }, site.keys.sorted().description)
+    }
+
+    /// A file read through a link that stays inside the tree gives the file's bytes whatever the link's form (the
+    /// kernel's confined open takes a relative link; one that leaves and comes back, or an absolute one, takes the
+    /// realpath way); a link that leads outside is refused even when it appeared after the tree was listed.
+    func testReadsThroughLinksInsideTheTreeAndNeverOutside() throws {
+        let dir = try makeTree([
+            "secret.md": "TOP SECRET\n",
+            "docs/a.md": "# A\n",
+            "docs/sub/plain.md": "# Plain\n",
+        ], testCase: self)
+        try symlink(dir, "docs/sub/relative.md", to: "../a.md")
+        try symlink(dir, "docs/sub/around.md", to: "../../docs/a.md")
+        try symlink(dir, "docs/sub/absolute.md", to: dir.appendingPathComponent("docs/a.md").path)
+        try symlink(dir, "docs/linked", to: "sub")
+        let tree = DiskFileTree(root: dir.appendingPathComponent("docs").path)
+        XCTAssertEqual(try tree.listing().files, ["a.md", "sub/absolute.md", "sub/around.md", "sub/plain.md", "sub/relative.md"])
+        for path in ["a.md", "sub/relative.md", "sub/around.md", "sub/absolute.md", "linked/relative.md"] {
+            XCTAssertEqual(String(decoding: try tree.read(path), as: UTF8.self), "# A\n", path)
+        }
+        XCTAssertEqual(String(decoding: try tree.read("linked/plain.md"), as: UTF8.self), "# Plain\n")
+        try symlink(dir, "docs/sub/late.md", to: "../../secret.md")
+        try symlink(dir, "docs/late", to: "..")
+        for path in ["sub/late.md", "late/secret.md", "../secret.md"] {
+            XCTAssertThrowsError(try tree.read(path), path) { error in
+                XCTAssertEqual((error as? FileTreeError)?.message, "the file is outside the docs tree (through a symbolic link)", path)
+            }
+        }
+        XCTAssertThrowsError(try tree.read("sub/missing.md")) { error in
+            XCTAssertEqual((error as? FileTreeError)?.message, "No such file or directory")
+        }
+        let followed = DiskFileTree(root: dir.appendingPathComponent("docs").path, followsLinksOutside: true)
+        XCTAssertEqual(String(decoding: try followed.read("sub/late.md"), as: UTF8.self), "TOP SECRET\n")
     }
 
     // MARK: - Permissions

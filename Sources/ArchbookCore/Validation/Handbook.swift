@@ -31,10 +31,14 @@ public enum Checker {
     /// change without the files changing.
     /// `linkedFiles`: whether to decide which linked files the site may publish (reading SVGs and files of unknown
     /// type); off for a tree that is only compared with, never built.
+    /// `keepsBodies`: whether documents keep their Markdown bodies (and so their files' bytes) for rendering or
+    /// comparing; a check that only reports lets each file go once it is extracted, a third of its memory on a
+    /// large handbook (and the time the system takes to hand that memory out). Without bodies a document's
+    /// `markdown` is empty.
     public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "",
                              history: DocumentHistory? = nil, parsed: ParsedSources? = nil,
                              memo: ExtractionMemo? = nil, memoKey: String? = nil,
-                             linkedFiles: Bool = true) throws(FileTreeError) -> CheckResult {
+                             linkedFiles: Bool = true, keepsBodies: Bool = true) throws(FileTreeError) -> CheckResult {
         let keepsMemo = memoKey != nil && history == nil
         let previous = keepsMemo && memo?.key == memoKey ? memo : nil
         let fullListing: FileListing
@@ -124,10 +128,13 @@ public enum Checker {
                     }
                 }
                 if let known = previous?.entry(path, bytes: bytes, sidecar: sidecar?.bytes) {
-                    return (known.document, sidecarDiagnostics + known.diagnostics, known)
+                    var doc = known.document
+                    if !keepsBodies { doc?.body = [] }
+                    return (doc, sidecarDiagnostics + known.diagnostics, known)
                 }
-                let (doc, diags) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context, parsed: parsed)
+                var (doc, diags) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context, parsed: parsed)
                 let entry = keepsMemo ? ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: doc, diagnostics: diags) : nil
+                if !keepsBodies { doc.body = [] }
                 return (doc, sidecarDiagnostics + diags, entry)
             } catch {
                 let finding = Finding(rule: Rules.unreadableFile, position: .start,
