@@ -33,20 +33,23 @@ final class IncrementalBuildTests: XCTestCase {
         var files: [String: [UInt8]] = [:]
         /// What was written, in no particular order.
         var written: [String] = []
-        func read(_ path: String) -> [UInt8]? { lock.lock(); defer { lock.unlock() }; return files[path] }
+        /// What was read, in no particular order.
+        var reads: [String] = []
+        func read(_ path: String) -> [UInt8]? { lock.lock(); defer { lock.unlock() }; reads.append(path); return files[path] }
         func write(_ path: String, _ bytes: [UInt8]) { lock.lock(); defer { lock.unlock() }; files[path] = bytes; written.append(path) }
     }
 
     /// `store`: the bodies come from and go to it (as `archbook build` does); without it, from the previous build's
     /// memo (as `archbook serve` does).
     static func build(_ files: [String: String], after previous: Built? = nil, theme: Theme? = nil,
-                      configText: String? = nil, store: MemoryBodyStore? = nil) throws -> Built {
+                      configText: String? = nil, store: MemoryBodyStore? = nil,
+                      search: SearchOptions? = SearchOptions()) throws -> Built {
         let tree = InMemoryFileTree(files)
         let text = configText ?? files["archbook.yml"] ?? ""
         let config = try Config.parse(text, file: "archbook.yml")
         let result = try Checker.check(tree, config: config)
         let site = InMemorySite(previous: previous?.files ?? [:])
-        let options = SiteOptions(generator: "archbook test", configText: text)
+        let options = SiteOptions(generator: "archbook test", search: search, configText: text)
         let summary = try SiteBuilder.build(result, tree: tree, config: config, theme: try theme ?? SiteTests.theme(),
                                             options: options, sink: site, previous: previous?.summary.manifest,
                                             bodies: store.map { .store($0, reads: true) } ?? .memory(previous?.summary.bodies))
@@ -128,6 +131,12 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertTrue(task[Self.blackFriday] != base[Self.blackFriday], "the task was ticked")
         _ = try assertIncrementalMatchesFull("task", base: base, edited: task)
 
+        // A new link between two documents: the relation graph gains an edge (its page was once left stale).
+        var newLink = base
+        newLink[Self.redis]! += "\nSee [the Kafka decision](0006-stream-tracking-events-through-kafka.md).\n"
+        let linkBuilt = try assertIncrementalMatchesFull("new link", base: base, edited: newLink)
+        XCTAssertFalse(linkBuilt.reused.contains("graph.html"))
+
         // A link to a page that does not exist yet, then the page.
         var link = base
         link[Self.redis]! += "\nSee [the follow-up](0013-follow-up.md) and ADR-13.\n"
@@ -161,15 +170,35 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(afterRename.summary.reusedBodies, documents - 1 - 2, "the renamed document and the one linking to it")
     }
 
+    /// An edit reads from the store the HTML and search text of no body it did not change: pages and search
+    /// fragments that show them are taken from the previous site (the index is split into per-document fragments
+    /// here, as it is for any large handbook; an index in one file shows every document's text).
+    func testAnEditReadsNoOtherBodysTextFromTheStore() throws {
+        let base = try Self.sample()
+        let split = SearchOptions(splitBytes: 1_000, shardBytes: 1_000)
+        let store = MemoryBodyStore()
+        let first = try Self.build(base, store: store, search: split)
+        XCTAssertTrue(first.files.keys.contains("search/docs/0.js"))
+        var edited = base
+        edited[Self.redis]! += "\nOne more paragraph of context.\n"
+        store.reads = []
+        let second = try Self.build(edited, after: first, store: store, search: split)
+        XCTAssertEqual(second.files, try Self.build(edited, search: split).files)
+        XCTAssertEqual(store.reads.filter { $0.hasSuffix("\u{0}text") }, [])
+        XCTAssertTrue(second.reused.contains("search/docs/0.js"), "an unchanged document's fragment is the previous one")
+        let fragments = first.files.keys.filter { $0.hasPrefix("search/docs/") }
+        XCTAssertEqual(second.reused.intersection(fragments).count, fragments.count - 1, "all but the edited document's")
+    }
+
     func testBodiesKeptOnDiskAreReusedAndDamagedOnesRenderedAgain() throws {
         let base = try Self.sample()
         let store = MemoryBodyStore()
         let first = try Self.build(base, store: store)
         XCTAssertEqual(first.summary.reusedBodies, 0)
-        // Per document its body and, beside it, the search terms counted in it.
-        let documents = store.files.keys.count { !$0.hasSuffix("\u{0}terms") }
+        // Per document its body's head and, beside it, its HTML and search text, and the search terms counted in it.
+        let documents = store.files.keys.count { !$0.hasSuffix("\u{0}terms") && !$0.hasSuffix("\u{0}text") }
         XCTAssertGreaterThan(documents, 20)
-        XCTAssertEqual(store.files.count, 2 * documents)
+        XCTAssertEqual(store.files.count, 3 * documents)
 
         var edited = base
         edited[Self.redis]! += "\nOne more paragraph of context.\n"
@@ -190,11 +219,34 @@ final class IncrementalBuildTests: XCTestCase {
         let third = try Self.build(edited, after: second, store: store)
         XCTAssertEqual(third.files, full.files)
         XCTAssertEqual(third.summary.reusedBodies, documents - 3)
-        XCTAssertEqual(Set(store.written), Set([Self.kafka, Self.rabbit, Self.blackFriday].flatMap { [$0, BodyMemo.termsKey($0)] }
+        XCTAssertEqual(Set(store.written), Set([Self.kafka, Self.rabbit, Self.blackFriday].flatMap { [$0, BodyMemo.textKey($0), BodyMemo.termsKey($0)] }
             + [BodyMemo.termsKey(Self.redis), otherTerms]))
         store.written = []
         XCTAssertEqual(try Self.build(edited, after: third, store: store).summary.reusedBodies, documents, "and stored again")
         XCTAssertEqual(store.written, [], "bodies and terms all taken from the store")
+
+        // A page shown again takes its body's HTML from the store: Kafka's page gains a backlink from Redis's edited
+        // body. A missing or damaged stored text is rendered again instead, to the same page.
+        var linking = edited
+        linking[Self.redis]! += "\nSee [the Kafka decision](0006-stream-tracking-events-through-kafka.md).\n"
+        let linked = try Self.build(linking)
+        let kafkaPage = "decisions/0006-stream-tracking-events-through-kafka.html"
+        XCTAssertNotEqual(linked.files[kafkaPage], full.files[kafkaPage], "Kafka's page shows the new backlink")
+        for damage in ["none", "changed byte", "missing", "another document's"] {
+            let copy = MemoryBodyStore()
+            copy.files = store.files
+            switch damage {
+            case "changed byte": copy.files[BodyMemo.textKey(Self.kafka)]![50] ^= 0x20
+            case "missing": copy.files[BodyMemo.textKey(Self.kafka)] = nil
+            case "another document's": copy.files[BodyMemo.textKey(Self.kafka)] = copy.files[BodyMemo.textKey(Self.rabbit)]
+            default: break
+            }
+            let again = try Self.build(linking, after: third, store: copy)
+            XCTAssertEqual(again.files.keys.sorted(), linked.files.keys.sorted(), damage)
+            for (path, bytes) in linked.files where again.files[path] != bytes { XCTFail("\(damage): \(path) differs") }
+            XCTAssertEqual(again.summary.reusedBodies, documents - 1, damage)
+            XCTAssertTrue(copy.reads.contains(BodyMemo.textKey(Self.kafka)), damage)
+        }
 
         // Another set of ID prefixes (which every body's ID links depend on) renders every body.
         let prefixes = base["archbook.yml"]!.replacingOccurrences(of: "id-prefix: CHK", with: "id-prefix: CKL")
@@ -281,11 +333,11 @@ final class IncrementalBuildTests: XCTestCase {
         }
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertTrue(FileManager.default.fileExists(atPath: cache))
-        // Every document's body and search terms in one pack, found through its index.
+        // Every document's body (its head, and its HTML and search text) and search terms in one pack, found through its index.
         let pack = dir.appendingPathComponent(".archbook-cache/_site.bodies").path
         let packIndex = dir.appendingPathComponent(".archbook-cache/_site.bodies-index").path
         func indexed() throws -> Int? { BodyMemo.PackIndex.decode(Array(try Data(contentsOf: URL(fileURLWithPath: packIndex))))?.slots.count }
-        XCTAssertEqual(try indexed(), 48)
+        XCTAssertEqual(try indexed(), 72)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
 
         let redis = docs.appendingPathComponent(Self.redis)
@@ -303,10 +355,10 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertEqual(try build(["--no-cache"]), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertTrue(try build().contains("(77 unchanged since the last build)"))
-        XCTAssertEqual(try indexed(), 48)
+        XCTAssertEqual(try indexed(), 72)
         try "archbook-bodies-index 1\nnot an index".write(toFile: packIndex, atomically: false, encoding: .utf8)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
-        XCTAssertEqual(try indexed(), 48, "a damaged index: the pack is started afresh")
+        XCTAssertEqual(try indexed(), 72, "a damaged index: the pack is started afresh")
 
         // A page edited by hand in the output (another size) is rendered again, not trusted.
         let home = site + "/index.html"

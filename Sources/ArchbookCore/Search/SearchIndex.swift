@@ -41,6 +41,11 @@ public struct SearchDocument: Sendable {
     public var segments: [SearchSegment]
     /// The segments' terms as an earlier build counted them; nil counts their words.
     public var terms: SearchTerms?
+    /// The hash of the segments (`RenderedBody.hash(of:)`), when a build keeps it: the document's result fragment is
+    /// then reused while neither it nor anything else the fragment shows changed.
+    var segmentsHash: UInt64?
+    /// The segments are not loaded (`segments` is empty): `Fragments.segments` reads them when a fragment is made.
+    var segmentsStored = false
 
     public init(id: String?, title: String, kind: String?, status: String?, date: String?, tags: [String], url: String,
                 segments: [SearchSegment], terms: SearchTerms? = nil) {
@@ -101,9 +106,38 @@ public enum SearchIndex {
 
     /// `write`, handing the terms it counts for each document that came without them (by index) to `counted`, from
     /// several threads, for a build to keep.
+    /// How a build takes per-document fragments from its previous site (see `SearchDocument.segmentsHash`).
+    struct Fragments: Sendable {
+        /// Puts the previous build's file at the path into the site, if it was made from the same inputs.
+        let reuse: @Sendable (String, UInt64) -> Bool
+        /// Writes a file, recording the inputs it was made from.
+        let write: @Sendable (String, [UInt8], UInt64) throws(FileTreeError) -> Void
+        /// The segments of document `k`, for one whose segments are not loaded.
+        let segments: @Sendable (Int) -> [SearchSegment]
+    }
+
+    /// What fragment `k` shows (0 when its segments have no hash: it is then always made).
+    static func fragmentInputs(_ d: SearchDocument, _ k: Int) -> UInt64 {
+        guard let segments = d.segmentsHash else { return 0 }
+        var h = StableHash()
+        h.add("search fragment \(version) \(k)")
+        for v in [d.id, d.title, d.kind, d.status, d.date, d.url] { h.add(v) }
+        h.add(d.tags.count)
+        for t in d.tags { h.add(t) }
+        h.add(Int(truncatingIfNeeded: segments))
+        return h.value == 0 ? 1 : h.value
+    }
+
     static func write(_ docs: [SearchDocument], idPrefixes: [String], kindLabels: [String: String],
                       options: SearchOptions, to sink: some SiteSink,
-                      counted: (@Sendable (Int, SearchTerms) -> Void)?) throws(FileTreeError) -> Int {
+                      counted: (@Sendable (Int, SearchTerms) -> Void)?, fragments source: Fragments? = nil) throws(FileTreeError) -> Int {
+        @Sendable func loaded(_ k: Int) -> SearchDocument {
+            guard docs[k].segmentsStored else { return docs[k] }
+            var d = docs[k]
+            d.segments = source?.segments(k) ?? []
+            d.segmentsStored = false
+            return d
+        }
         let postings = Postings(docs, idPrefixes: idPrefixes, counted: counted)
 
         // Facet values, sorted, with counts.
@@ -131,7 +165,7 @@ public enum SearchIndex {
         // Fragments are made up front only when the index may still fit in one file (a small handbook).
         var fragments: [[UInt8]] = []
         if total <= options.splitBytes {
-            fragments = docs.map(fragment)
+            fragments = docs.indices.map { fragment(loaded($0)) }
             total += fragments.reduce(0) { $0 + $1.count + 1 }
         }
         if total <= options.splitBytes {
@@ -165,7 +199,15 @@ public enum SearchIndex {
                     json.append(0x7D)
                     try emit("terms-\(k)", json, to: sink)
                 } else {
-                    try emit("docs/\(k - shardRanges.count)", fragment(docs[k - shardRanges.count]), to: sink, scriptOnly: true)
+                    let j = k - shardRanges.count
+                    let inputs = fragmentInputs(docs[j], j)
+                    guard inputs != 0, let source else {
+                        try emit("docs/\(j)", fragment(loaded(j)), to: sink, scriptOnly: true)
+                        return nil
+                    }
+                    let path = "search/docs/\(j).js"
+                    if source.reuse(path, inputs) { return nil }
+                    try source.write(path, script("docs/\(j)", fragment(loaded(j))), inputs)
                 }
                 return nil
             } catch { return error }
@@ -186,16 +228,22 @@ public enum SearchIndex {
     /// `scriptOnly`: only `NAME.js`, for the per-document files, which the script loads as scripts over http too
     /// (a handbook of 10,000 documents would otherwise have 20,000 of them).
     static func emit(_ name: String, _ json: [UInt8], to sink: some SiteSink, scriptOnly: Bool = false) throws(FileTreeError) {
-        var script = Array(("archbookSearchData(" + JSONValue.quoted(name) + ",").utf8)
-        script.reserveCapacity(script.count + json.count + 3)
-        script.append(contentsOf: json)
-        script.append(contentsOf: ");\n".utf8)
+        let script = script(name, json)
         if !scriptOnly {
             var file = json
             file.append(0x0A)
             try sink.write("search/\(name).json", file)
         }
         try sink.write("search/\(name).js", script)
+    }
+
+    /// `NAME.js`: the JSON handed to the page's script (works from file:// too).
+    static func script(_ name: String, _ json: [UInt8]) -> [UInt8] {
+        var script = Array(("archbookSearchData(" + JSONValue.quoted(name) + ",").utf8)
+        script.reserveCapacity(script.count + json.count + 3)
+        script.append(contentsOf: json)
+        script.append(contentsOf: ");\n".utf8)
+        return script
     }
 
     /// Term statistics for the whole handbook. Documents are analysed in contiguous chunks, in parallel; each

@@ -44,6 +44,11 @@ public final class BodyMemo: Sendable {
         var segments: [SearchSegment]
         /// The segments' terms as the search index counted them (nil until it has).
         var terms: SearchTerms?
+        var htmlHash: UInt64
+        var segmentsHash: UInt64
+        /// For an entry read from disk: `html` and `segments` are not read yet; they are in the store's text entry
+        /// (`textKey`) that ends with this checksum.
+        var textSeal: UInt64?
     }
 
     struct Link: Equatable, Sendable {
@@ -112,8 +117,12 @@ extension SiteModel {
         // Keep this build's body bytes: they are the same, and the document holds them anyway.
         var entry = e
         entry.body = d.body
-        return (RenderedBody(html: e.html, references: references.sorted(), files: e.files,
-                             segments: collectText ? e.segments : [], terms: collectText ? e.terms : nil), entry)
+        var body = RenderedBody(html: e.html, references: references.sorted(), files: e.files,
+                                segments: collectText ? e.segments : [], terms: collectText ? e.terms : nil)
+        body.htmlHash = e.htmlHash
+        body.segmentsHash = collectText ? e.segmentsHash : nil
+        body.textSeal = e.textSeal
+        return (body, entry)
     }
 
     static func sameBytes(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
@@ -138,10 +147,23 @@ public protocol BodyStore: Sendable {
 }
 
 extension BodyMemo {
-    static let magic = Array("archbook-body 1\n".utf8)
+    static let magic = Array("archbook-body 2\n".utf8)
+    static let textMagic = Array("archbook-body-text 1\n".utf8)
     static let termsMagic = Array("archbook-terms 1\n".utf8)
 
-    static func encode(_ e: Entry, path: String, key: UInt64) -> [UInt8] {
+    /// An entry as two store entries: the HTML and search text (`text`, stored under `textKey`), which an
+    /// incremental build reads only for the pages it renders again, and everything else (`head`), which it reads
+    /// for every document; the head ends with the text's checksum, so the two are only ever used together.
+    static func encode(_ e: Entry, path: String, key: UInt64) -> (head: [UInt8], text: [UInt8]) {
+        var t = MemoWriter()
+        t.bytes = Self.textMagic
+        t.int(Int(truncatingIfNeeded: key))
+        t.string(path)
+        t.string(e.html)
+        t.int(e.segments.count)
+        for s in e.segments { t.string(s.anchor); t.string(s.heading); t.string(s.text) }
+        t.seal()
+
         var w = MemoWriter()
         w.bytes = Self.magic
         w.int(Int(truncatingIfNeeded: key))
@@ -169,16 +191,17 @@ extension BodyMemo {
             w.string(m.prefix); w.int(m.number)
             if let href = m.href, let path = m.path { w.int(1); w.string(href); w.string(path) } else { w.int(0) }
         }
-        w.string(e.html)
         w.int(e.references.count); for r in e.references { w.string(r) }
         w.int(e.files.count); for f in e.files { w.string(f) }
-        w.int(e.segments.count)
-        for s in e.segments { w.string(s.anchor); w.string(s.heading); w.string(s.text) }
+        w.int(Int(truncatingIfNeeded: e.htmlHash))
+        w.int(Int(truncatingIfNeeded: e.segmentsHash))
+        w.int(Int(truncatingIfNeeded: MemoReader.seal(of: t.bytes[...])))
         w.seal()
-        return w.bytes
+        return (w.bytes, t.bytes)
     }
 
-    /// The entry for `path` under `key`; nil for anything but a complete file of this format made for them.
+    /// The entry for `path` under `key` from its head (its HTML and segments left in the store, see `decodeText`);
+    /// nil for anything but a complete head of this format made for them.
     static func decode(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64) -> Entry? {
         guard var r = MemoReader(sealed: bytes, magic: magic) else { return nil }
         guard let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected,
@@ -216,16 +239,29 @@ extension BodyMemo {
                 mentions.append(Mention(prefix: prefix, number: number, href: nil, path: nil))
             }
         }
-        guard let html = r.string(), let references = r.strings(), let files = r.strings(), let segmentCount = r.count() else { return nil }
-        var segments: [SearchSegment] = []
-        for _ in 0..<segmentCount {
-            guard let a = r.string(), let h = r.string(), let t = r.string() else { return nil }
-            segments.append(SearchSegment(anchor: a, heading: h, text: t))
-        }
-        guard r.at == r.bytes.endIndex else { return nil }
+        guard let references = r.strings(), let files = r.strings(), let htmlHash = r.int(), let segmentsHash = r.int(),
+              let textSeal = r.int(), r.at == r.bytes.endIndex else { return nil }
         return Entry(body: nil, bodyHash: UInt64(bitPattern: Int64(hash)), page: page, lineOffset: lineOffset,
                      anchors: anchors, dropLine: drop < 0 ? nil : drop, links: links, mentions: mentions,
-                     html: html, references: references, files: files, segments: segments)
+                     html: "", references: references, files: files, segments: [],
+                     htmlHash: UInt64(bitPattern: Int64(htmlHash)), segmentsHash: UInt64(bitPattern: Int64(segmentsHash)),
+                     textSeal: UInt64(bitPattern: Int64(textSeal)))
+    }
+
+    /// Where the HTML and search text of the document at `path` are stored, beside its head (no path holds a zero byte).
+    public static func textKey(_ path: String) -> String { path + "\u{0}text" }
+
+    /// The HTML and segments of the entry whose head names `seal`; nil for anything else.
+    static func decodeText(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, seal: UInt64)
+        -> (html: String, segments: [SearchSegment])? {
+        guard bytes.count >= 8, MemoReader.seal(of: bytes[...]) == seal, var r = MemoReader(sealed: bytes, magic: textMagic),
+              let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected,
+              let html = r.string(),
+              let segments = r.list({ r -> SearchSegment? in
+                  guard let a = r.string(), let h = r.string(), let t = r.string() else { return nil }
+                  return SearchSegment(anchor: a, heading: h, text: t)
+              }), r.at == r.bytes.endIndex else { return nil }
+        return (html, segments)
     }
 
     /// Where the search terms of the document at `path` are stored, beside its body (no path holds a zero byte).

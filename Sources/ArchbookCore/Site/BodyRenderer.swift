@@ -31,6 +31,28 @@ public struct RenderedBody: Sendable {
     public var segments: [SearchSegment] = []
     /// The segments' terms as an earlier build's search index counted them, for a body taken from a memo.
     public var terms: SearchTerms?
+    /// The hash of `html`, which page keys use: a body taken from the disk cache is not read to learn whether its
+    /// page changed.
+    public var htmlHash: UInt64 = 0
+    /// The hash of `segments` (anchor, heading, text), for reusing the search fragment made from them; nil when no
+    /// cache keeps bodies.
+    public var segmentsHash: UInt64?
+    /// Set for a body the disk cache kept: `html` and `segments` are then empty here and stay in the store until a
+    /// page shows them (`BodyMemo.decodeText`, checked against this checksum of their entry).
+    var textSeal: UInt64?
+
+    static func hash(of html: String) -> UInt64 {
+        var h = StableHash()
+        h.add(html)
+        return h.value
+    }
+
+    static func hash(of segments: [SearchSegment]) -> UInt64 {
+        var h = StableHash()
+        h.add(segments.count)
+        for s in segments { h.add(s.anchor); h.add(s.heading); h.add(s.text) }
+        return h.value
+    }
 }
 
 public struct BodyRenderer: Sendable {

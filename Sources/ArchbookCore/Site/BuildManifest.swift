@@ -182,10 +182,11 @@ final class RecordingSink<Inner: SiteSink>: SiteSink, @unchecked Sendable {
         record(path, entry, page: false)
     }
 
-    /// The previous build's page, when it was made from the same inputs and is still there.
-    func reusePage(_ path: String, inputs: UInt64) -> Bool {
+    /// The previous build's page (or, not `isPage`, another file made from known inputs), when it was made from
+    /// the same inputs and is still there.
+    func reusePage(_ path: String, inputs: UInt64, isPage: Bool = true) -> Bool {
         guard let old = previous?.files[path], old.inputs == inputs, inputs != 0, inner.reuse(path, size: old.size) else { return false }
-        record(path, old, page: true)
+        record(path, old, page: isPage)
         return true
     }
 

@@ -18,6 +18,8 @@ struct PageRenderer: Sendable {
     let model: SiteModel
     let theme: Theme
     let bodies: [RenderedBody]
+    /// The HTML of a body the disk cache kept (`RenderedBody.textSeal`), read when its page is rendered.
+    let storedHTML: (@Sendable (Int) -> String)?
     let backlinks: [[Int]]
     /// Per document, computed once: pages are rendered thousands of times.
     let relationsFrom: [[(type: RelationType, to: Int)]]
@@ -34,10 +36,12 @@ struct PageRenderer: Sendable {
     /// Each document's date as text: sorts compare them thousands of times.
     let isoDates: [String?]
 
-    init(model: SiteModel, theme: Theme, bodies: [RenderedBody], backlinks: [[Int]]) {
+    init(model: SiteModel, theme: Theme, bodies: [RenderedBody], backlinks: [[Int]],
+         storedHTML: (@Sendable (Int) -> String)? = nil) {
         self.model = model
         self.theme = theme
         self.bodies = bodies
+        self.storedHTML = storedHTML
         self.backlinks = backlinks
         var from = Array(repeating: [(type: RelationType, to: Int)](), count: model.docs.count)
         for r in model.relations { from[r.from].append((r.type, r.to)) }
@@ -221,7 +225,7 @@ struct PageRenderer: Sendable {
     func documentContext(_ i: Int, path: String) -> Fields {
         let d = docs[i]
         var c = base(path, title: d.id.map { "\($0): \(d.title)" } ?? d.title, section: d.kind.map { "kind-\($0)" } ?? "")
-        var doc: Fields = ["title": d.title, "kind": Self.kindSingular(d.kind), "source": d.path, "body": bodies[i].html]
+        var doc: Fields = ["title": d.title, "kind": Self.kindSingular(d.kind), "source": d.path, "body": html(i)]
         if let id = d.id { doc["id"] = id }
         if let k = d.kind { doc["kindHref"] = SitePath.relative(from: path, to: Self.kindPath(k)) }
         if var s = Self.statusFields(of: d) {
@@ -331,7 +335,7 @@ struct PageRenderer: Sendable {
         c["openActions"] = Array(recent)
         c["openActionCount"] = open.count
         c["moreActions"] = open.count > recent.count
-        if let intro = model.intro { c["intro"] = bodies[intro].html }
+        if let intro = model.intro { c["intro"] = html(intro) }
         let errors = model.diagnostics.filter { $0.severity == .error }.count
         let warnings = model.diagnostics.filter { $0.severity == .warning }.count
         if errors + warnings > 0 { c["health"] = ["errors": errors, "warnings": warnings] }
@@ -531,3 +535,11 @@ struct PageRenderer: Sendable {
     }
 }
 
+
+extension PageRenderer {
+    /// Document `i`'s body HTML, read from the store when the disk cache kept it.
+    func html(_ i: Int) -> String {
+        if bodies[i].textSeal != nil, let storedHTML { return storedHTML(i) }
+        return bodies[i].html
+    }
+}

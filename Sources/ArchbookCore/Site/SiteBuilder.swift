@@ -142,6 +142,20 @@ public enum SiteBuilder {
         }
         var rendered = results.map(\.body)
         let reusedBodies = results.count(where: \.reused)
+        // Bodies the disk cache kept leave their HTML and search text in the store until a page or fragment that
+        // shows them is made again: an edit reads a handful of them, not the whole handbook's.
+        let storedText: (@Sendable (Int) -> (html: String, segments: [SearchSegment]))?
+        if case .store(let store, _) = cache {
+            let seals = rendered.map(\.textSeal)
+            let collect = options.search != nil
+            storedText = { i in
+                guard let seal = seals[i] else { return ("", []) }
+                return model.storedText(i, seal: seal, store: store, key: bodyKey, renderer: renderer, prefixes: prefixes,
+                                        collectText: collect)
+            }
+        } else {
+            storedText = nil
+        }
         var backlinks = Array(repeating: [Int](), count: model.docs.count)
         for (i, body) in rendered.enumerated() {
             for r in body.references where r != i { backlinks[r].append(i) }
@@ -151,11 +165,19 @@ public enum SiteBuilder {
         // Phase 2: the search index, from the documents' text as the bodies were rendered. Before the pages, so
         // that text is released before page rendering adds its own memory.
         if let searchOptions = options.search {
-            let searchDocs = model.docs.indices.map { i in
+            let bodies = rendered
+            let searchDocs = Checker.parallelMap(Array(model.docs.indices)) { i in
                 let d = model.docs[i]
-                return SearchDocument(id: d.id, title: d.title, kind: d.kind, status: d.status.flatMap { $0.value.isEmpty ? nil : $0.value },
-                                      date: d.date?.iso, tags: d.tags, url: model.pagePaths[i], segments: rendered[i].segments,
-                                      terms: rendered[i].terms)
+                let body = bodies[i]
+                var doc = SearchDocument(id: d.id, title: d.title, kind: d.kind, status: d.status.flatMap { $0.value.isEmpty ? nil : $0.value },
+                                         date: d.date?.iso, tags: d.tags, url: model.pagePaths[i], segments: body.segments,
+                                         terms: body.terms)
+                doc.segmentsHash = body.segmentsHash
+                if body.textSeal != nil {
+                    // Terms to count are counted from the segments; otherwise they wait for a fragment that needs them.
+                    if body.terms == nil, let storedText { doc.segments = storedText(i).segments } else { doc.segmentsStored = true }
+                }
+                return doc
             }
             for i in rendered.indices { rendered[i].segments = []; rendered[i].terms = nil }
             var labels: [String: String] = [:]
@@ -178,8 +200,12 @@ public enum SiteBuilder {
                 counted = { i, terms in box.add(i, terms) }
             case nil: counted = nil
             }
+            let fragments = SearchIndex.Fragments(
+                reuse: { path, inputs in sink.reusePage(path, inputs: inputs, isPage: false) },
+                write: { path, bytes, inputs throws(FileTreeError) in try sink.write(path, bytes, inputs: inputs) },
+                segments: { i in storedText?(i).segments ?? [] })
             copied += try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions,
-                                            to: sink, counted: counted)
+                                            to: sink, counted: counted, fragments: fragments)
             for (i, terms) in inMemory?.all ?? [] where results[i].entry != nil { results[i].entry!.terms = terms }
         }
         // For the next build in this process: every body's entry, with the terms the index counted.
@@ -192,7 +218,9 @@ public enum SiteBuilder {
 
         // Phase 3: pages, in parallel; every page is independent once bodies and backlinks exist. A page whose
         // inputs are those of the previous build's page is taken from it.
-        let pages = PageRenderer(model: model, theme: theme, bodies: rendered, backlinks: backlinks)
+        var storedHTML: (@Sendable (Int) -> String)?
+        if let storedText { storedHTML = { i in storedText(i).html } }
+        let pages = PageRenderer(model: model, theme: theme, bodies: rendered, backlinks: backlinks, storedHTML: storedHTML)
         let keys = PageKeys(pages: pages, buildKey: buildKey)
         let jobs = pages.jobs()
         let failures: [FileTreeError?] = Checker.parallelMap(jobs) { job in
@@ -282,7 +310,7 @@ struct PageKeys: Sendable {
             var h = StableHash()
             h.add(chromeKey)
             h.add(Int(truncatingIfNeeded: summaries[i]))
-            h.add(pages.bodies[i].html)
+            h.add(Int(truncatingIfNeeded: pages.bodies[i].htmlHash))
             h.add(d.titleSource.rawValue); h.add(d.titlePosition.line)
             for names in [d.people.authors, d.people.deciders, d.people.owners, d.people.consulted, d.people.informed] {
                 h.add(names.count); for n in names { h.add(n) }
@@ -309,6 +337,9 @@ struct PageKeys: Sendable {
         h.add(docs.count)
         for (i, d) in docs.enumerated() {
             h.add(Int(truncatingIfNeeded: summaries[i]))
+            // What its body links to or mentions: the relation graph draws those edges.
+            h.add(pages.bodies[i].references.count)
+            for r in pages.bodies[i].references { h.add(Int(truncatingIfNeeded: summaries[r])) }
             for names in [d.people.authors, d.people.deciders, d.people.owners] { h.add(names.count); for n in names { h.add(n) } }
             h.add(d.tasks.count)
             for t in d.tasks {
@@ -317,7 +348,7 @@ struct PageKeys: Sendable {
             }
         }
         for r in pages.forward { h.add(Int(truncatingIfNeeded: summaries[r.from])); h.add(r.type.rawValue); h.add(Int(truncatingIfNeeded: summaries[r.to])) }
-        if let intro = model.intro { h.add(pages.bodies[intro].html) }
+        if let intro = model.intro { h.add(Int(truncatingIfNeeded: pages.bodies[intro].htmlHash)) }
         for d in model.diagnostics { h.add(d.severity.rawValue); h.add(d.file) }
         lists = h.value == 0 ? 1 : h.value
     }
@@ -486,6 +517,19 @@ struct SiteModel: Sendable {
         return nil
     }
 
+    /// The HTML and segments of a body the disk cache kept (`RenderedBody.textSeal`), read from `store`; should that
+    /// entry be gone or damaged, the body is rendered again (from the same inputs, so to the same bytes).
+    func storedText(_ i: Int, seal: UInt64, store: any BodyStore, key: UInt64, renderer: BodyRenderer, prefixes: [String],
+                    collectText: Bool) -> (html: String, segments: [SearchSegment]) {
+        let path = docs[i].path
+        if let bytes = store.read(BodyMemo.textKey(path)),
+           let text = BodyMemo.decodeText(bytes, path: path, key: key, seal: seal) {
+            return text
+        }
+        let body = renderBody(i, renderer: renderer, prefixes: prefixes, collectText: collectText).body
+        return (body.html, body.segments)
+    }
+
     /// Document `i`'s body: from `cache` when nothing it was made from changed, else rendered (and then stored
     /// there). For an in-memory cache, also the entry the next build's memo keeps.
     func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String], collectText: Bool = false,
@@ -531,16 +575,21 @@ struct SiteModel: Sendable {
                                        return hit
                                    },
                                    idPrefixes: prefixes, collectText: collectText)
-        guard recording else { return (body, nil, false, nil) }
+        var hashed = body
+        hashed.htmlHash = RenderedBody.hash(of: body.html)
+        guard recording else { return (hashed, nil, false, nil) }
+        let segmentsHash = RenderedBody.hash(of: body.segments)
+        if collectText { hashed.segmentsHash = segmentsHash }
         let entry = BodyMemo.Entry(body: d.body, page: pagePaths[i], lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
                                    links: links, mentions: mentions, html: body.html, references: body.references.map { docs[$0].path },
-                                   files: body.files, segments: body.segments)
+                                   files: body.files, segments: body.segments, htmlHash: hashed.htmlHash, segmentsHash: segmentsHash)
         if case .store(let store, _) = cache {
-            let bytes = BodyMemo.encode(entry, path: d.path, key: key)
-            store.write(d.path, bytes)
-            return (body, nil, false, BodyMemo.seal(of: bytes))
+            let (head, text) = BodyMemo.encode(entry, path: d.path, key: key)
+            store.write(BodyMemo.textKey(d.path), text)
+            store.write(d.path, head)
+            return (hashed, nil, false, BodyMemo.seal(of: head))
         }
-        return (body, entry, false, nil)
+        return (hashed, entry, false, nil)
     }
 }
 
