@@ -190,15 +190,47 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(second.reused.intersection(fragments).count, fragments.count - 1, "all but the edited document's")
     }
 
+    /// Bodies in the store keep their links' answers while nothing they resolve against changes; any change to a
+    /// heading, a document's path or ID, or the files of the tree renders the bodies whose links it moves, so
+    /// each build of this sequence equals a full build.
+    func testStoredBodiesFollowEveryChangeToWhatTheirLinksResolveTo() throws {
+        let base = try Self.sample()
+        var steps: [(String, [String: String])] = []
+        var tree = base
+        tree[Self.redis]! += "\nSee [Kafka's context](0006-stream-tracking-events-through-kafka.md#context), [the follow-up](0013-follow-up.md), ADR-13 and [the diagram](diagram.svg).\n"
+        steps.append(("links to a heading, a missing page, a missing ID and a missing file", tree))
+        tree[Self.kafka]! += "\nMore words, no heading moved.\n"
+        steps.append(("an edit that moves nothing", tree))
+        tree[Self.kafka] = tree[Self.kafka]!.replacingOccurrences(of: "## Context\n", with: "## Background\n")
+        steps.append(("the heading renamed", tree))
+        tree["decisions/0013-follow-up.md"] = HostileTreeTests.decision(13, "Follow up")
+        steps.append(("the page and ID appear", tree))
+        tree["decisions/diagram.svg"] = "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n"
+        steps.append(("the file appears", tree))
+        tree["decisions/0013-follow-up.md"] = nil
+        steps.append(("the page is deleted", tree))
+        let store = MemoryBodyStore()
+        var previous = try Self.build(base, store: store)
+        for (label, files) in steps {
+            let incremental = try Self.build(files, after: previous, store: store)
+            let full = try Self.build(files)
+            XCTAssertEqual(Set(incremental.files.keys), Set(full.files.keys), label)
+            for (path, bytes) in full.files where incremental.files[path] != bytes { XCTFail("\(label): \(path) differs") }
+            previous = incremental
+        }
+    }
+
     func testBodiesKeptOnDiskAreReusedAndDamagedOnesRenderedAgain() throws {
         let base = try Self.sample()
         let store = MemoryBodyStore()
         let first = try Self.build(base, store: store)
         XCTAssertEqual(first.summary.reusedBodies, 0)
-        // Per document its body's head and, beside it, its HTML and search text, and the search terms counted in it.
-        let documents = store.files.keys.count { !$0.hasSuffix("\u{0}terms") && !$0.hasSuffix("\u{0}text") }
+        // Per document its body's head and, beside it, its HTML and search text, and the search terms counted in it;
+        // and what the links were resolved against.
+        let documents = store.files.keys.count { !$0.contains("\u{0}") }
         XCTAssertGreaterThan(documents, 20)
-        XCTAssertEqual(store.files.count, 3 * documents)
+        XCTAssertEqual(store.files.count, 3 * documents + 1)
+        XCTAssertNotNil(store.files[BodyMemo.worldKey])
 
         var edited = base
         edited[Self.redis]! += "\nOne more paragraph of context.\n"
@@ -337,7 +369,7 @@ final class IncrementalBuildTests: XCTestCase {
         let pack = dir.appendingPathComponent(".archbook-cache/_site.bodies").path
         let packIndex = dir.appendingPathComponent(".archbook-cache/_site.bodies-index").path
         func indexed() throws -> Int? { BodyMemo.PackIndex.decode(Array(try Data(contentsOf: URL(fileURLWithPath: packIndex))))?.slots.count }
-        XCTAssertEqual(try indexed(), 72)
+        XCTAssertEqual(try indexed(), 73)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
 
         let redis = docs.appendingPathComponent(Self.redis)
@@ -355,10 +387,10 @@ final class IncrementalBuildTests: XCTestCase {
         XCTAssertEqual(try build(), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertEqual(try build(["--no-cache"]), "archbook: wrote 77 pages and 6 files to \(dir.path)/_site")
         XCTAssertTrue(try build().contains("(77 unchanged since the last build)"))
-        XCTAssertEqual(try indexed(), 72)
+        XCTAssertEqual(try indexed(), 73)
         try "archbook-bodies-index 1\nnot an index".write(toFile: packIndex, atomically: false, encoding: .utf8)
         XCTAssertEqual(try build(), "archbook: wrote 77 pages (77 unchanged since the last build) and 6 files to \(dir.path)/_site")
-        XCTAssertEqual(try indexed(), 72, "a damaged index: the pack is started afresh")
+        XCTAssertEqual(try indexed(), 73, "a damaged index: the pack is started afresh")
 
         // A page edited by hand in the output (another size) is rendered again, not trusted.
         let home = site + "/index.html"

@@ -60,12 +60,15 @@ public final class BodyMemo: Sendable {
     /// is collected, and archbook's version. A memo made under another key is not used.
     let key: UInt64
     let entries: [String: Entry]
+    /// What every link and ID in its bodies was resolved against (`SiteModel.linkWorld`).
+    let world: UInt64?
     /// The documents whose bodies it holds.
     public var count: Int { entries.count }
 
-    init(key: UInt64, entries: [String: Entry]) {
+    init(key: UInt64, entries: [String: Entry], world: UInt64? = nil) {
         self.key = key
         self.entries = entries
+        self.world = world
     }
 
     static func key(options: SiteOptions, prefixes: [String]) -> UInt64 {
@@ -97,8 +100,10 @@ extension SiteModel {
     }
 
     /// The remembered body of document `i`, if every input it was rendered from is the same in this build.
+    /// `sameWorld`: every link and ID resolves as it did when the memo was made (`linkWorld` is the same), so the
+    /// recorded answers need not be asked again.
     func remembered(_ i: Int, _ e: BodyMemo.Entry, anchors: [Int: String], dropLine: Int?,
-                    collectText: Bool) -> (RenderedBody, BodyMemo.Entry)? {
+                    collectText: Bool, sameWorld: Bool = false) -> (RenderedBody, BodyMemo.Entry)? {
         let d = docs[i]
         guard e.page == pagePaths[i], e.lineOffset == d.bodyLineOffset,
               e.dropLine == dropLine, e.anchors == anchors else { return nil }
@@ -107,8 +112,10 @@ extension SiteModel {
         } else {
             guard e.bodyHash == StableHash.of(d.body) else { return nil }
         }
-        for link in e.links where answer(resolveLink(link.destination, from: i)) != link.answer { return nil }
-        for m in e.mentions where answer(m.prefix, m.number, mention(m.prefix, m.number, from: i)) != m { return nil }
+        if !sameWorld {
+            for link in e.links where answer(resolveLink(link.destination, from: i)) != link.answer { return nil }
+            for m in e.mentions where answer(m.prefix, m.number, mention(m.prefix, m.number, from: i)) != m { return nil }
+        }
         var references: [Int] = []
         for path in e.references {
             guard let r = byPath[path] else { return nil }
@@ -246,6 +253,25 @@ extension BodyMemo {
                      html: "", references: references, files: files, segments: [],
                      htmlHash: UInt64(bitPattern: Int64(htmlHash)), segmentsHash: UInt64(bitPattern: Int64(segmentsHash)),
                      textSeal: UInt64(bitPattern: Int64(textSeal)))
+    }
+
+    /// Where the store keeps the `linkWorld` its bodies were rendered or checked against (no path holds a zero byte).
+    public static let worldKey = "\u{0}links"
+    static let worldMagic = Array("archbook-links 1\n".utf8)
+
+    static func encodeWorld(_ world: UInt64, key: UInt64) -> [UInt8] {
+        var w = MemoWriter()
+        w.bytes = Self.worldMagic
+        w.int(Int(truncatingIfNeeded: key))
+        w.int(Int(truncatingIfNeeded: world))
+        w.seal()
+        return w.bytes
+    }
+
+    static func decodeWorld(_ bytes: [UInt8], key expectedKey: UInt64) -> UInt64? {
+        guard var r = MemoReader(sealed: bytes, magic: worldMagic), let key = r.int(),
+              UInt64(bitPattern: Int64(key)) == expectedKey, let world = r.int(), r.at == r.bytes.endIndex else { return nil }
+        return UInt64(bitPattern: Int64(world))
     }
 
     /// Where the HTML and search text of the document at `path` are stored, beside its head (no path holds a zero byte).

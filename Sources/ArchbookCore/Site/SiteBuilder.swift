@@ -136,10 +136,22 @@ public enum SiteBuilder {
 
         // Phase 1: bodies, in parallel, from the bytes check kept. Each records what it links to, for backlinks.
         let bodyKey = BodyMemo.key(options: options, prefixes: prefixes)
+        // When every link and ID would resolve as it did for the cached bodies, their recorded answers stand: an
+        // edit that moves no heading, path or ID is not followed by asking each body's links again.
+        let world = model.linkWorld()
+        let sameWorld: Bool
+        switch cache {
+        case .memory(let memo): sameWorld = memo?.world == world
+        case .store(let store, let reads):
+            sameWorld = reads && store.read(BodyMemo.worldKey).flatMap { BodyMemo.decodeWorld($0, key: bodyKey) } == world
+        case nil: sameWorld = false
+        }
         var results = Checker.parallelMap(Array(model.docs.indices)) { i in
             model.renderBody(i, renderer: renderer, prefixes: prefixes, collectText: options.search != nil,
-                             cache: cache, key: bodyKey)
+                             cache: cache, key: bodyKey, sameWorld: sameWorld)
         }
+        // Every body the store now holds for this build was rendered, or checked, against this world.
+        if !sameWorld, case .store(let store, _) = cache { store.write(BodyMemo.worldKey, BodyMemo.encodeWorld(world, key: bodyKey)) }
         var rendered = results.map(\.body)
         let reusedBodies = results.count(where: \.reused)
         // Bodies the disk cache kept leave their HTML and search text in the store until a page or fragment that
@@ -213,7 +225,7 @@ public enum SiteBuilder {
         if case .memory = cache {
             var entries: [String: BodyMemo.Entry] = [:]
             for (d, r) in zip(model.docs, results) { entries[d.path] = r.entry }
-            kept = BodyMemo(key: bodyKey, entries: entries)
+            kept = BodyMemo(key: bodyKey, entries: entries, world: world)
         }
 
         // Phase 3: pages, in parallel; every page is independent once bodies and backlinks exist. A page whose
@@ -517,6 +529,30 @@ struct SiteModel: Sendable {
         return nil
     }
 
+    /// Everything a link or an ID in a body is resolved against, as one hash: the configuration (ID formats), every
+    /// document's path, page, ID and heading anchors, the files of the tree and which of them are published.
+    func linkWorld() -> UInt64 {
+        let perDocument: [UInt64] = Checker.parallelMap(Array(docs.indices)) { i in
+            var h = StableHash()
+            h.add(docs[i].path); h.add(pagePaths[i]); h.add(docs[i].id)
+            let sorted = anchors[i].sorted { $0.key < $1.key }
+            h.add(sorted.count)
+            for (folded, anchor) in sorted { h.add(folded); h.add(anchor) }
+            return h.value
+        }
+        var h = StableHash()
+        h.add(options.configText)
+        h.add(perDocument.count)
+        for v in perDocument { h.add(Int(truncatingIfNeeded: v)) }
+        h.add(files.count)
+        for f in files.sorted() { h.add(f) }
+        h.add(linkedFiles.published.count)
+        for f in linkedFiles.published.sorted() { h.add(f) }
+        h.add(linkedFiles.refused.count)
+        for (f, why) in linkedFiles.refused.sorted(by: { $0.key < $1.key }) { h.add(f); h.add(why) }
+        return h.value
+    }
+
     /// The HTML and segments of a body the disk cache kept (`RenderedBody.textSeal`), read from `store`; should that
     /// entry be gone or damaged, the body is rendered again (from the same inputs, so to the same bytes).
     func storedText(_ i: Int, seal: UInt64, store: any BodyStore, key: UInt64, renderer: BodyRenderer, prefixes: [String],
@@ -533,7 +569,7 @@ struct SiteModel: Sendable {
     /// Document `i`'s body: from `cache` when nothing it was made from changed, else rendered (and then stored
     /// there). For an in-memory cache, also the entry the next build's memo keeps.
     func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String], collectText: Bool = false,
-                    cache: BodyCache? = nil, key: UInt64 = 0)
+                    cache: BodyCache? = nil, key: UInt64 = 0, sameWorld: Bool = false)
         -> (body: RenderedBody, entry: BodyMemo.Entry?, reused: Bool, sealed: UInt64?) {
         let d = docs[i]
         var anchors: [Int: String] = [:]
@@ -550,7 +586,8 @@ struct SiteModel: Sendable {
             }
         case nil: earlier = nil
         }
-        if let earlier, let (remembered, entry) = remembered(i, earlier, anchors: anchors, dropLine: drop, collectText: collectText) {
+        if let earlier, let (remembered, entry) = remembered(i, earlier, anchors: anchors, dropLine: drop, collectText: collectText,
+                                                                    sameWorld: sameWorld) {
             if case .memory = cache { return (remembered, entry, true, nil) }
             var body = remembered
             if collectText, case .store(let store, _) = cache, let sealed {
