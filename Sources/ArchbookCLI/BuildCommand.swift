@@ -262,7 +262,21 @@ struct BuildCache {
 
     /// A failure only means the next build parses every file.
     func saveMemo(_ memo: ExtractionMemo, to file: String) {
-        _ = Self.write(memo.encoded(tag: Self.toolTag), to: file)
+        _ = Self.write(to: file) { fd in
+            // Through a buffer of a megabyte: the memo's pieces are one per document, most of them small.
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 20)
+            func flush() -> Bool {
+                defer { buffer.removeAll(keepingCapacity: true) }
+                return (try? DocumentFiles.writeAll(fd, buffer, path: file)) != nil
+            }
+            let written = memo.write(tag: Self.toolTag) { piece in
+                if buffer.count + piece.count > buffer.capacity, !buffer.isEmpty, !flush() { return false }
+                buffer.append(contentsOf: piece)
+                return true
+            }
+            return written && flush()
+        }
     }
 
     /// The previous build's manifest, when the site it describes is still there; anything unreadable,
@@ -291,12 +305,18 @@ struct BuildCache {
 
     /// Writes through a temporary file, so a crash never leaves half of one; nil on success.
     static func write(_ bytes: [UInt8], to file: String) -> String? {
+        write(to: file) { fd in (try? DocumentFiles.writeAll(fd, bytes, path: file)) != nil }
+    }
+
+    /// Writes a cache file through a temporary one renamed over it, so a reader never sees half of it; `body` writes
+    /// the bytes to the descriptor it is given and says whether all of them were written.
+    static func write(to file: String, _ body: (Int32) -> Bool) -> String? {
         let dir = DiskSite.parent(of: file)
         if mkdir(dir, 0o755) != 0 && errno != EEXIST { return "cannot create \(dir): \(String(cString: strerror(errno)))" }
         let temp = file + ".tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { return "cannot write \(temp): \(String(cString: strerror(errno)))" }
-        let written = (try? DocumentFiles.writeAll(fd, bytes, path: temp)) != nil
+        let written = body(fd)
         close(fd)
         guard written, rename(temp, file) == 0 else {
             unlink(temp)

@@ -75,6 +75,21 @@ final class DocumentMemoTests: XCTestCase {
         }
     }
 
+    /// The memo is written in pieces with a running checksum: the same seal as over the whole, wherever the pieces end.
+    func testAChecksumOverPiecesIsTheOneOverTheWhole() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 0..<70 {
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            for _ in 0..<20 {
+                var cuts = (0..<Int.random(in: 0...5, using: &generator)).map { _ in Int.random(in: 0...count, using: &generator) }.sorted()
+                cuts = [0] + cuts + [count]
+                var sum = MemoWriter.Checksum(count: count)
+                for k in 1..<cuts.count { bytes[cuts[k - 1]..<cuts[k]].withUnsafeBytes { sum.add($0) } }
+                XCTAssertEqual(sum.value, MemoWriter.checksum(bytes[...]), "\(count) bytes cut at \(cuts)")
+            }
+        }
+    }
+
     func testAFileOfAnotherArchbookOrDamagedIsIgnored() throws {
         let tree = DiskFileTree(root: IncrementalBuildTests.contentDir.path)
         let memo = try XCTUnwrap(try Checker.check(tree, config: Detector.detect(tree).config, memoKey: "c").memo)

@@ -404,6 +404,47 @@ struct MemoWriter {
         int(Int(truncatingIfNeeded: Self.checksum(bytes[...])))
     }
 
+    /// `checksum` of bytes that come in pieces: the same value as over all of them at once, given their total count.
+    struct Checksum {
+        private var h: UInt64
+        /// Bytes of a word not yet complete, in the low end of `partial`.
+        private var partial: UInt64 = 0
+        private var pending = 0
+
+        init(count: Int) { h = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count) }
+
+        mutating func add(_ raw: UnsafeRawBufferPointer) {
+            var i = 0
+            while pending > 0, i < raw.count {
+                partial |= UInt64(raw[i]) << (8 * UInt64(pending))
+                pending += 1
+                i += 1
+                if pending == 8 { word(partial); partial = 0; pending = 0 }
+            }
+            while i + 8 <= raw.count {
+                word(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += 8
+            }
+            while i < raw.count {
+                partial |= UInt64(raw[i]) << (8 * UInt64(pending))
+                pending += 1
+                i += 1
+            }
+        }
+
+        private mutating func word(_ w: UInt64) {
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+        }
+
+        /// The checksum; the bytes added must be as many as `count` said.
+        var value: UInt64 {
+            var v = h
+            for k in 0..<pending { v = (v ^ ((partial >> (8 * UInt64(k))) & 0xFF)) &* 0x94D0_49BB_1331_11EB }
+            return v ^ (v >> 29)
+        }
+    }
+
     /// Eight bytes at a time: the file is checked on every build, and a byte-wise hash of 100 MB takes a tenth of a second.
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         bytes.withUnsafeBytes { raw in

@@ -11,20 +11,41 @@ extension ExtractionMemo {
     /// document does not keep its body as the tail of the file's own bytes (text that had to be repaired) are left
     /// out: they are parsed again.
     public func encoded(tag: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        write(tag: tag) { piece in bytes.append(contentsOf: piece); return true }
+        return bytes
+    }
+
+    /// The bytes of `encoded(tag:)`, handed to `output` piece by piece (false from it stops the writing, and this
+    /// returns false): a large handbook's memo is tens of megabytes, and putting them in one new buffer first cost
+    /// a build more time than writing them.
+    @discardableResult
+    public func write(tag: String, to output: (UnsafeRawBufferPointer) -> Bool) -> Bool {
         let paths = entries.keys.sorted()
         let blobs: [ArraySlice<UInt8>?] = Checker.parallelMap(paths) { path in
             let e = entries[path]!
             return e.stored?.encoded ?? Self.encode(path, e).map { $0[...] }
         }
-        var w = MemoWriter()
-        w.bytes = Self.magic
-        w.string(tag)
-        w.string(key)
         let kept = blobs.compactMap { $0 }
-        w.int(kept.count)
-        for b in kept { w.int(b.count); w.bytes.append(contentsOf: b) }
-        w.seal()
-        return w.bytes
+        var head = MemoWriter()
+        head.bytes = Self.magic
+        head.string(tag)
+        head.string(key)
+        head.int(kept.count)
+        var sum = MemoWriter.Checksum(count: kept.reduce(head.bytes.count) { $0 + 8 + $1.count })
+        func emit(_ piece: UnsafeRawBufferPointer) -> Bool {
+            sum.add(piece)
+            return output(piece)
+        }
+        guard head.bytes.withUnsafeBytes(emit) else { return false }
+        for b in kept {
+            var length = MemoWriter()
+            length.int(b.count)
+            guard length.bytes.withUnsafeBytes(emit), b.withUnsafeBytes(emit) else { return false }
+        }
+        var seal = MemoWriter()
+        seal.int(Int(truncatingIfNeeded: sum.value))
+        return seal.bytes.withUnsafeBytes(output)
     }
 
     /// The memo in `bytes` when `tag` is the one it was written with; nil for anything else (another archbook,
