@@ -370,38 +370,64 @@ public enum SearchIndex {
         /// Each term's postings as its JSON member, `"term":[idf,gap,score,...]`, in term order.
         func entries() -> [[UInt8]] {
             let n = Double(count)
-            return Checker.parallelMap(terms) { term in
-                var list: [Posting] = []
-                for c in chunks { if let k = c.ids[term] { list += c.lists[Int(k)] } }
-                let df = Double(list.count)
-                let idf = log(1 + (n - df + 0.5) / (df + 0.5))
-                var bytes: [UInt8] = Array(JSONValue.quoted(term).utf8)
-                bytes.reserveCapacity(bytes.count + 8 + list.count * 7)
+            // Where each term's postings are, chunk by chunk: one lookup per (chunk, term) pair the chunks hold,
+            // rather than one per term and chunk, and no list copied together.
+            var index: [String: Int32] = [:]
+            index.reserveCapacity(terms.count)
+            for (k, t) in terms.enumerated() { index[t] = Int32(k) }
+            let termIndex = index
+            let globals: [[Int32]] = Checker.parallelMap(chunks) { c in c.names.map { termIndex[$0]! } }
+            var starts = [Int32](repeating: 0, count: terms.count + 1)
+            for g in globals { for t in g { starts[Int(t) + 1] += 1 } }
+            for k in 0..<terms.count { starts[k + 1] += starts[k] }
+            var fill = starts
+            var places = [(chunk: Int32, local: Int32)](repeating: (0, 0), count: Int(starts[terms.count]))
+            for (c, g) in globals.enumerated() {
+                for (local, t) in g.enumerated() {
+                    places[Int(fill[Int(t)])] = (Int32(c), Int32(local))
+                    fill[Int(t)] += 1
+                }
+            }
+            // The length normalisation of each document's fields, computed once rather than per posting (the same
+            // expression, so the same scores).
+            var norms = [Double](repeating: 0, count: 4 * lengths.count)
+            for (d, l) in lengths.enumerated() {
+                for (f, length) in [l.0, l.1, l.2, l.3].enumerated() {
+                    norms[4 * d + f] = SearchIndex.k1 * (1 - SearchIndex.b + SearchIndex.b * Double(length) / averages[f])
+                }
+            }
+            return Checker.parallelMap(Array(terms.indices)) { [starts, places, norms] k in
+                let range = Int(starts[k])..<Int(starts[k + 1])
+                var df = 0
+                for p in places[range] { df += chunks[Int(p.chunk)].lists[Int(p.local)].count }
+                let idf = log(1 + (n - Double(df) + 0.5) / (Double(df) + 0.5))
+                var bytes: [UInt8] = Array(JSONValue.quoted(terms[k]).utf8)
+                bytes.reserveCapacity(bytes.count + 8 + df * 7)
                 bytes.append(contentsOf: ":[".utf8)
                 SearchIndex.appendDecimal(Int((idf * 100).rounded()), to: &bytes)
                 var previous = 0
-                for p in list {
-                    let d = Int(p.doc)
-                    bytes.append(0x2C); SearchIndex.appendDecimal(d - previous, to: &bytes)
-                    bytes.append(0x2C); SearchIndex.appendDecimal(score(p), to: &bytes)
-                    previous = d
+                for p in places[range] {
+                    for posting in chunks[Int(p.chunk)].lists[Int(p.local)] {
+                        let d = Int(posting.doc)
+                        bytes.append(0x2C); SearchIndex.appendDecimal(d - previous, to: &bytes)
+                        bytes.append(0x2C); SearchIndex.appendDecimal(score(posting, norms: norms), to: &bytes)
+                        previous = d
+                    }
                 }
                 bytes.append(0x5D)
                 return bytes
             }
         }
 
-        /// The BM25F term-frequency part, × 100.
-        func score(_ p: Posting) -> Int {
-            let l = lengths[Int(p.doc)]
-            func part(_ count: UInt16, _ length: Int32, _ f: Int) -> Double {
+        /// The BM25F term-frequency part, × 100 (`norms`: per document and field, k1 × (1 - b + b × length ÷ average)).
+        func score(_ p: Posting, norms: [Double]) -> Int {
+            let base = 4 * Int(p.doc)
+            func part(_ count: UInt16, _ f: Int) -> Double {
                 guard count > 0 else { return 0 }
                 let c = Double(count)
-                let norm = SearchIndex.k1 * (1 - SearchIndex.b + SearchIndex.b * Double(length) / averages[f])
-                return SearchIndex.weights[f] * c * (SearchIndex.k1 + 1) / (c + norm)
+                return SearchIndex.weights[f] * c * (SearchIndex.k1 + 1) / (c + norms[base + f])
             }
-            // Summed in field order, as before, so scores round the same way.
-            let tf = part(p.counts.0, l.0, 0) + part(p.counts.1, l.1, 1) + part(p.counts.2, l.2, 2) + part(p.counts.3, l.3, 3)
+            let tf = part(p.counts.0, 0) + part(p.counts.1, 1) + part(p.counts.2, 2) + part(p.counts.3, 3)
             return Int((tf * 100).rounded())
         }
     }
@@ -480,8 +506,13 @@ public enum SearchIndex {
 
     static func appendDecimal(_ n: Int, to bytes: inout [UInt8]) {
         if n < 0 { bytes.append(0x2D); appendDecimal(-n, to: &bytes); return }
-        if n >= 10 { appendDecimal(n / 10, to: &bytes) }
-        bytes.append(UInt8(0x30 + n % 10))
+        if n < 10 { bytes.append(UInt8(0x30 + n)); return }
+        var divisor = 10
+        while divisor <= n / 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(0x30 + (n / divisor) % 10))
+            divisor /= 10
+        }
     }
 
     /// The order JavaScript compares strings in (UTF-16 code units), so the script's binary search agrees.
