@@ -403,45 +403,47 @@ struct SiteModel: Sendable {
         self.config = config
         self.options = options
         diagnostics = check.diagnostics
-        var pagePaths: [String] = []
-        var byPath: [String: Int] = [:]
-        for (i, d) in docs.enumerated() {
-            byPath[d.path] = i
-            var page = Self.htmlPath(d.path)
+        // Per document work on every core, fields read in place (a copied Document retains each of its fields);
+        // only the table inserts are serial.
+        let docs = docs
+        let pagePaths: [String] = Checker.parallelMap(Array(docs.indices)) { i in
+            var page = Self.htmlPath(docs[i].path)
             let first = page.split(separator: "/").first.map(String.init) ?? page
             if SiteBuilder.reservedTopLevel.contains(page) || (page.contains("/") && SiteBuilder.reservedFolders.contains(first)) {
                 page = "pages/" + page
             }
-            pagePaths.append(page)
+            return page
         }
+        var byPath: [String: Int] = [:]
+        byPath.reserveCapacity(docs.count)
+        for i in docs.indices { byPath[docs[i].path] = i }
         self.pagePaths = pagePaths
         pageSet = Set(pagePaths)
         self.byPath = byPath
         files = Set(listing.files)
         linkedFiles = check.linkedFiles
-        validator = HandbookValidator(documents: docs, listing: listing, config: config, displayPrefix: "")
+        validator = HandbookValidator(documents: docs, listing: listing, config: config, displayPrefix: "", anchors: false)
         var rels: [(Int, RelationType, Int)] = []
-        var seen = Set<String>()
-        for (i, d) in docs.enumerated() {
-            for r in d.relations {
+        var seen = Set<[Int]>()
+        let types = RelationType.allCases
+        for i in docs.indices {
+            for r in docs[i].relations {
                 guard let t = validator.target(r.target, from: i), t != i else { continue }
                 for (a, type, b) in [(i, r.type, t), (t, r.type.inverse ?? .relatesTo, i)] {
-                    let key = "\(a)|\(type.rawValue)|\(b)"
-                    if seen.insert(key).inserted { rels.append((a, type, b)) }
+                    if seen.insert([a, types.firstIndex(of: type)!, b]).inserted { rels.append((a, type, b)) }
                 }
             }
         }
         relations = rels.sorted { ($0.0, $0.1.rawValue, $0.2) < ($1.0, $1.1.rawValue, $1.2) }
         let used = Set(docs.compactMap(\.kind))
         kinds = config.kinds.filter { used.contains($0.name) }
-        anchors = docs.map { d in
+        anchors = Checker.parallelMap(Array(docs.indices)) { i in
             var m: [String: String] = [:]
-            for s in d.sections where m[s.anchor.lowercased()] == nil { m[s.anchor.lowercased()] = s.anchor }
+            for s in docs[i].sections where m[s.anchor.lowercased()] == nil { m[s.anchor.lowercased()] = s.anchor }
             return m
         }
         let intro = ["README.md", "readme.md", "Readme.md", "index.md", "_index.md"].lazy.compactMap { byPath[$0] }.first
         self.intro = intro
-        let docs = self.docs
         siteTitle = options.title ?? intro.flatMap { i in docs[i].titleSource == .fileName ? nil : docs[i].title } ?? "Architecture handbook"
     }
 

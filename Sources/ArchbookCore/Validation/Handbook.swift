@@ -261,7 +261,9 @@ struct HandbookValidator {
     /// Every link to a local file that is not a document, in document and link order (after `run`).
     var fileUses: [FileUse] = []
 
-    init(documents: [Document], listing: FileListing, config: Config, displayPrefix: String) {
+    /// `anchors`: whether to collect each document's link targets for checking links to headings (the site's
+    /// model, which resolves links itself, does without).
+    init(documents: [Document], listing: FileListing, config: Config, displayPrefix: String, anchors: Bool = true) {
         self.documents = documents
         self.displayPrefix = displayPrefix.isEmpty || displayPrefix.hasSuffix("/") ? displayPrefix : displayPrefix + "/"
         self.listing = listing
@@ -283,7 +285,7 @@ struct HandbookValidator {
             if let id = keys[i].id { byID[id, default: []].append(i) }
             bySlug[keys[i].slug, default: []].append(i)
         }
-        anchorSets = Checker.parallelMap(Array(documents.indices)) { i in
+        anchorSets = !anchors ? [] : Checker.parallelMap(Array(documents.indices)) { i in
             Set(documents[i].sections.map { $0.anchor.lowercased() } + documents[i].htmlAnchors.map { $0.lowercased() })
         }
         self.byPath = byPath
