@@ -344,10 +344,10 @@ struct PageKeys: Sendable {
             h.add(pages.backlinks[i].count); for b in pages.backlinks[i] { neighbour(b) }
             return h.value == 0 ? 1 : h.value
         }
-        var h = StableHash()
-        h.add(chromeKey)
-        h.add(docs.count)
-        for (i, d) in docs.enumerated() {
+        // What the list pages show of each document, hashed on every core, then combined in order.
+        let listed: [UInt64] = Checker.parallelMap(Array(docs.indices)) { i in
+            let d = docs[i]
+            var h = StableHash()
             h.add(Int(truncatingIfNeeded: summaries[i]))
             // What its body links to or mentions: the relation graph draws those edges.
             h.add(pages.bodies[i].references.count)
@@ -358,7 +358,12 @@ struct PageKeys: Sendable {
                 h.add(t.checked); h.add(t.text); h.add(t.position.line)
                 h.add(t.section.map { d.sections[$0].title }); h.add(t.section.map { d.sections[$0].anchor })
             }
+            return h.value
         }
+        var h = StableHash()
+        h.add(chromeKey)
+        h.add(docs.count)
+        for v in listed { h.add(Int(truncatingIfNeeded: v)) }
         for r in pages.forward { h.add(Int(truncatingIfNeeded: summaries[r.from])); h.add(r.type.rawValue); h.add(Int(truncatingIfNeeded: summaries[r.to])) }
         if let intro = model.intro { h.add(Int(truncatingIfNeeded: pages.bodies[intro].htmlHash)) }
         for d in model.diagnostics { h.add(d.severity.rawValue); h.add(d.file) }
