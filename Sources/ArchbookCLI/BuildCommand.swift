@@ -131,7 +131,7 @@ struct BuildCommand: ParsableCommand {
         if let problem = cache.save(built.manifest) {
             Output.err("archbook: warning: \(problem); the next build renders every page\n")
         }
-        bodies.finish(keeping: [BodyMemo.worldKey] + result.documents.flatMap { [$0.path, BodyMemo.textKey($0.path), BodyMemo.termsKey($0.path)] })
+        bodies.finish(keeping: BodyMemo.storeKeys(for: result.documents.map(\.path)))
         lock.release()
         let index = outputPath.hasSuffix("/") ? outputPath + "index.html" : outputPath + "/index.html"
         let reused = built.reusedPages > 0 ? " (\(built.reusedPages) unchanged since the last build)" : ""

@@ -23,11 +23,16 @@ final class DocumentMemoTests: XCTestCase {
         } + r.diagnostics.map { "\($0)" }
     }
 
+    /// The sample handbook and every corpus in ../shared/corpora (none when it is absent).
+    static func handbooks() -> [String] {
+        [IncrementalBuildTests.contentDir.path]
+            + ((try? CorporaTests.corpusNames())?.map { CorporaTests.corpora.appendingPathComponent($0).path } ?? [])
+    }
+
     /// The sample handbook and every corpus: the documents read back from the file are the ones a fresh check makes,
     /// field by field, and the check takes them from it (a marked entry shows through) instead of parsing again.
     func testDocumentsReadBackFromTheFileAreTheCheckedOnes() throws {
-        var dirs = [IncrementalBuildTests.contentDir.path]
-        dirs += (try? CorporaTests.corpusNames())?.map { CorporaTests.corpora.appendingPathComponent($0).path } ?? []
+        let dirs = Self.handbooks()
         for dir in dirs {
             let tree = DiskFileTree(root: dir)
             let config = try Detector.detect(tree).config
@@ -59,8 +64,7 @@ final class DocumentMemoTests: XCTestCase {
     /// corpus give the same documents, bodies aside, and the same diagnostics; so does a check that takes documents
     /// from a memo.
     func testACheckWithoutBodiesFindsTheSame() throws {
-        var dirs = [IncrementalBuildTests.contentDir.path]
-        dirs += (try? CorporaTests.corpusNames())?.map { CorporaTests.corpora.appendingPathComponent($0).path } ?? []
+        let dirs = Self.handbooks()
         for dir in dirs {
             let tree = DiskFileTree(root: dir)
             let config = try Detector.detect(tree).config
@@ -75,6 +79,22 @@ final class DocumentMemoTests: XCTestCase {
         }
     }
 
+    /// The checksum the cache files are sealed with, over all the bytes at once (the definition the running one must
+    /// meet, and the one files written before it were sealed with).
+    static func wholeChecksum(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { raw in
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+            var i = 0
+            while i + 8 <= raw.count {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                i += 8
+            }
+            while i < raw.count { h = (h ^ UInt64(raw[i])) &* 0x94D0_49BB_1331_11EB; i += 1 }
+            return h ^ (h >> 29)
+        }
+    }
+
     /// The memo is written in pieces with a running checksum: the same seal as over the whole, wherever the pieces end.
     func testAChecksumOverPiecesIsTheOneOverTheWhole() {
         var generator = SystemRandomNumberGenerator()
@@ -85,7 +105,8 @@ final class DocumentMemoTests: XCTestCase {
                 cuts = [0] + cuts + [count]
                 var sum = MemoWriter.Checksum(count: count)
                 for k in 1..<cuts.count { bytes[cuts[k - 1]..<cuts[k]].withUnsafeBytes { sum.add($0) } }
-                XCTAssertEqual(sum.value, MemoWriter.checksum(bytes[...]), "\(count) bytes cut at \(cuts)")
+                XCTAssertEqual(sum.value, Self.wholeChecksum(bytes), "\(count) bytes cut at \(cuts)")
+                XCTAssertEqual(MemoWriter.checksum(bytes[...]), Self.wholeChecksum(bytes))
             }
         }
     }
@@ -171,8 +192,7 @@ final class DocumentMemoTests: XCTestCase {
     /// Zero-config detection read back from its memo file: the same configuration, and the files it names are not
     /// parsed again (they are then not among the parsed files handed to the check).
     func testDetectionFromItsMemoDetectsTheSame() throws {
-        var dirs = [IncrementalBuildTests.contentDir.path]
-        dirs += (try? CorporaTests.corpusNames())?.map { CorporaTests.corpora.appendingPathComponent($0).path } ?? []
+        let dirs = Self.handbooks()
         for dir in dirs {
             let tree = DiskFileTree(root: dir)
             let first = try Detector.detect(tree, memo: .empty(key: Detector.memoKey))

@@ -104,8 +104,6 @@ public enum SearchIndex {
         try write(docs, idPrefixes: idPrefixes, kindLabels: kindLabels, options: options, to: sink, counted: nil)
     }
 
-    /// `write`, handing the terms it counts for each document that came without them (by index) to `counted`, from
-    /// several threads, for a build to keep.
     /// How a build takes per-document fragments from its previous site (see `SearchDocument.segmentsHash`).
     struct Fragments: Sendable {
         /// Puts the previous build's file at the path into the site, if it was made from the same inputs.
@@ -128,6 +126,8 @@ public enum SearchIndex {
         return h.value == 0 ? 1 : h.value
     }
 
+    /// `write`, handing the terms it counts for each document that came without them (by index) to `counted`, from
+    /// several threads, for a build to keep, and taking unchanged documents' fragments from `source`.
     static func write(_ docs: [SearchDocument], idPrefixes: [String], kindLabels: [String: String],
                       options: SearchOptions, to sink: some SiteSink,
                       counted: (@Sendable (Int, SearchTerms) -> Void)?, fragments source: Fragments? = nil) throws(FileTreeError) -> Int {
@@ -310,6 +310,8 @@ public enum SearchIndex {
                 let doc = docs[d]
                 let doc32 = Int32(d)
                 let earlier = doc.terms
+                // Which terms this document touched matters only for terms to hand to `counted`.
+                let tracks = earlier == nil && counted != nil
                 var texts: [(text: String, field: Int)] = [(doc.title, 0)]
                 for t in doc.tags { texts.append((t, 1)) }
                 if earlier == nil {
@@ -330,7 +332,7 @@ public enum SearchIndex {
                         case 2: length.2 += 1
                         default: length.3 += 1
                         }
-                        if chunk.lists[Int(k)].last?.doc != doc32 { touched.append(k) }
+                        if tracks, chunk.lists[Int(k)].last?.doc != doc32 { touched.append(k) }
                         chunk.lists[Int(k)].count(field, doc: doc32)
                     }
                 }

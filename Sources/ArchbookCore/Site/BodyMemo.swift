@@ -280,7 +280,7 @@ extension BodyMemo {
     /// The HTML and segments of the entry whose head names `seal`; nil for anything else.
     static func decodeText(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, seal: UInt64)
         -> (html: String, segments: [SearchSegment])? {
-        guard bytes.count >= 8, MemoReader.seal(of: bytes[...]) == seal, var r = MemoReader(sealed: bytes, magic: textMagic),
+        guard Self.seal(of: bytes) == seal, var r = MemoReader(sealed: bytes, magic: textMagic),
               let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected,
               let html = r.string(),
               let segments = r.list({ r -> SearchSegment? in
@@ -292,6 +292,11 @@ extension BodyMemo {
 
     /// Where the search terms of the document at `path` are stored, beside its body (no path holds a zero byte).
     public static func termsKey(_ path: String) -> String { path + "\u{0}terms" }
+
+    /// Every store entry a build of the documents at `paths` keeps: their heads, texts and terms, and the world.
+    public static func storeKeys(for paths: [String]) -> [String] {
+        [worldKey] + paths.flatMap { [$0, textKey($0), termsKey($0)] }
+    }
 
     /// The checksum that ends an encoded entry: names those very bytes, for the terms counted in its segments.
     static func seal(of entry: [UInt8]) -> UInt64? {
@@ -447,17 +452,9 @@ struct MemoWriter {
 
     /// Eight bytes at a time: the file is checked on every build, and a byte-wise hash of 100 MB takes a tenth of a second.
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        bytes.withUnsafeBytes { raw in
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
-            var i = 0
-            while i + 8 <= raw.count {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                h ^= h >> 31
-                i += 8
-            }
-            while i < raw.count { h = (h ^ UInt64(raw[i])) &* 0x94D0_49BB_1331_11EB; i += 1 }
-            return h ^ (h >> 29)
-        }
+        var sum = Checksum(count: bytes.count)
+        bytes.withUnsafeBytes { sum.add($0) }
+        return sum.value
     }
 }
 

@@ -127,14 +127,17 @@ public enum Checker {
                         sidecar = (sidecarPath, sidecarBytes)
                     }
                 }
+                var doc: Document?
+                let diags: [Diagnostic]
+                let entry: ExtractionMemo.Entry?
                 if let known = previous?.entry(path, bytes: bytes, sidecar: sidecar?.bytes) {
-                    var doc = known.document
-                    if !keepsBodies { doc?.body = [] }
-                    return (doc, sidecarDiagnostics + known.diagnostics, known)
+                    (doc, diags, entry) = (known.document, known.diagnostics, known)
+                } else {
+                    let (extracted, found) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context, parsed: parsed)
+                    (doc, diags) = (extracted, found)
+                    entry = keepsMemo ? ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: extracted, diagnostics: found) : nil
                 }
-                var (doc, diags) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context, parsed: parsed)
-                let entry = keepsMemo ? ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: doc, diagnostics: diags) : nil
-                if !keepsBodies { doc.body = [] }
+                if !keepsBodies { doc?.body = [] }
                 return (doc, sidecarDiagnostics + diags, entry)
             } catch {
                 let finding = Finding(rule: Rules.unreadableFile, position: .start,
