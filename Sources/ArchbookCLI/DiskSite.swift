@@ -103,7 +103,9 @@ struct DiskSiteSink: SiteSink {
             unlink(full)
             return false
         }
-        if Int(st.st_size) == bytes.count, PositionedIO.read(fd, count: bytes.count, at: 0) == bytes { return true }
+        if Int(st.st_size) == bytes.count, let old = PositionedIO.read(fd, count: bytes.count, at: 0), Bytes.same(old[...], bytes[...]) {
+            return true
+        }
         let failure = PositionedIO.write(fd, bytes, at: 0) ?? (ftruncate(fd, off_t(bytes.count)) == 0 ? nil : errno)
         if let failure {
             throw FileTreeError(path: path, message: "cannot write \(full): \(String(cString: strerror(failure)))")

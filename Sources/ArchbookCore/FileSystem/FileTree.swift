@@ -1,5 +1,7 @@
 // The one door to files: the core reads a docs tree only through this protocol, so tests use in-memory trees.
 
+import Glibc
+
 public struct FileListing: Sendable, Equatable {
     /// Regular files, relative to the root, `/`-separated, sorted.
     public var files: [String]
@@ -146,4 +148,13 @@ public struct InMemoryFileTree: FileTree {
     }
 
     public func size(_ path: String) -> Int? { files[path]?.count }
+}
+
+/// File contents compared with memcmp: `==` on byte arrays goes element by element, and builds compare whole files
+/// (a remembered body with the file's tail, a page with the file it would replace).
+public enum Bytes {
+    public static func same(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+    }
 }

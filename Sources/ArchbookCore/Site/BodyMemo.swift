@@ -108,7 +108,7 @@ extension SiteModel {
         guard e.page == pagePaths[i], e.lineOffset == d.bodyLineOffset,
               e.dropLine == dropLine, e.anchors == anchors else { return nil }
         if let body = e.body {
-            guard Self.sameBytes(body, d.body) else { return nil }
+            guard Bytes.same(body, d.body) else { return nil }
         } else {
             guard e.bodyHash == StableHash.of(d.body) else { return nil }
         }
@@ -130,11 +130,6 @@ extension SiteModel {
         body.segmentsHash = collectText ? e.segmentsHash : nil
         body.textSeal = e.textSeal
         return (body, entry)
-    }
-
-    static func sameBytes(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
     }
 }
 

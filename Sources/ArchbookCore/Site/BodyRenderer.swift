@@ -386,7 +386,17 @@ struct HTMLPostProcessor {
         // Every rewrite starts at one of these bytes (a space only when there are source positions to remove);
         // the rest of the HTML is passed over with one table lookup a byte.
         let interesting = ByteSet((headingLines == nil ? "<hs " : "<hs").utf8)
+        // Without raw HTML, every rewrite is inside a tag cmark-gfm wrote, and only its tags start with `<` (text,
+        // attribute values and URLs are escaped): the scan jumps from one `<` to the next, and into a link's or an
+        // image's tag to where its marker is. (With raw HTML a document may write any of the markers itself.)
+        let tagsOnly = headingLines != nil
+        let linkTag = Array("<a ".utf8), imageTag = Array("<img ".utf8)
         while i < n {
+            if tagsOnly {
+                guard let next = memchr(html.baseAddress! + i, 0x3C, n - i) else { break }
+                i = html.baseAddress!.distance(to: next.assumingMemoryBound(to: UInt8.self))
+                if matches(linkTag, at: i) { i += linkTag.count } else if matches(imageTag, at: i) { i += imageTag.count }
+            }
             let b = html[i]
             if !interesting.contains(b) { i += 1; continue }
             if b == UInt8(ascii: " "), matches(sourcepos, at: i) {

@@ -90,7 +90,7 @@ extension ExtractionMemo {
         if let d = e.document {
             // The body is kept as where it starts in the file's bytes; a body that is not their tail is not kept.
             guard d.body.endIndex == bytes.count, d.body.startIndex >= 0,
-                  SiteModel.sameBytes(d.body, bytes[d.body.startIndex...]) else { return nil }
+                  Bytes.same(d.body, bytes[d.body.startIndex...]) else { return nil }
             w.int(1)
             w.int(d.body.startIndex)
             w.document(d)

@@ -17,83 +17,91 @@ extension MustacheTemplate {
     /// - Returns: Rendered text
     func render(context: MustacheContext) -> String {
         var string = ""
-        var context = context
-
-        if let indentation = context.indentation, indentation != "" {
-            for token in tokens {
-                let renderedString = self.renderToken(token, context: &context)
-                // if rendered string is not empty and we are on a new line
-                if renderedString.count > 0, string.last == "\n" {
-                    string += indentation
-                }
-                string += renderedString
-            }
-        } else {
-            for token in tokens {
-                let result = self.renderToken(token, context: &context)
-                string += result
-            }
-        }
+        self.render(context: context, into: &string)
         return string
     }
 
-    func renderToken(_ token: Token, context: inout MustacheContext) -> String {
+    /// `render(context:)` appending to `string`: sections and partials write into their parent's text instead of
+    /// returning their own, which was then copied into it (once per level of nesting).
+    func render(context: MustacheContext, into string: inout String) {
+        var context = context
+
+        if let indentation = context.indentation, indentation != "" {
+            // The indentation goes after each line break of this template's own text, so it is rendered apart.
+            var own = ""
+            for token in tokens {
+                var renderedString = ""
+                self.renderToken(token, context: &context, into: &renderedString)
+                // if rendered string is not empty and we are on a new line
+                if !renderedString.isEmpty, own.last == "\n" {
+                    own += indentation
+                }
+                own += renderedString
+            }
+            string += own
+        } else {
+            for i in tokens.indices {
+                self.renderToken(tokens[i], context: &context, into: &string)
+            }
+        }
+    }
+
+    func renderToken(_ token: Token, context: inout MustacheContext, into string: inout String) {
         switch token {
         case .text(let text):
-            return text
+            string += text
 
         case .variable(let variable, let transforms):
             if let child = getChild(named: variable, transforms: transforms, context: context) {
                 if let plain = FastPath.kind(of: child), let text = FastPath.text(of: plain) {
-                    return context.contentType.escapeText(text)
-                }
-                if let template = child as? MustacheTemplate {
-                    return template.render(context: context)
+                    string += context.contentType.escapeText(text)
+                } else if let template = child as? MustacheTemplate {
+                    template.render(context: context, into: &string)
                 } else if let renderable = child as? MustacheCustomRenderable {
-                    return context.contentType.escapeText(renderable.renderText)
+                    string += context.contentType.escapeText(renderable.renderText)
                 } else if let lambda = child as? MustacheLambda {
-                    return self.renderLambda(lambda, parameter: "", context: context)
+                    string += self.renderLambda(lambda, parameter: "", context: context)
                 } else {
-                    return context.contentType.escapeText(String(describing: unwrapIfAnyContainsOptional(child)))
+                    string += context.contentType.escapeText(String(describing: unwrapIfAnyContainsOptional(child)))
                 }
             }
 
         case .unescapedVariable(let variable, let transforms):
             if let child = getChild(named: variable, transforms: transforms, context: context) {
                 if let plain = FastPath.kind(of: child), let text = FastPath.text(of: plain) {
-                    return text
-                }
-                if let renderable = child as? MustacheCustomRenderable {
-                    return renderable.renderText
+                    string += text
+                } else if let renderable = child as? MustacheCustomRenderable {
+                    string += renderable.renderText
                 } else if let lambda = child as? MustacheLambda {
-                    return self.renderUnescapedLambda(lambda, parameter: "", context: context)
+                    string += self.renderUnescapedLambda(lambda, parameter: "", context: context)
                 } else {
-                    return String(describing: unwrapIfAnyContainsOptional(child))
+                    string += String(describing: unwrapIfAnyContainsOptional(child))
                 }
             }
 
         case .section(let variable, let transforms, let template):
             let child = self.getChild(named: variable, transforms: transforms, context: context)
             if let child, let plain = FastPath.kind(of: child) {
-                return self.renderSection(plain, child, with: template, context: context)
+                self.renderSection(plain, child, with: template, context: context, into: &string)
+            } else if let lambda = child as? MustacheLambda {
+                string += self.renderUnescapedLambda(lambda, parameter: template.text, context: context)
+            } else {
+                string += self.renderSection(child, with: template, context: context)
             }
-            if let lambda = child as? MustacheLambda {
-                return self.renderUnescapedLambda(lambda, parameter: template.text, context: context)
-            }
-            return self.renderSection(child, with: template, context: context)
 
         case .invertedSection(let variable, let transforms, let template):
             let child = self.getChild(named: variable, transforms: transforms, context: context)
             if let child, let plain = FastPath.kind(of: child) {
-                return self.renderInvertedSection(plain, child, with: template, context: context)
+                self.renderInvertedSection(plain, child, with: template, context: context, into: &string)
+            } else {
+                string += self.renderInvertedSection(child, with: template, context: context)
             }
-            return self.renderInvertedSection(child, with: template, context: context)
 
         case .blockExpansion(let name, let defaultTemplate, let indented):
             if let override = context.inherited?[name] {
-                return override.render(context: context.withBlockExpansion(indented: indented))
+                override.render(context: context.withBlockExpansion(indented: indented), into: &string)
             } else {
-                return defaultTemplate.render(context: context.withBlockExpansion(indented: indented))
+                defaultTemplate.render(context: context.withBlockExpansion(indented: indented), into: &string)
             }
 
         case .partial(let name, let indentation, let overrides):
@@ -104,20 +112,24 @@ extension MustacheTemplate {
                         preconditionFailure("Can only use reload if template was generated from a file")
                     }
                     do {
-                        guard let partialTemplate = try MustacheTemplate(filename: filename) else { return "Cannot find template at \(filename)" }
+                        guard let partialTemplate = try MustacheTemplate(filename: filename) else {
+                            string += "Cannot find template at \(filename)"
+                            return
+                        }
                         template = partialTemplate
                     } catch {
-                        return "\(error)"
+                        string += "\(error)"
+                        return
                     }
                 }
                 #endif
-                return template.render(context: context.withPartial(indented: indentation, inheriting: overrides))
+                template.render(context: context.withPartial(indented: indentation, inheriting: overrides), into: &string)
             }
 
         case .dynamicNamePartial(let name, let indentation, let overrides):
             let child = self.getChild(named: name, transforms: [], context: context)
             guard let childName = child as? String else {
-                return ""
+                return
             }
             if var template = context.library?.getTemplate(named: childName) {
                 #if DEBUG
@@ -126,14 +138,18 @@ extension MustacheTemplate {
                         preconditionFailure("Can only use reload if template was generated from a file")
                     }
                     do {
-                        guard let partialTemplate = try MustacheTemplate(filename: filename) else { return "Cannot find template at \(filename)" }
+                        guard let partialTemplate = try MustacheTemplate(filename: filename) else {
+                            string += "Cannot find template at \(filename)"
+                            return
+                        }
                         template = partialTemplate
                     } catch {
-                        return "\(error)"
+                        string += "\(error)"
+                        return
                     }
                 }
                 #endif
-                return template.render(context: context.withPartial(indented: indentation, inheriting: overrides))
+                template.render(context: context.withPartial(indented: indentation, inheriting: overrides), into: &string)
             }
 
         case .contentType(let contentType):
@@ -142,7 +158,6 @@ extension MustacheTemplate {
         case .blockDefinition:
             fatalError("Should not be rendering block definitions")
         }
-        return ""
     }
 
     /// Render a section
@@ -167,24 +182,26 @@ extension MustacheTemplate {
     }
 
     /// `renderSection` for a plain value (see FastPath): the branch the generic code takes for its type.
-    func renderSection(_ plain: FastPath.Kind, _ child: Any, with template: MustacheTemplate, context: MustacheContext) -> String {
+    func renderSection(_ plain: FastPath.Kind, _ child: Any, with template: MustacheTemplate, context: MustacheContext,
+                       into string: inout String) {
         switch plain {
-        case .bool(let bool): return bool ? template.render(context: context) : ""
-        case .array(let array): return array.renderSection(with: template, context: context)
-        case .dictionaries(let array): return array.renderSection(with: template, context: context)
-        case .strings(let array): return array.renderSection(with: template, context: context)
-        case .string, .int, .dictionary: return template.render(context: context.withObject(child))
+        case .bool(let bool): if bool { template.render(context: context, into: &string) }
+        case .array(let array): array.renderSection(with: template, context: context, into: &string)
+        case .dictionaries(let array): array.renderSection(with: template, context: context, into: &string)
+        case .strings(let array): array.renderSection(with: template, context: context, into: &string)
+        case .string, .int, .dictionary: template.render(context: context.withObject(child), into: &string)
         }
     }
 
     /// `renderInvertedSection` for a plain value (see FastPath).
-    func renderInvertedSection(_ plain: FastPath.Kind, _ child: Any, with template: MustacheTemplate, context: MustacheContext) -> String {
+    func renderInvertedSection(_ plain: FastPath.Kind, _ child: Any, with template: MustacheTemplate, context: MustacheContext,
+                               into string: inout String) {
         switch plain {
-        case .bool(let bool): return bool ? "" : template.render(context: context)
-        case .array(let array): return array.renderInvertedSection(with: template, context: context)
-        case .dictionaries(let array): return array.renderInvertedSection(with: template, context: context)
-        case .strings(let array): return array.renderInvertedSection(with: template, context: context)
-        case .string, .int, .dictionary: return ""
+        case .bool(let bool): if !bool { template.render(context: context, into: &string) }
+        case .array(let array): array.renderInvertedSection(with: template, context: context, into: &string)
+        case .dictionaries(let array): array.renderInvertedSection(with: template, context: context, into: &string)
+        case .strings(let array): array.renderInvertedSection(with: template, context: context, into: &string)
+        case .string, .int, .dictionary: break
         }
     }
 
