@@ -30,7 +30,7 @@ public final class ParsedSources: Sendable {
     /// The tree parsed from `bytes` at `path` and what was read from it; nil when the path was not parsed
     /// or its bytes differ (a tree never stands for text it was not parsed from).
     func tree(_ path: String, bytes: [UInt8]) -> (MarkdownTree, TreeFacts)? {
-        guard let entry = entries[path], entry.bytes == bytes else { return nil }
+        guard let entry = entries[path], Bytes.same(entry.bytes[...], bytes[...]) else { return nil }
         return (entry.tree, entry.facts)
     }
 
