@@ -189,6 +189,23 @@ final class DocumentMemoTests: XCTestCase {
         XCTAssertEqual(try site(dir.appendingPathComponent("_site")), try site(clean))
     }
 
+    /// The detection memo `archbook serve` keeps in memory between rebuilds: files whose bytes are the same are
+    /// taken from it, a changed file is parsed again, and the layout detected is the same as without a memo.
+    func testADetectionMemoKeptInMemoryParsesOnlyWhatChanged() throws {
+        var files = [
+            "decisions/0001-use-kafka.md": "# 1. Use Kafka\n\n## Status\n\nAccepted\n\n## Context\n\nEvents.\n",
+            "decisions/0002-use-postgres.md": "# 2. Use Postgres\n\n## Status\n\nProposed\n\n## Context\n\nRows.\n",
+        ]
+        let first = try Detector.detect(InMemoryFileTree(files), memo: .empty(key: Detector.memoKey))
+        let memo = try XCTUnwrap(first.memo)
+        files["decisions/0002-use-postgres.md"]! += "\nMore rows.\n"
+        let again = try Detector.detect(InMemoryFileTree(files), memo: memo)
+        XCTAssertEqual(again.yaml, try Detector.detect(InMemoryFileTree(files)).yaml)
+        XCTAssertEqual(again.yaml, first.yaml)
+        XCTAssertNil(again.parsed?.bytes("decisions/0001-use-kafka.md"), "unchanged: taken from the memo")
+        XCTAssertNotNil(again.parsed?.bytes("decisions/0002-use-postgres.md"), "changed: parsed again")
+    }
+
     /// Zero-config detection read back from its memo file: the same configuration, and the files it names are not
     /// parsed again (they are then not among the parsed files handed to the check).
     func testDetectionFromItsMemoDetectsTheSame() throws {

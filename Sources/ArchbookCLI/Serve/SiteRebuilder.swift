@@ -44,8 +44,8 @@ protocol SiteRebuilder: AnyObject {
 /// Every rebuild goes through the same calls as `archbook build` (Workspace, ThemeLocator, Checker,
 /// SiteBuilder), so a preview shows byte for byte what `archbook build` writes; pages whose inputs did not
 /// change are hard-linked from the folder being served, as an incremental `archbook build` does, and files
-/// whose bytes did not change are not extracted again (the check's memo, kept in memory), nor are bodies whose
-/// Markdown and link targets did not change rendered again (the build's body memo, in memory too).
+/// whose bytes did not change are not extracted again (the check's and detection's memos, kept in memory), nor
+/// are bodies whose Markdown and link targets did not change rendered again (the build's body memo, in memory too).
 final class FullSiteRebuilder: SiteRebuilder {
     /// The last successful build's manifest, for the next rebuild (kept in memory: serve's folders are temporary).
     private var manifest: BuildManifest?
@@ -53,6 +53,9 @@ final class FullSiteRebuilder: SiteRebuilder {
     private var memo: ExtractionMemo?
     /// The bodies the last build rendered: a body whose Markdown and link targets did not change is not rendered again.
     private var bodies: BodyMemo?
+    /// Without a configuration file: what the last detection extracted from the files it read, so an edit is not
+    /// followed by parsing the whole sample again to detect the same layout (`archbook build` keeps it on disk).
+    private var detection: ExtractionMemo?
 
     let directory: String?
     let config: String?
@@ -76,7 +79,9 @@ final class FullSiteRebuilder: SiteRebuilder {
             var setup = try Workspace.open(directory: directory, config: config, followSymlinks: followSymlinks)
             let themeLayers = try ThemeLocator.load(setup, theme: theme, config: config)
             let tree = setup.tree
-            try setup.resolveConfig(tree: tree)
+            try setup.resolveConfig(tree: tree, memo: detection ?? .empty(key: Detector.memoKey))
+            detection = setup.detection?.memo
+            setup.detection?.memo = nil
             var result = try setup.check(tree, memo: memo, keepingMemo: true)
             memo = result.memo
             result.memo = nil

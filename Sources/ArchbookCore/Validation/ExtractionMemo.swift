@@ -42,7 +42,7 @@ public final class ExtractionMemo: Sendable {
     func entry(_ path: String, bytes: [UInt8], sidecar: [UInt8]?) -> Entry? {
         guard var e = entries[path] else { return nil }
         if let kept = e.bytes {
-            guard kept == bytes, e.sidecar == sidecar else { return nil }
+            guard Bytes.same(kept[...], bytes[...]), e.sidecar == sidecar else { return nil }
             return e
         }
         guard let s = e.stored, s.size == bytes.count, s.bodyStart <= bytes.count, s.hash == StableHash.of(bytes) else { return nil }
