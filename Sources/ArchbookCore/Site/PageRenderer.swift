@@ -232,7 +232,9 @@ struct PageRenderer: Sendable {
             s["href"] = SitePath.relative(from: path, to: Self.statusPath(d.status!.value))
             doc["status"] = s
         }
-        let dates = d.dates.sorted { $0.key < $1.key }.map {
+        // Typed as template fields: a `[String: String]` misses swift-mustache's fast path (Vendor PATCHES.md) and
+        // every name looked up beneath it asks the runtime for protocol conformances.
+        let dates: [Fields] = d.dates.sorted { $0.key < $1.key }.map {
             ["name": $0.key.prefix(1).uppercased() + $0.key.dropFirst(), "iso": $0.value.iso]
         }
         if !dates.isEmpty { doc["dates"] = dates }
@@ -242,7 +244,7 @@ struct PageRenderer: Sendable {
             people.append(["role": role, "names": names.joined(separator: ", ")])
         }
         doc["people"] = people.isEmpty ? false : people
-        doc["tags"] = d.tags.map { ["name": $0, "href": SitePath.relative(from: path, to: Self.tagPath($0))] }
+        doc["tags"] = d.tags.map { ["name": $0, "href": SitePath.relative(from: path, to: Self.tagPath($0))] as Fields }
         // Relations, recorded here or by the other side.
         var groups: [Fields] = []
         for type in RelationType.allCases {

@@ -31,14 +31,24 @@ enum FastPath {
     @inline(__always)
     static func kind(of value: Any) -> Kind? {
         let type = ObjectIdentifier(Swift.type(of: value))
-        if type == stringType { return .string(value as! String) }
-        if type == dictionaryType { return .dictionary(value as! [String: Any]) }
-        if type == boolType { return .bool(value as! Bool) }
-        if type == dictionariesType { return .dictionaries(value as! [[String: Any]]) }
-        if type == arrayType { return .array(value as! [Any]) }
-        if type == intType { return .int(value as! Int) }
-        if type == stringsType { return .strings(value as! [String]) }
+        if type == stringType { return .string(unwrap(value, as: String.self)) }
+        if type == dictionaryType { return .dictionary(unwrap(value, as: [String: Any].self)) }
+        if type == boolType { return .bool(unwrap(value, as: Bool.self)) }
+        if type == dictionariesType { return .dictionaries(unwrap(value, as: [[String: Any]].self)) }
+        if type == arrayType { return .array(unwrap(value, as: [Any].self)) }
+        if type == intType { return .int(unwrap(value, as: Int.self)) }
+        if type == stringsType { return .strings(unwrap(value, as: [String].self)) }
         return nil
+    }
+
+    /// The value of an `Any` whose type was just compared to be exactly `T`, copied out of the existential's inline
+    /// buffer: `as!` asks the runtime to cast (a few hundred instructions, for every name looked up). All seven types
+    /// are at most two words and bitwise takable, which the Swift ABI stores inline, at the start of the buffer.
+    @inline(__always)
+    static func unwrap<T>(_ value: Any, as: T.Type) -> T {
+        assert(MemoryLayout<T>.size <= 3 * MemoryLayout<Int>.size && MemoryLayout<T>.alignment <= MemoryLayout<Int>.alignment)
+        var value = value
+        return withUnsafeBytes(of: &value) { $0.load(as: T.self) }
     }
 
     static let stringType = ObjectIdentifier(String.self)
