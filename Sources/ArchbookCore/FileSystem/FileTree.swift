@@ -1,6 +1,10 @@
 // The one door to files: the core reads a docs tree only through this protocol, so tests use in-memory trees.
 
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 public struct FileListing: Sendable, Equatable {
     /// Regular files, relative to the root, `/`-separated, sorted.
