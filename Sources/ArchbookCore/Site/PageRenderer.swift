@@ -123,7 +123,8 @@ struct PageRenderer: Sendable {
     func statusValues() -> [String] { Set(docs.compactMap { $0.status?.value }).filter { !$0.isEmpty }.sorted() }
     func tagValues() -> [String] { Set(docs.flatMap(\.tags)).filter { !$0.isEmpty }.sorted() }
 
-    func render(_ job: PageJob) -> String {
+    /// The page as the bytes written to its file.
+    func render(_ job: PageJob) -> [UInt8] {
         let (template, context): (String, Fields)
         switch job.kind {
         case .document(let i): (template, context) = ("document", documentContext(i, path: job.path))

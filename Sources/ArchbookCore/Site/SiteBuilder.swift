@@ -239,7 +239,7 @@ public enum SiteBuilder {
             do throws(FileTreeError) {
                 let inputs = keys.key(job)
                 if sink.reusePage(job.path, inputs: inputs) { return nil }
-                try sink.write(job.path, Array(pages.render(job).utf8), inputs: inputs)
+                try sink.write(job.path, pages.render(job), inputs: inputs)
                 return nil
             } catch {
                 return error

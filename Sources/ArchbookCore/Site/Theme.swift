@@ -116,9 +116,10 @@ public struct Theme: Sendable {
         }
     }
 
-    /// Renders a template with a context of dictionaries, arrays, strings, numbers and booleans.
-    public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    /// Renders a template with a context of dictionaries, arrays, strings, numbers and booleans, as the UTF-8 bytes
+    /// a page is written as (no `String` is made of it).
+    public func render(_ template: String, _ context: [String: Any]) -> [UInt8] {
+        library.renderBytes(context, withTemplate: template) ?? []
     }
 }
 

@@ -70,6 +70,12 @@ public struct MustacheLibrary: Sendable {
         return template.render(object, library: self)
     }
 
+    /// `render(_:withTemplate:)` as UTF-8 bytes (see `MustacheTemplate.renderBytes`).
+    public func renderBytes(_ object: Any, withTemplate name: String) -> [UInt8]? {
+        guard let template = templates[name] else { return nil }
+        return template.renderBytes(object, library: self)
+    }
+
     /// Render object using templated with name
     /// - Parameters:
     ///   - object: Object to render

@@ -12,38 +12,38 @@ public protocol MustacheSequence: Sequence {}
 extension MustacheSequence {
     /// Render section using template
     func renderSection(with template: MustacheTemplate, context: MustacheContext) -> String {
-        var string = ""
-        self.renderSection(with: template, context: context, into: &string)
-        return string
+        var bytes: [UInt8] = []
+        self.renderSection(with: template, context: context, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    func renderSection(with template: MustacheTemplate, context: MustacheContext, into string: inout String) {
+    func renderSection(with template: MustacheTemplate, context: MustacheContext, into out: inout [UInt8]) {
         var sequenceContext = MustacheSequenceContext(first: true)
 
         var iterator = makeIterator()
         guard var currentObject = iterator.next() else { return }
 
         while let object = iterator.next() {
-            template.render(context: context.withSequence(currentObject, sequenceContext: sequenceContext), into: &string)
+            template.render(context: context.withSequence(currentObject, sequenceContext: sequenceContext), into: &out)
             currentObject = object
             sequenceContext.first = false
             sequenceContext.index += 1
         }
 
         sequenceContext.last = true
-        template.render(context: context.withSequence(currentObject, sequenceContext: sequenceContext), into: &string)
+        template.render(context: context.withSequence(currentObject, sequenceContext: sequenceContext), into: &out)
     }
 
     func renderInvertedSection(with template: MustacheTemplate, context: MustacheContext) -> String {
-        var string = ""
-        self.renderInvertedSection(with: template, context: context, into: &string)
-        return string
+        var bytes: [UInt8] = []
+        self.renderInvertedSection(with: template, context: context, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    func renderInvertedSection(with template: MustacheTemplate, context: MustacheContext, into string: inout String) {
+    func renderInvertedSection(with template: MustacheTemplate, context: MustacheContext, into out: inout [UInt8]) {
         var iterator = makeIterator()
         if iterator.next() == nil {
-            template.render(context: context.withObject(self), into: &string)
+            template.render(context: context.withObject(self), into: &out)
         }
     }
 }

@@ -16,92 +16,93 @@ extension MustacheTemplate {
     ///   - indentation: indentation of partial
     /// - Returns: Rendered text
     func render(context: MustacheContext) -> String {
-        var string = ""
-        self.render(context: context, into: &string)
-        return string
+        var bytes: [UInt8] = []
+        self.render(context: context, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `render(context:)` appending to `string`: sections and partials write into their parent's text instead of
-    /// returning their own, which was then copied into it (once per level of nesting).
-    func render(context: MustacheContext, into string: inout String) {
+    /// `render(context:)` appending the text's UTF-8 to `string`: sections and partials write into their parent's
+    /// text instead of returning their own, which was then copied into it (once per level of nesting), and bytes are
+    /// appended without the bookkeeping a `String` does on every append.
+    func render(context: MustacheContext, into out: inout [UInt8]) {
         var context = context
 
         if let indentation = context.indentation, indentation != "" {
             // The indentation goes after each line break of this template's own text, so it is rendered apart.
-            var own = ""
+            var own: [UInt8] = []
             for token in tokens {
-                var renderedString = ""
+                var renderedString: [UInt8] = []
                 self.renderToken(token, context: &context, into: &renderedString)
                 // if rendered string is not empty and we are on a new line
-                if !renderedString.isEmpty, own.last == "\n" {
-                    own += indentation
+                if !renderedString.isEmpty, own.last == 0x0A {
+                    own.append(contentsOf: indentation.utf8)
                 }
-                own += renderedString
+                own.append(contentsOf: renderedString)
             }
-            string += own
+            out.append(contentsOf: own)
         } else {
             for i in tokens.indices {
-                self.renderToken(tokens[i], context: &context, into: &string)
+                self.renderToken(tokens[i], context: &context, into: &out)
             }
         }
     }
 
-    func renderToken(_ token: Token, context: inout MustacheContext, into string: inout String) {
+    func renderToken(_ token: Token, context: inout MustacheContext, into out: inout [UInt8]) {
         switch token {
         case .text(let text):
-            string += text
+            out.append(contentsOf: text.utf8)
 
         case .variable(let variable, let transforms):
             if let child = getChild(named: variable, transforms: transforms, context: context) {
                 if let plain = FastPath.kind(of: child), let text = FastPath.text(of: plain) {
-                    string += context.contentType.escapeText(text)
+                    out.append(contentsOf: context.contentType.escapeText(text).utf8)
                 } else if let template = child as? MustacheTemplate {
-                    template.render(context: context, into: &string)
+                    template.render(context: context, into: &out)
                 } else if let renderable = child as? MustacheCustomRenderable {
-                    string += context.contentType.escapeText(renderable.renderText)
+                    out.append(contentsOf: context.contentType.escapeText(renderable.renderText).utf8)
                 } else if let lambda = child as? MustacheLambda {
-                    string += self.renderLambda(lambda, parameter: "", context: context)
+                    out.append(contentsOf: self.renderLambda(lambda, parameter: "", context: context).utf8)
                 } else {
-                    string += context.contentType.escapeText(String(describing: unwrapIfAnyContainsOptional(child)))
+                    out.append(contentsOf: context.contentType.escapeText(String(describing: unwrapIfAnyContainsOptional(child))).utf8)
                 }
             }
 
         case .unescapedVariable(let variable, let transforms):
             if let child = getChild(named: variable, transforms: transforms, context: context) {
                 if let plain = FastPath.kind(of: child), let text = FastPath.text(of: plain) {
-                    string += text
+                    out.append(contentsOf: text.utf8)
                 } else if let renderable = child as? MustacheCustomRenderable {
-                    string += renderable.renderText
+                    out.append(contentsOf: renderable.renderText.utf8)
                 } else if let lambda = child as? MustacheLambda {
-                    string += self.renderUnescapedLambda(lambda, parameter: "", context: context)
+                    out.append(contentsOf: self.renderUnescapedLambda(lambda, parameter: "", context: context).utf8)
                 } else {
-                    string += String(describing: unwrapIfAnyContainsOptional(child))
+                    out.append(contentsOf: String(describing: unwrapIfAnyContainsOptional(child)).utf8)
                 }
             }
 
         case .section(let variable, let transforms, let template):
             let child = self.getChild(named: variable, transforms: transforms, context: context)
             if let child, let plain = FastPath.kind(of: child) {
-                self.renderSection(plain, child, with: template, context: context, into: &string)
+                self.renderSection(plain, child, with: template, context: context, into: &out)
             } else if let lambda = child as? MustacheLambda {
-                string += self.renderUnescapedLambda(lambda, parameter: template.text, context: context)
+                out.append(contentsOf: self.renderUnescapedLambda(lambda, parameter: template.text, context: context).utf8)
             } else {
-                string += self.renderSection(child, with: template, context: context)
+                out.append(contentsOf: self.renderSection(child, with: template, context: context).utf8)
             }
 
         case .invertedSection(let variable, let transforms, let template):
             let child = self.getChild(named: variable, transforms: transforms, context: context)
             if let child, let plain = FastPath.kind(of: child) {
-                self.renderInvertedSection(plain, child, with: template, context: context, into: &string)
+                self.renderInvertedSection(plain, child, with: template, context: context, into: &out)
             } else {
-                string += self.renderInvertedSection(child, with: template, context: context)
+                out.append(contentsOf: self.renderInvertedSection(child, with: template, context: context).utf8)
             }
 
         case .blockExpansion(let name, let defaultTemplate, let indented):
             if let override = context.inherited?[name] {
-                override.render(context: context.withBlockExpansion(indented: indented), into: &string)
+                override.render(context: context.withBlockExpansion(indented: indented), into: &out)
             } else {
-                defaultTemplate.render(context: context.withBlockExpansion(indented: indented), into: &string)
+                defaultTemplate.render(context: context.withBlockExpansion(indented: indented), into: &out)
             }
 
         case .partial(let name, let indentation, let overrides):
@@ -113,17 +114,17 @@ extension MustacheTemplate {
                     }
                     do {
                         guard let partialTemplate = try MustacheTemplate(filename: filename) else {
-                            string += "Cannot find template at \(filename)"
+                            out.append(contentsOf: "Cannot find template at \(filename)".utf8)
                             return
                         }
                         template = partialTemplate
                     } catch {
-                        string += "\(error)"
+                        out.append(contentsOf: "\(error)".utf8)
                         return
                     }
                 }
                 #endif
-                template.render(context: context.withPartial(indented: indentation, inheriting: overrides), into: &string)
+                template.render(context: context.withPartial(indented: indentation, inheriting: overrides), into: &out)
             }
 
         case .dynamicNamePartial(let name, let indentation, let overrides):
@@ -139,17 +140,17 @@ extension MustacheTemplate {
                     }
                     do {
                         guard let partialTemplate = try MustacheTemplate(filename: filename) else {
-                            string += "Cannot find template at \(filename)"
+                            out.append(contentsOf: "Cannot find template at \(filename)".utf8)
                             return
                         }
                         template = partialTemplate
                     } catch {
-                        string += "\(error)"
+                        out.append(contentsOf: "\(error)".utf8)
                         return
                     }
                 }
                 #endif
-                template.render(context: context.withPartial(indented: indentation, inheriting: overrides), into: &string)
+                template.render(context: context.withPartial(indented: indentation, inheriting: overrides), into: &out)
             }
 
         case .contentType(let contentType):
@@ -183,24 +184,24 @@ extension MustacheTemplate {
 
     /// `renderSection` for a plain value (see FastPath): the branch the generic code takes for its type.
     func renderSection(_ plain: FastPath.Kind, _ child: Any, with template: MustacheTemplate, context: MustacheContext,
-                       into string: inout String) {
+                       into out: inout [UInt8]) {
         switch plain {
-        case .bool(let bool): if bool { template.render(context: context, into: &string) }
-        case .array(let array): array.renderSection(with: template, context: context, into: &string)
-        case .dictionaries(let array): array.renderSection(with: template, context: context, into: &string)
-        case .strings(let array): array.renderSection(with: template, context: context, into: &string)
-        case .string, .int, .dictionary: template.render(context: context.withObject(child), into: &string)
+        case .bool(let bool): if bool { template.render(context: context, into: &out) }
+        case .array(let array): array.renderSection(with: template, context: context, into: &out)
+        case .dictionaries(let array): array.renderSection(with: template, context: context, into: &out)
+        case .strings(let array): array.renderSection(with: template, context: context, into: &out)
+        case .string, .int, .dictionary: template.render(context: context.withObject(child), into: &out)
         }
     }
 
     /// `renderInvertedSection` for a plain value (see FastPath).
     func renderInvertedSection(_ plain: FastPath.Kind, _ child: Any, with template: MustacheTemplate, context: MustacheContext,
-                               into string: inout String) {
+                               into out: inout [UInt8]) {
         switch plain {
-        case .bool(let bool): if !bool { template.render(context: context, into: &string) }
-        case .array(let array): array.renderInvertedSection(with: template, context: context, into: &string)
-        case .dictionaries(let array): array.renderInvertedSection(with: template, context: context, into: &string)
-        case .strings(let array): array.renderInvertedSection(with: template, context: context, into: &string)
+        case .bool(let bool): if !bool { template.render(context: context, into: &out) }
+        case .array(let array): array.renderInvertedSection(with: template, context: context, into: &out)
+        case .dictionaries(let array): array.renderInvertedSection(with: template, context: context, into: &out)
+        case .strings(let array): array.renderInvertedSection(with: template, context: context, into: &out)
         case .string, .int, .dictionary: break
         }
     }

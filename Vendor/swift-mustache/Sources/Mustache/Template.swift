@@ -50,6 +50,13 @@ public struct MustacheTemplate: Sendable, CustomStringConvertible {
         return self.render(context: .init(object, library: library))
     }
 
+    /// `render(_:library:)` as UTF-8 bytes, for a caller that writes the text out: no `String` is made of it.
+    public func renderBytes(_ object: Any, library: MustacheLibrary? = nil) -> [UInt8] {
+        var bytes: [UInt8] = []
+        self.render(context: .init(object, library: library), into: &bytes)
+        return bytes
+    }
+
     internal init(_ tokens: [Token], text: String) {
         self.tokens = tokens
         self.filename = nil
