@@ -101,9 +101,7 @@ struct BuildCommand: ParsableCommand {
         }
         // Zero-config: what detection extracted from the files it read last time (an empty memo makes a new one).
         let detectionMemo = cache.usable ? (trusted ? cache.loadMemo(cache.detection) : nil) ?? .empty(key: Detector.memoKey) : nil
-        try setup.resolveConfig(tree: tree, memo: detectionMemo)
-        if let kept = setup.detection?.memo { cache.saveMemo(kept, to: cache.detection) }
-        setup.detection?.memo = nil
+        if let kept = try setup.resolveConfig(tree: tree, memo: detectionMemo) { cache.saveMemo(kept, to: cache.detection) }
         // What the last build extracted from each file: only the files that changed since are parsed again.
         var result = try setup.check(tree, memo: trusted ? cache.loadMemo(cache.documents) : nil, keepingMemo: cache.usable)
         if explain { setup.printExplanation(result) }

@@ -104,16 +104,21 @@ struct Workspace {
     }
 
     /// Without a configuration file, detects the configuration from the documents of `tree`. `memo`: what an
-    /// earlier detection extracted (see `Detector.detect(_:memo:)`); the new one is then in `detection?.memo`.
-    mutating func resolveConfig(tree: some FileTree, memo: ExtractionMemo? = nil) throws {
-        guard configFile == nil else { return }
+    /// earlier detection extracted (see `Detector.detect(_:memo:)`); the new one is returned, for the next detection
+    /// (nil when there is a configuration file or no memo was given).
+    @discardableResult
+    mutating func resolveConfig(tree: some FileTree, memo: ExtractionMemo? = nil) throws -> ExtractionMemo? {
+        guard configFile == nil else { return nil }
         do {
             var d = try Detector.detect(tree, memo: memo)
             parsed = d.parsed
             d.parsed = nil
+            let kept = d.memo
+            d.memo = nil
             detection = d
             config = d.config
             configText = d.yaml
+            return kept
         } catch {
             throw RunFailure(message: "cannot read \(root): \(error.message)")
         }

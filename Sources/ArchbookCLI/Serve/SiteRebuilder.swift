@@ -79,9 +79,7 @@ final class FullSiteRebuilder: SiteRebuilder {
             var setup = try Workspace.open(directory: directory, config: config, followSymlinks: followSymlinks)
             let themeLayers = try ThemeLocator.load(setup, theme: theme, config: config)
             let tree = setup.tree
-            try setup.resolveConfig(tree: tree, memo: detection ?? .empty(key: Detector.memoKey))
-            detection = setup.detection?.memo
-            setup.detection?.memo = nil
+            detection = try setup.resolveConfig(tree: tree, memo: detection ?? .empty(key: Detector.memoKey))
             var result = try setup.check(tree, memo: memo, keepingMemo: true)
             memo = result.memo
             result.memo = nil

@@ -538,7 +538,6 @@ struct PageRenderer: Sendable {
     }
 }
 
-
 extension PageRenderer {
     /// Document `i`'s body HTML, read from the store when the disk cache kept it.
     func html(_ i: Int) -> String {

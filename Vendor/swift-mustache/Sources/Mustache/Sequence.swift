@@ -34,6 +34,7 @@ extension MustacheSequence {
         template.render(context: context.withSequence(currentObject, sequenceContext: sequenceContext), into: &out)
     }
 
+    /// Render inverted section using template
     func renderInvertedSection(with template: MustacheTemplate, context: MustacheContext) -> String {
         var bytes: [UInt8] = []
         self.renderInvertedSection(with: template, context: context, into: &bytes)

@@ -21,7 +21,7 @@ extension MustacheTemplate {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `render(context:)` appending the text's UTF-8 to `string`: sections and partials write into their parent's
+    /// `render(context:)` appending the text's UTF-8 to `out`: sections and partials write into their parent's
     /// text instead of returning their own, which was then copied into it (once per level of nesting), and bytes are
     /// appended without the bookkeeping a `String` does on every append.
     func render(context: MustacheContext, into out: inout [UInt8]) {
