@@ -102,8 +102,11 @@ struct BuildCommand: ParsableCommand {
         // Zero-config: what detection extracted from the files it read last time (an empty memo makes a new one).
         let detectionMemo = cache.usable ? (trusted ? cache.loadMemo(cache.detection) : nil) ?? .empty(key: Detector.memoKey) : nil
         if let kept = try setup.resolveConfig(tree: tree, memo: detectionMemo) { cache.saveMemo(kept, to: cache.detection) }
-        // What the last build extracted from each file: only the files that changed since are parsed again.
-        var result = try setup.check(tree, memo: trusted ? cache.loadMemo(cache.documents) : nil, keepingMemo: cache.usable)
+        // What the last build extracted from each file: only the files that changed since are parsed again (and
+        // rendered as they are parsed).
+        let options = setup.siteOptions(baseURL: baseURL)
+        var result = try setup.check(tree, memo: trusted ? cache.loadMemo(cache.documents) : nil, keepingMemo: cache.usable,
+                                     preparing: SiteBuilder.bodyPreparation(config: setup.config, options: options))
         if explain { setup.printExplanation(result) }
         printReport(result, tree: tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
         let summary = result.summary
@@ -117,7 +120,6 @@ struct BuildCommand: ParsableCommand {
         // another thread while the site was built, it added 30 MB to the peak of a build of 10,000 documents).
         if cache.usable, let kept = result.memo { cache.saveMemo(kept, to: cache.documents) }
         result.memo = nil
-        let options = setup.siteOptions(baseURL: baseURL)
         let previous = trusted ? cache.load(site: target) : nil
         // The bodies do not depend on the site being there: each is checked against what it was made from.
         let bodies = PackBodyStore(base: cache.bodiesBase, reads: trusted)

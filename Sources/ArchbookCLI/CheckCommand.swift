@@ -128,8 +128,9 @@ struct Workspace {
     /// Uses, once, the files detection parsed (then lets them go: a build keeps the workspace to the end).
     /// `memo`: what the previous check of this workspace extracted (serve keeps it between rebuilds); with
     /// `keepingMemo`, the result carries a memo for the next one. `keepingBodies`: see `Checker.check(keepsBodies:)`.
+    /// `preparing`: for a build, see `Checker.check(preparing:)`.
     mutating func check(_ tree: some FileTree, memo: ExtractionMemo? = nil, keepingMemo: Bool = false,
-                        keepingBodies: Bool = true) throws -> CheckResult {
+                        keepingBodies: Bool = true, preparing: BodyPreparation? = nil) throws -> CheckResult {
         defer { parsed = nil }
         var history: DocumentHistory?
         if config.gitDates {
@@ -141,7 +142,8 @@ struct Workspace {
         }
         do {
             return try Checker.check(tree, config: config, displayPrefix: displayPrefix, history: history, parsed: parsed,
-                                     memo: memo, memoKey: keepingMemo ? configText : nil, keepsBodies: keepingBodies)
+                                     memo: memo, memoKey: keepingMemo ? configText : nil, keepsBodies: keepingBodies,
+                                     preparing: preparing)
         } catch {
             throw RunFailure(message: "cannot read \(root): \(error.message)")
         }

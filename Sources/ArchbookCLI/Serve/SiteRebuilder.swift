@@ -80,13 +80,15 @@ final class FullSiteRebuilder: SiteRebuilder {
             let themeLayers = try ThemeLocator.load(setup, theme: theme, config: config)
             let tree = setup.tree
             detection = try setup.resolveConfig(tree: tree, memo: detection ?? .empty(key: Detector.memoKey))
-            var result = try setup.check(tree, memo: memo, keepingMemo: true)
+            let options = setup.siteOptions(baseURL: nil)
+            var result = try setup.check(tree, memo: memo, keepingMemo: true,
+                                         preparing: SiteBuilder.bodyPreparation(config: setup.config, options: options))
             memo = result.memo
             result.memo = nil
             let sink = DiskSiteSink(root: request.directory, previousRoot: request.previous)
             try sink.write(siteMarkerName, Array(siteMarkerText.utf8))
             var summary = try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers,
-                                                options: setup.siteOptions(baseURL: nil), sink: sink,
+                                                options: options, sink: sink,
                                                 previous: request.previous == nil ? nil : manifest,
                                                 bodies: .memory(bodies))
             manifest = summary.manifest

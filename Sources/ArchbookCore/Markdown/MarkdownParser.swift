@@ -30,10 +30,13 @@ public enum MarkdownParser {
     /// documents are finished one at a time under this lock.
     private static let finishLock = NSLock()
 
+    /// What every document is parsed with (how its HTML is rendered is the renderer's own option).
+    static let options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
+
     /// Parses UTF-8 bytes. `lineOffset` is added to every line so positions refer to the whole file
     /// when the bytes are a document's body after its front matter.
     public static func parse(_ bytes: ArraySlice<UInt8>, lineOffset: Int = 0) -> MarkdownTree {
-        withCTree(bytes, options: CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8) { doc, _ in
+        withCTree(bytes, options: options) { doc, _ in
             convert(doc, lineOffset: lineOffset, sourceSize: bytes.count)
         } ?? MarkdownTree(nodes: [.init(tag: .document, range: SourceRange(line: 1, column: 1), parent: -1, end: 1)], literals: [])
     }
@@ -79,7 +82,7 @@ public enum MarkdownParser {
 
     /// Walks the C tree iteratively (deeply nested input must not exhaust the stack) and
     /// records nodes in pre-order with the index just past each subtree.
-    private static func convert(_ root: OpaquePointer, lineOffset: Int, sourceSize: Int) -> MarkdownTree {
+    static func convert(_ root: OpaquePointer, lineOffset: Int, sourceSize: Int) -> MarkdownTree {
         var nodes: [MarkdownTree.NodeData] = []
         // Prose averages a node per few dozen bytes; starting near that skips most regrowing.
         nodes.reserveCapacity(sourceSize / 32 + 8)

@@ -16,11 +16,14 @@ public struct ExtractionContext: Sendable {
     let readOnly: Bool
     /// Dates from git history for documents that carry none.
     let history: DocumentHistory?
+    /// For a build: render each body parsed, before its links are resolved (`PreparedBody`).
+    let preparing: BodyPreparation?
 
-    public init(config: Config, readOnly: Bool = false, history: DocumentHistory? = nil) {
+    public init(config: Config, readOnly: Bool = false, history: DocumentHistory? = nil, preparing: BodyPreparation? = nil) {
         self.config = config
         self.readOnly = readOnly
         self.history = history
+        self.preparing = readOnly ? nil : preparing
         var known: [String: Set<String>] = [:]
         var patterns: [String: IDPattern] = [:]
         for kind in config.kinds {
@@ -85,6 +88,18 @@ public enum Extractor {
         let kind = doc.kind
         let diagnostics = state.findings.compactMap { $0.diagnostic(file: path, kind: kind, config: context.config) }
         return (doc, diagnostics)
+    }
+
+    /// `extract`, with the body rendered from the same parse when the context asks for it (`ExtractionContext.preparing`)
+    /// and the file was parsed here (not taken from `parsed`).
+    static func extractPreparing(path: String, bytes: [UInt8], sidecar: (path: String, bytes: [UInt8])? = nil,
+                                 context: ExtractionContext, parsed: ParsedSources? = nil) -> (Document, [Diagnostic], PreparedBody?) {
+        var state = ExtractionState(path: path, context: context)
+        state.earlier = parsed
+        let doc = state.run(bytes: bytes, sidecar: sidecar)
+        let kind = doc.kind
+        let diagnostics = state.findings.compactMap { $0.diagnostic(file: path, kind: kind, config: context.config) }
+        return (doc, diagnostics, state.prepared)
     }
 
     /// `extract`, also handing back the body's Markdown tree so that a later pass over the same bytes need not parse them again.
@@ -179,6 +194,8 @@ private struct ExtractionState {
     var yamlRead: ParsedSources.YAMLRead?
     /// What an earlier pass of this run read and parsed, to take the front matter and the tree from.
     var earlier: ParsedSources?
+    /// The body rendered from the same parse, when the context asks for it.
+    var prepared: PreparedBody?
 
     init(path: String, context: ExtractionContext) {
         self.path = path
@@ -248,6 +265,21 @@ private struct ExtractionState {
         if let (known, knownFacts) = earlier?.tree(path, bytes: raw) {
             tree = known
             facts = knownFacts
+        } else if let preparing = context.preparing {
+            // The document is read from the tree first: how the body is rendered depends on its headings and title.
+            let renderer = preparing.renderer
+            let done = MarkdownParser.withCTree(body, options: MarkdownParser.options) { doc, parser -> Document in
+                let tree = MarkdownParser.convert(doc, lineOffset: split.bodyLineOffset, sourceSize: body.count)
+                self.tree = tree
+                let document = build(tree: tree, frontMatter: frontMatter, body: body, bodyLineOffset: split.bodyLineOffset)
+                let inputs = PreparedBody.Inputs(lineOffset: split.bodyLineOffset, anchors: document.bodyAnchors,
+                                                 dropLine: document.droppedTitleLine, idPrefixes: preparing.idPrefixes,
+                                                 collectText: preparing.collectText, allowRawHTML: renderer.allowRawHTML)
+                prepared = renderer.prepare(doc, parser: parser, inputs: inputs)
+                return document
+            }
+            if let done { return done }
+            tree = MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
         } else {
             tree = MarkdownParser.parse(body, lineOffset: split.bodyLineOffset)
         }

@@ -55,11 +55,92 @@ public struct RenderedBody: Sendable {
     }
 }
 
+/// A body that cmark-gfm has parsed and rendered before the handbook's links are known: every link's URL and every
+/// ID mention is a placeholder (`archbook:N`) that `BodyRenderer.finish` resolves. A build prepares a body while the
+/// check parses its file, so the file is parsed once, not once for the check and once for the page.
+public struct PreparedBody: Sendable {
+    /// cmark-gfm's HTML, placeholders in place of the destinations below.
+    var html: [UInt8]
+    /// Link and image destinations as written, for placeholders 0..<count.
+    var destinations: [String]
+    /// ID mentions found in prose (prefix and number as read), for the placeholders after the destinations. One that
+    /// names no page loses its `<a>` again and stays the text it was.
+    var mentions: [(prefix: String, number: Int)]
+    /// The headings' lines in document order (every `<hN>` is one when there is no raw HTML).
+    var headingLines: [Int]
+    var segments: [SearchSegment]
+    /// What it was prepared with: a body is finished only with the same (see `BodyRenderer.finish`).
+    var inputs: Inputs
+
+    struct Inputs: Sendable, Equatable {
+        var lineOffset: Int
+        var anchors: [Int: String]
+        var dropLine: Int?
+        var idPrefixes: [String]
+        var collectText: Bool
+        var allowRawHTML: Bool
+    }
+}
+
+/// How a build asks the check to prepare each body it parses (`PreparedBody`).
+public struct BodyPreparation: Sendable {
+    public var renderer: BodyRenderer
+    /// The kinds' ID prefixes, longest first, as the build links mentions with.
+    public var idPrefixes: [String]
+    public var collectText: Bool
+
+    public init(renderer: BodyRenderer, idPrefixes: [String], collectText: Bool) {
+        self.renderer = renderer
+        self.idPrefixes = idPrefixes
+        self.collectText = collectText
+    }
+}
+
+/// The bodies a check prepared, by document; the build takes each once, so its memory goes as the page's body is made.
+public final class PreparedBodies: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<PreparedBody?>
+
+    init(_ bodies: [PreparedBody?]) {
+        slots = .allocate(capacity: bodies.count)
+        _ = slots.initialize(from: bodies)
+    }
+
+    deinit {
+        if let base = slots.baseAddress { base.deinitialize(count: slots.count) }
+        slots.deallocate()
+    }
+
+    /// Document `i`'s body, once; each index is taken by one thread at most.
+    func take(_ i: Int) -> PreparedBody? {
+        guard i >= 0, i < slots.count else { return nil }
+        let body = slots[i]
+        slots[i] = nil
+        return body
+    }
+}
+
+extension Document {
+    /// Heading anchors by the heading's line in the file, as the body's headings get them.
+    var bodyAnchors: [Int: String] {
+        var anchors: [Int: String] = [:]
+        for s in sections { anchors[s.range.start.line] = s.anchor }
+        return anchors
+    }
+
+    /// The line of the H1 the page shows as its title (so the body leaves it out).
+    var droppedTitleLine: Int? { titleSource == .heading ? titlePosition.line : nil }
+}
+
 public struct BodyRenderer: Sendable {
     public var allowRawHTML: Bool
 
     public init(allowRawHTML: Bool) {
         self.allowRawHTML = allowRawHTML
+    }
+
+    /// What bodies are rendered with (raw HTML is a rendering option: the tree is the same either way).
+    var renderOptions: Int32 {
+        MarkdownParser.options | (allowRawHTML ? CMARK_OPT_UNSAFE : 0)
     }
 
     /// - Parameters:
@@ -72,42 +153,43 @@ public struct BodyRenderer: Sendable {
     public func render(body: ArraySlice<UInt8>, lineOffset: Int, anchors: [Int: String], dropLine: Int?,
                        resolve: (String) -> LinkTarget, mention: (String, Int) -> (href: String, document: Int)?,
                        idPrefixes: [String], collectText: Bool = false) -> RenderedBody {
-        var options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
-        if allowRawHTML { options |= CMARK_OPT_UNSAFE }
-        return MarkdownParser.withCTree(body, options: options) { doc, parser in
-            render(doc, parser: parser, options: options, lineOffset: lineOffset, anchors: anchors, dropLine: dropLine,
-                   resolve: resolve, mention: mention, idPrefixes: idPrefixes, collectText: collectText)
-        } ?? RenderedBody(html: "", references: [], files: [])
+        let inputs = PreparedBody.Inputs(lineOffset: lineOffset, anchors: anchors, dropLine: dropLine, idPrefixes: idPrefixes,
+                                         collectText: collectText, allowRawHTML: allowRawHTML)
+        let prepared = MarkdownParser.withCTree(body, options: MarkdownParser.options) { doc, parser in
+            prepare(doc, parser: parser, inputs: inputs)
+        }
+        guard let prepared = prepared ?? nil else { return RenderedBody(html: "", references: [], files: []) }
+        return finish(prepared, resolve: resolve, mention: mention)
     }
 
-    private func render(_ doc: OpaquePointer, parser: OpaquePointer, options: Int32, lineOffset: Int, anchors: [Int: String],
-                        dropLine: Int?, resolve: (String) -> LinkTarget, mention: (String, Int) -> (href: String, document: Int)?,
-                        idPrefixes: [String], collectText: Bool) -> RenderedBody {
-        var targets: [LinkTarget] = []
-        var references = Set<Int>()
-        var files = Set<String>()
+    /// Renders a parsed body with placeholders for its links and mentions (see `PreparedBody`). Changes the tree.
+    /// nil only when cmark-gfm cannot allocate.
+    func prepare(_ doc: OpaquePointer, parser: OpaquePointer, inputs: PreparedBody.Inputs) -> PreparedBody? {
+        var destinations: [String] = []
+        var mentions: [(prefix: String, number: Int)] = []
         var texts: [OpaquePointer] = []
         var links: [OpaquePointer] = []
         var dropped: OpaquePointer?
         var headingLines: [Int] = []
+        let lineOffset = inputs.lineOffset
 
         // Collect first, change afterwards: editing a tree under an iterator is not supported.
         let iter = cmark_iter_new(doc)
         defer { cmark_iter_free(iter) }
         var insideLink = 0
-        var text = SearchTextCollector(anchors: anchors, lineOffset: lineOffset, dropLine: dropLine)
+        var text = SearchTextCollector(anchors: inputs.anchors, lineOffset: lineOffset, dropLine: inputs.dropLine)
         while true {
             let event = cmark_iter_next(iter)
             if event == CMARK_EVENT_DONE { break }
             guard let node = cmark_iter_get_node(iter) else { continue }
             let type = cmark_node_get_type(node)
-            if collectText { text.visit(node, type: type, entering: event == CMARK_EVENT_ENTER) }
+            if inputs.collectText { text.visit(node, type: type, entering: event == CMARK_EVENT_ENTER) }
             if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
                 if event == CMARK_EVENT_ENTER { insideLink += 1; links.append(node) } else { insideLink -= 1 }
             } else if type == CMARK_NODE_TEXT, event == CMARK_EVENT_ENTER, insideLink == 0 {
                 texts.append(node)
             } else if type == CMARK_NODE_HEADING, event == CMARK_EVENT_ENTER {
-                if dropped == nil, let dropLine,
+                if dropped == nil, let dropLine = inputs.dropLine,
                    // Only a title at the top is dropped; one further down is also a link target.
                    cmark_node_get_heading_level(node) == 1, cmark_node_previous(node) == nil,
                    cmark_node_parent(node) == doc,
@@ -119,24 +201,16 @@ public struct BodyRenderer: Sendable {
             }
         }
 
+        // Every URL becomes a placeholder; the real attributes are written when the body is finished, so no
+        // destination reaches the HTML without passing through `LinkTarget`.
         for node in links {
-            let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-            let target = resolve(url)
-            switch target {
-            case .page(_, let d), .brokenAnchor(_, let d, _): references.insert(d)
-            case .file(_, let path): files.insert(path)
-            default: break
-            }
-            // Every URL becomes an index into `targets`; the real attributes are written after rendering,
-            // so no destination reaches the HTML without passing through `LinkTarget`.
-            cmark_node_set_url(node, "archbook:\(targets.count)")
-            targets.append(target)
+            destinations.append(cmark_node_get_url(node).map { String(cString: $0) } ?? "")
+            cmark_node_set_url(node, "archbook:\(destinations.count - 1)")
         }
-
-        if !idPrefixes.isEmpty {
-            let prefixBytes = IDMentions.encoded(idPrefixes)
+        if !inputs.idPrefixes.isEmpty {
+            let prefixBytes = IDMentions.encoded(inputs.idPrefixes)
             for node in texts {
-                linkMentions(in: node, prefixes: prefixBytes, mention: mention, references: &references, targets: &targets)
+                linkMentions(in: node, prefixes: prefixBytes, first: destinations.count, mentions: &mentions)
             }
         }
         if let dropped {
@@ -144,55 +218,77 @@ public struct BodyRenderer: Sendable {
             cmark_node_free(dropped)
         }
 
-        // Headings get their ids after rendering, found by their line. Without raw HTML every `<hN>` in the output is
-        // a heading node, met in document order: the lines collected above say which. With raw HTML a document
-        // can write `<h2>` itself, so headings are told apart by the source positions cmark-gfm then writes
+        // Headings get their ids when the body is finished, found by their line. Without raw HTML every `<hN>` in the
+        // output is a heading node, met in document order: the lines collected above say which. With raw HTML a
+        // document can write `<h2>` itself, so headings are told apart by the source positions cmark-gfm then writes
         // (formatting them for every block was 2% of a build's instructions, so only then).
-        let positions = allowRawHTML ? CMARK_OPT_SOURCEPOS : 0
-        guard let rendered = cmark_render_html(doc, options | positions, cmark_parser_get_syntax_extensions(parser)) else {
-            return RenderedBody(html: "", references: [], files: [])
+        let positions = inputs.allowRawHTML ? CMARK_OPT_SOURCEPOS : 0
+        guard let rendered = cmark_render_html(doc, renderOptions | positions, cmark_parser_get_syntax_extensions(parser)) else {
+            return nil
         }
         defer { free(rendered) }
-        let html = HTMLPostProcessor(targets: targets, anchors: anchors, lineOffset: lineOffset,
-                                     headingLines: allowRawHTML ? nil : headingLines)
-            .process(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self), count: strlen(rendered)))
-        return RenderedBody(html: html, references: references.sorted(), files: files.sorted(),
-                            segments: collectText ? text.finish() : [])
+        let html = Array(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self), count: strlen(rendered)))
+        return PreparedBody(html: html, destinations: destinations, mentions: mentions, headingLines: headingLines,
+                            segments: inputs.collectText ? text.finish() : [], inputs: inputs)
     }
 
-    /// Splits a text node around ID mentions and puts each resolved mention in a link node.
-    private func linkMentions(in node: OpaquePointer, prefixes: IDMentions.Prefixes, mention: (String, Int) -> (href: String, document: Int)?,
-                              references: inout Set<Int>, targets: inout [LinkTarget]) {
+    /// The body's HTML with its links resolved, as `render` makes it.
+    func finish(_ body: PreparedBody, resolve: (String) -> LinkTarget,
+                mention: (String, Int) -> (href: String, document: Int)?) -> RenderedBody {
+        var targets: [LinkTarget?] = []
+        targets.reserveCapacity(body.destinations.count + body.mentions.count)
+        var references = Set<Int>()
+        var files = Set<String>()
+        for destination in body.destinations {
+            let target = resolve(destination)
+            switch target {
+            case .page(_, let d), .brokenAnchor(_, let d, _): references.insert(d)
+            case .file(_, let path): files.insert(path)
+            default: break
+            }
+            targets.append(target)
+        }
+        for m in body.mentions {
+            if let hit = mention(m.prefix, m.number) {
+                references.insert(hit.document)
+                targets.append(.page(href: hit.href, document: hit.document))
+            } else {
+                targets.append(nil)
+            }
+        }
+        let inputs = body.inputs
+        let html = body.html.withUnsafeBufferPointer { bytes in
+            HTMLPostProcessor(targets: targets, anchors: inputs.anchors, lineOffset: inputs.lineOffset,
+                              headingLines: inputs.allowRawHTML ? nil : body.headingLines).process(bytes)
+        }
+        return RenderedBody(html: html, references: references.sorted(), files: files.sorted(), segments: body.segments)
+    }
+
+    /// Splits a text node around the ID mentions in it and puts each in a link node whose URL is a placeholder
+    /// (numbered from `first` on); whether a mention names a page is decided when the body is finished.
+    private func linkMentions(in node: OpaquePointer, prefixes: IDMentions.Prefixes, first: Int,
+                              mentions: inout [(prefix: String, number: Int)]) {
         guard let lit = cmark_node_get_literal(node) else { return }
         // The node's own bytes, valid until it is freed below.
         let text = UnsafeBufferPointer(start: UnsafeRawPointer(lit).assumingMemoryBound(to: UInt8.self), count: strlen(lit))
         let found = IDMentions.find(in: text, prefixBytes: prefixes)
         if found.isEmpty { return }
-        var pieces: [(range: Range<Int>, link: (href: String, document: Int)?)] = []
         var cursor = 0
+        func insertText(_ range: Range<Int>, into parent: OpaquePointer?) {
+            let textNode = cmark_node_new(CMARK_NODE_TEXT)
+            cmark_node_set_literal(textNode, String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self))
+            if let parent { cmark_node_append_child(parent, textNode) } else { cmark_node_insert_before(node, textNode) }
+        }
         for m in found {
-            guard let hit = mention(m.prefix, m.number) else { continue }
-            if m.range.lowerBound > cursor { pieces.append((cursor..<m.range.lowerBound, nil)) }
-            pieces.append((m.range, hit))
+            if m.range.lowerBound > cursor { insertText(cursor..<m.range.lowerBound, into: nil) }
+            let linkNode = cmark_node_new(CMARK_NODE_LINK)
+            cmark_node_set_url(linkNode, "archbook:\(first + mentions.count)")
+            mentions.append((m.prefix, m.number))
+            insertText(m.range, into: linkNode)
+            cmark_node_insert_before(node, linkNode)
             cursor = m.range.upperBound
         }
-        if pieces.isEmpty { return }
-        if cursor < text.count { pieces.append((cursor..<text.count, nil)) }
-        for piece in pieces {
-            let literal = String(decoding: UnsafeBufferPointer(rebasing: text[piece.range]), as: UTF8.self)
-            let textNode = cmark_node_new(CMARK_NODE_TEXT)
-            cmark_node_set_literal(textNode, literal)
-            if let link = piece.link {
-                references.insert(link.document)
-                let linkNode = cmark_node_new(CMARK_NODE_LINK)
-                cmark_node_set_url(linkNode, "archbook:\(targets.count)")
-                targets.append(.page(href: link.href, document: link.document))
-                cmark_node_append_child(linkNode, textNode)
-                cmark_node_insert_before(node, linkNode)
-            } else {
-                cmark_node_insert_before(node, textNode)
-            }
-        }
+        if cursor < text.count { insertText(cursor..<text.count, into: nil) }
         cmark_node_unlink(node)
         cmark_node_free(node)
     }
@@ -347,7 +443,8 @@ public enum IDMentions {
 /// Rewrites cmark-gfm's HTML: heading ids from the model's anchors, link attributes from `LinkTarget`s,
 /// labels for task checkboxes, and no source positions left over.
 struct HTMLPostProcessor {
-    let targets: [LinkTarget]
+    /// nil for an ID mention that names no page: its `<a>` and `</a>` are left out, its text stays.
+    let targets: [LinkTarget?]
     let anchors: [Int: String]
     let lineOffset: Int
     /// The headings' lines in document order, when the HTML has no source positions (then every `<hN>` is one).
@@ -391,14 +488,37 @@ struct HTMLPostProcessor {
         // image's tag to where its marker is. (With raw HTML a document may write any of the markers itself.)
         let tagsOnly = headingLines != nil
         let linkTag = Array("<a ".utf8), imageTag = Array("<img ".utf8)
+        // An unlinked mention is `<a href="archbook:N">` + its text (escaped, so no tag) + `</a>`.
+        let unlinked = targets.contains { $0 == nil }
+        let placeholderLink = Array("<a href=\"archbook:".utf8), linkClose = Array("</a>".utf8)
+        var dropsClose = false
+        /// At a `<`: past an unlinked mention's tag (or the `</a>` that closes it), or nil.
+        func unlink(at i: Int) -> Int? {
+            if dropsClose, matches(linkClose, at: i) {
+                flush(i)
+                dropsClose = false
+                runStart = i + linkClose.count
+                return runStart
+            }
+            guard matches(placeholderLink, at: i) else { return nil }
+            let (index, after) = number(at: i + placeholderLink.count)
+            guard after > i + placeholderLink.count, after + 1 < n, html[after] == UInt8(ascii: "\""),
+                  html[after + 1] == UInt8(ascii: ">"), index < targets.count, targets[index] == nil else { return nil }
+            flush(i)
+            dropsClose = true
+            runStart = after + 2
+            return runStart
+        }
         while i < n {
             if tagsOnly {
                 guard let next = memchr(html.baseAddress! + i, 0x3C, n - i) else { break }
                 i = html.baseAddress!.distance(to: next.assumingMemoryBound(to: UInt8.self))
+                if unlinked, let after = unlink(at: i) { i = after; continue }
                 if matches(linkTag, at: i) { i += linkTag.count } else if matches(imageTag, at: i) { i += imageTag.count }
             }
             let b = html[i]
             if !interesting.contains(b) { i += 1; continue }
+            if !tagsOnly, unlinked, b == UInt8(ascii: "<"), let after = unlink(at: i) { i = after; continue }
             if b == UInt8(ascii: " "), matches(sourcepos, at: i) {
                 flush(i)
                 let (line, after) = number(at: i + sourcepos.count)
@@ -516,8 +636,8 @@ struct HTMLPostProcessor {
     }
 
     private func linkAttributes(_ index: Int) -> String {
-        guard index < targets.count else { return "" }
-        switch targets[index] {
+        guard index < targets.count, let target = targets[index] else { return "" }
+        switch target {
         case .page(let href, _): return "href=\"\(HTML.attribute(href))\""
         case .file(let href, _): return "href=\"\(HTML.attribute(href))\""
         case .external(let url): return "href=\"\(HTML.attribute(url))\" rel=\"noopener noreferrer\""
@@ -529,8 +649,8 @@ struct HTMLPostProcessor {
     }
 
     private func imageAttributes(_ index: Int) -> String {
-        guard index < targets.count else { return "" }
-        switch targets[index] {
+        guard index < targets.count, let target = targets[index] else { return "" }
+        switch target {
         case .page(let href, _), .file(let href, _), .brokenAnchor(let href, _, _): return "src=\"\(HTML.attribute(href))\""
         case .external(let url): return "src=\"\(HTML.attribute(url))\""
         case .broken(let reason): return "class=\"broken-image\" title=\"\(HTML.attribute(reason))\""

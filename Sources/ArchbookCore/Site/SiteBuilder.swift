@@ -122,6 +122,13 @@ public enum SiteBuilder {
                                                 "search.html", "404.html", "feed.xml", ".archbook-site"]
     static let reservedFolders: Set<String> = ["kinds", "status", "tags", "assets", "search"]
 
+    /// How the check before a build prepares the bodies it parses (`Checker.check(preparing:)`): as this build renders them.
+    public static func bodyPreparation(config: Config, options: SiteOptions) -> BodyPreparation {
+        BodyPreparation(renderer: BodyRenderer(allowRawHTML: options.allowRawHTML),
+                        idPrefixes: config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count },
+                        collectText: options.search != nil)
+    }
+
     /// `previous`: the manifest the last build into the same output left; its pages whose inputs are unchanged
     /// are taken from the sink's previous site instead of being rendered. `bodies`: where the bodies of an earlier
     /// build are and this build's go (see `BodyCache`); bodies whose inputs are unchanged are taken from there.
@@ -129,8 +136,9 @@ public enum SiteBuilder {
                              options: SiteOptions, sink unchecked: some SiteSink, previous: BuildManifest? = nil,
                              bodies cache: BodyCache? = nil) throws(FileTreeError) -> SiteSummary {
         let model = SiteModel(check: check, listing: try tree.listing().separatingUnsafePaths().0, config: config, options: options)
-        let renderer = BodyRenderer(allowRawHTML: options.allowRawHTML)
-        let prefixes = config.kinds.map(\.idPrefix).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        let preparation = bodyPreparation(config: config, options: options)
+        let renderer = preparation.renderer
+        let prefixes = preparation.idPrefixes
         let buildKey = Self.buildKey(options: options, theme: theme)
         let sink = RecordingSink(CheckedSink(base: unchecked), previous: previous?.buildKey == buildKey ? previous : nil)
 
@@ -393,6 +401,8 @@ struct SiteModel: Sendable {
     /// Which of the files documents link to the check allowed to publish.
     let linkedFiles: LinkedFiles
     let validator: HandbookValidator
+    /// The bodies the check prepared, taken as they are finished.
+    let prepared: PreparedBodies?
     /// Resolved relations in both directions: (from, type, to), sorted.
     let relations: [(from: Int, type: RelationType, to: Int)]
     /// Kinds that have documents, in configuration order.
@@ -427,6 +437,7 @@ struct SiteModel: Sendable {
         self.byPath = byPath
         files = Set(listing.files)
         linkedFiles = check.linkedFiles
+        prepared = check.preparedBodies
         validator = HandbookValidator(documents: docs, listing: listing, config: config, displayPrefix: "", anchors: false)
         var rels: [(Int, RelationType, Int)] = []
         var seen = Set<[Int]>()
@@ -579,9 +590,10 @@ struct SiteModel: Sendable {
                     cache: BodyCache? = nil, key: UInt64 = 0, sameWorld: Bool = false)
         -> (body: RenderedBody, entry: BodyMemo.Entry?, reused: Bool, sealed: UInt64?) {
         let d = docs[i]
-        var anchors: [Int: String] = [:]
-        for s in d.sections { anchors[s.range.start.line] = s.anchor }
-        let drop = d.titleSource == .heading ? d.titlePosition.line : nil
+        // Taken whether or not it is used, so its memory goes now.
+        let prepared = self.prepared?.take(i)
+        let anchors = d.bodyAnchors
+        let drop = d.droppedTitleLine
         var earlier: BodyMemo.Entry?
         var sealed: UInt64?
         switch cache {
@@ -607,18 +619,25 @@ struct SiteModel: Sendable {
         let recording = cache != nil
         var links: [BodyMemo.Link] = []
         var mentions: [BodyMemo.Mention] = []
-        let body = renderer.render(body: d.body, lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
-                                   resolve: { destination in
-                                       let target = resolveLink(destination, from: i)
-                                       if recording { links.append(BodyMemo.Link(destination: destination, answer: answer(target))) }
-                                       return target
-                                   },
-                                   mention: { prefix, number in
-                                       let hit = mention(prefix, number, from: i)
-                                       if recording { mentions.append(answer(prefix, number, hit)) }
-                                       return hit
-                                   },
-                                   idPrefixes: prefixes, collectText: collectText)
+        let resolving = { (destination: String) -> LinkTarget in
+            let target = resolveLink(destination, from: i)
+            if recording { links.append(BodyMemo.Link(destination: destination, answer: answer(target))) }
+            return target
+        }
+        let mentioning = { (prefix: String, number: Int) -> (href: String, document: Int)? in
+            let hit = mention(prefix, number, from: i)
+            if recording { mentions.append(answer(prefix, number, hit)) }
+            return hit
+        }
+        let inputs = PreparedBody.Inputs(lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop, idPrefixes: prefixes,
+                                         collectText: collectText, allowRawHTML: renderer.allowRawHTML)
+        let body: RenderedBody
+        if let prepared, prepared.inputs == inputs {
+            body = renderer.finish(prepared, resolve: resolving, mention: mentioning)
+        } else {
+            body = renderer.render(body: d.body, lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop, resolve: resolving,
+                                   mention: mentioning, idPrefixes: prefixes, collectText: collectText)
+        }
         var hashed = body
         hashed.htmlHash = RenderedBody.hash(of: body.html)
         guard recording else { return (hashed, nil, false, nil) }

@@ -15,6 +15,8 @@ public struct CheckResult: Sendable {
     public var memo: ExtractionMemo?
     /// Which local files documents link to the site may publish (empty when the check was asked not to look).
     public var linkedFiles = LinkedFiles()
+    /// The documents' bodies, prepared for a build (see `Checker.check(preparing:)`), by index into `documents`.
+    public var preparedBodies: PreparedBodies?
     public var summary: DiagnosticSummary { DiagnosticSummary(diagnostics: diagnostics, documents: fileCount) }
 }
 
@@ -35,16 +37,19 @@ public enum Checker {
     /// comparing; a check that only reports lets each file go once it is extracted, a third of its memory on a
     /// large handbook (and the time the system takes to hand that memory out). Without bodies a document's
     /// `markdown` is empty.
+    /// `preparing`: for a build, each body this check parses is also rendered (`PreparedBody`, in the result's
+    /// `preparedBodies`), so the build does not parse the file again.
     public static func check(_ tree: some FileTree, config: Config, displayPrefix: String = "",
                              history: DocumentHistory? = nil, parsed: ParsedSources? = nil,
                              memo: ExtractionMemo? = nil, memoKey: String? = nil,
-                             linkedFiles: Bool = true, keepsBodies: Bool = true) throws(FileTreeError) -> CheckResult {
+                             linkedFiles: Bool = true, keepsBodies: Bool = true,
+                             preparing: BodyPreparation? = nil) throws(FileTreeError) -> CheckResult {
         let keepsMemo = memoKey != nil && history == nil
         let previous = keepsMemo && memo?.key == memoKey ? memo : nil
         let fullListing: FileListing
         if let known = parsed?.listing { fullListing = known } else { fullListing = try tree.listing() }
         let (listing, unsafe) = fullListing.separatingUnsafePaths()
-        let context = ExtractionContext(config: config, history: history)
+        let context = ExtractionContext(config: config, history: history, preparing: keepsBodies ? preparing : nil)
         let limits = config.limits
         var early: [Diagnostic] = []
         func report(_ rule: Rule, _ path: String, _ message: String, hint: String? = nil) {
@@ -105,14 +110,14 @@ public enum Checker {
         // Sidecars are looked up only for kinds that declare one, and only when the file is there.
         let hasSidecars = config.kinds.contains { $0.sidecar != nil }
         let fileSet = hasSidecars ? Set(listing.files) : []
-        var results = parallelMap(paths) { path -> (Document?, [Diagnostic], ExtractionMemo.Entry?) in
+        var results = parallelMap(paths) { path -> (Document?, [Diagnostic], ExtractionMemo.Entry?, PreparedBody?) in
             do throws(FileTreeError) {
                 let bytes: [UInt8]
                 if let read = parsed?.bytes(path) { bytes = read } else { bytes = try tree.read(path, maxBytes: limits.maxFileBytes) }
                 if bytes.count > limits.maxFileBytes {
                     let finding = Finding(rule: Rules.resourceLimit, position: .start,
                                           message: Self.tooLarge(size: nil, limit: limits.maxFileBytes), hint: Rules.resourceLimit.help)
-                    return (nil, finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config).map { [$0] } ?? [], nil)
+                    return (nil, finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config).map { [$0] } ?? [], nil, nil)
                 }
                 var sidecar: (path: String, bytes: [UInt8])?
                 var sidecarDiagnostics: [Diagnostic] = []
@@ -130,20 +135,22 @@ public enum Checker {
                 var doc: Document?
                 let diags: [Diagnostic]
                 let entry: ExtractionMemo.Entry?
+                var prepared: PreparedBody?
                 if let known = previous?.entry(path, bytes: bytes, sidecar: sidecar?.bytes) {
                     (doc, diags, entry) = (known.document, known.diagnostics, known)
                 } else {
-                    let (extracted, found) = Extractor.extract(path: path, bytes: bytes, sidecar: sidecar, context: context, parsed: parsed)
-                    (doc, diags) = (extracted, found)
+                    let (extracted, found, body) = Extractor.extractPreparing(path: path, bytes: bytes, sidecar: sidecar,
+                                                                              context: context, parsed: parsed)
+                    (doc, diags, prepared) = (extracted, found, body)
                     entry = keepsMemo ? ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: extracted, diagnostics: found) : nil
                 }
                 if !keepsBodies { doc?.body = [] }
-                return (doc, sidecarDiagnostics + diags, entry)
+                return (doc, sidecarDiagnostics + diags, entry, prepared)
             } catch {
                 let finding = Finding(rule: Rules.unreadableFile, position: .start,
                                       message: "cannot read file: \(error.message)", hint: Rules.unreadableFile.help)
                 let d = finding.diagnostic(file: path, kind: context.kindForPath(path)?.name, config: config)
-                return (nil, d.map { [$0] } ?? [], nil)
+                return (nil, d.map { [$0] } ?? [], nil, nil)
             }
         }
         // Move results out rather than copy them: a copied Document retains each of its many fields.
@@ -152,14 +159,16 @@ public enum Checker {
         documents.reserveCapacity(results.count)
         perFile.reserveCapacity(results.count)
         var memoEntries: [String: ExtractionMemo.Entry] = [:]
+        var prepared: [PreparedBody?] = []
         var k = results.count
-        while let (doc, diags, entry) = results.popLast() {
+        while let (doc, diags, entry, body) = results.popLast() {
             k -= 1
-            if let doc { documents.append(doc) }
+            if let doc { documents.append(doc); prepared.append(body) }
             perFile.append(diags)
             if let entry { memoEntries[paths[k]] = entry }
         }
         documents.reverse()
+        prepared.reverse()
         var diagnostics = early + perFile.reversed().flatMap { $0 }
         var validator = HandbookValidator(documents: documents, listing: listing, config: config, displayPrefix: displayPrefix)
         diagnostics += validator.run()
@@ -171,7 +180,8 @@ public enum Checker {
         }
         diagnostics.sort(by: Diagnostic.reportOrder)
         return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: found,
-                           memo: keepsMemo ? ExtractionMemo(key: memoKey!, entries: memoEntries) : nil, linkedFiles: linked)
+                           memo: keepsMemo ? ExtractionMemo(key: memoKey!, entries: memoEntries) : nil, linkedFiles: linked,
+                           preparedBodies: context.preparing == nil ? nil : PreparedBodies(prepared))
     }
 
     static func tooLarge(size: Int?, limit: Int) -> String {
