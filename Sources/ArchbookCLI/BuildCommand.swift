@@ -422,8 +422,9 @@ final class PackBodyStore: BodyStore {
 
     deinit { if fd >= 0 { close(fd) } }
 
+    /// This build's entry for `path`, else the previous build's.
     func read(_ path: String) -> [UInt8]? {
-        previous.slots[path].flatMap(read(slot:))
+        (state.withLock { $0.written[path] } ?? previous.slots[path]).flatMap(read(slot:))
     }
 
     func write(_ path: String, _ bytes: [UInt8]) {

@@ -87,14 +87,18 @@ enum PositionedIO {
 
     /// Exactly `count` bytes at `offset`; nil when the file ends before or cannot be read.
     static func read(_ fd: Int32, count: Int, at offset: Int) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            done += n
+        var complete = true
+        // Read straight into the array's storage, not first zeroed: a page's body is read this way.
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var done = 0
+            while done < count {
+                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { complete = false; break }
+                done += n
+            }
+            initialized = done
         }
-        return bytes
+        return complete ? bytes : nil
     }
 }

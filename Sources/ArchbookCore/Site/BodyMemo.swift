@@ -285,6 +285,14 @@ extension BodyMemo {
         return (html, segments)
     }
 
+    /// `decodeText`'s HTML alone, for a page (the whole entry is still checked; its search text is not decoded).
+    static func decodeHTML(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, seal: UInt64) -> String? {
+        guard Self.seal(of: bytes) == seal, var r = MemoReader(sealed: bytes, magic: textMagic),
+              let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected
+        else { return nil }
+        return r.string()
+    }
+
     /// Where the search terms of the document at `path` are stored, beside its body (no path holds a zero byte).
     public static func termsKey(_ path: String) -> String { path + "\u{0}terms" }
 

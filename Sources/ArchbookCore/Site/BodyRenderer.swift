@@ -40,6 +40,8 @@ public struct RenderedBody: Sendable {
     /// Set for a body the disk cache kept: `html` and `segments` are then empty here and stay in the store until a
     /// page shows them (`BodyMemo.decodeText`, checked against this checksum of their entry).
     var textSeal: UInt64?
+    /// For a body just rendered into the disk cache: only its `html` waits in the store, `segments` are here.
+    var segmentsInMemory = false
 
     static func hash(of html: String) -> UInt64 {
         var h = StableHash()

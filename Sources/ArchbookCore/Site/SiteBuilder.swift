@@ -165,6 +165,7 @@ public enum SiteBuilder {
         // Bodies the disk cache kept leave their HTML and search text in the store until a page or fragment that
         // shows them is made again: an edit reads a handful of them, not the whole handbook's.
         let storedText: (@Sendable (Int) -> (html: String, segments: [SearchSegment]))?
+        var storedHTML: (@Sendable (Int) -> String)?
         if case .store(let store, _) = cache {
             let seals = rendered.map(\.textSeal)
             let collect = options.search != nil
@@ -172,6 +173,10 @@ public enum SiteBuilder {
                 guard let seal = seals[i] else { return ("", []) }
                 return model.storedText(i, seal: seal, store: store, key: bodyKey, renderer: renderer, prefixes: prefixes,
                                         collectText: collect)
+            }
+            storedHTML = { i in
+                guard let seal = seals[i] else { return "" }
+                return model.storedHTML(i, seal: seal, store: store, key: bodyKey, renderer: renderer, prefixes: prefixes)
             }
         } else {
             storedText = nil
@@ -193,7 +198,7 @@ public enum SiteBuilder {
                                          date: d.date?.iso, tags: d.tags, url: model.pagePaths[i], segments: body.segments,
                                          terms: body.terms)
                 doc.segmentsHash = body.segmentsHash
-                if body.textSeal != nil {
+                if body.textSeal != nil, !body.segmentsInMemory {
                     // Terms to count are counted from the segments; otherwise they wait for a fragment that needs them.
                     if body.terms == nil, let storedText { doc.segments = storedText(i).segments } else { doc.segmentsStored = true }
                 }
@@ -238,8 +243,6 @@ public enum SiteBuilder {
 
         // Phase 3: pages, in parallel; every page is independent once bodies and backlinks exist. A page whose
         // inputs are those of the previous build's page is taken from it.
-        var storedHTML: (@Sendable (Int) -> String)?
-        if let storedText { storedHTML = { i in storedText(i).html } }
         let pages = PageRenderer(model: model, theme: theme, bodies: rendered, backlinks: backlinks, storedHTML: storedHTML)
         let keys = PageKeys(pages: pages, buildKey: buildKey)
         let jobs = pages.jobs()
@@ -584,6 +587,15 @@ struct SiteModel: Sendable {
         return (body.html, body.segments)
     }
 
+    /// `storedText`'s HTML alone, for a page.
+    func storedHTML(_ i: Int, seal: UInt64, store: any BodyStore, key: UInt64, renderer: BodyRenderer, prefixes: [String]) -> String {
+        let path = docs[i].path
+        if let bytes = store.read(BodyMemo.textKey(path)), let html = BodyMemo.decodeHTML(bytes, path: path, key: key, seal: seal) {
+            return html
+        }
+        return renderBody(i, renderer: renderer, prefixes: prefixes).body.html
+    }
+
     /// Document `i`'s body: from `cache` when nothing it was made from changed, else rendered (and then stored
     /// there). For an in-memory cache, also the entry the next build's memo keeps.
     func renderBody(_ i: Int, renderer: BodyRenderer, prefixes: [String], collectText: Bool = false,
@@ -650,6 +662,11 @@ struct SiteModel: Sendable {
             let (head, text) = BodyMemo.encode(entry, path: d.path, key: key)
             store.write(BodyMemo.textKey(d.path), text)
             store.write(d.path, head)
+            // The HTML waits in the store for its page, as a kept body's does (holding every new body's HTML until
+            // the pages are made was a sixth of a large build's peak memory); the search text stays for the index.
+            hashed.html = ""
+            hashed.textSeal = BodyMemo.seal(of: text)
+            hashed.segmentsInMemory = true
             return (hashed, nil, false, BodyMemo.seal(of: head))
         }
         return (hashed, entry, false, nil)
