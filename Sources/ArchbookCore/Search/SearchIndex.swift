@@ -274,6 +274,32 @@ public enum SearchIndex {
             }
         }
 
+        /// The document being counted's occurrences of each term (by id), valid where `current` is that document:
+        /// counted in flat arrays, each posting appended to its term's list once per document rather than looked up
+        /// there for every word.
+        struct Tally {
+            var counts: [(UInt16, UInt16, UInt16, UInt16)] = []
+            var current: [Int32] = []
+            /// Terms with a posting for the document being counted, in the order first met.
+            var touched: [Int32] = []
+
+            /// Term `k`'s place, its counts started at zero the first time document `doc` meets it.
+            @inline(__always)
+            mutating func slot(_ k: Int32, _ doc: Int32) -> Int {
+                let k = Int(k)
+                if k >= current.count {
+                    current.append(contentsOf: repeatElement(-1, count: k + 1 - current.count))
+                    counts.append(contentsOf: repeatElement((0, 0, 0, 0), count: k + 1 - counts.count))
+                }
+                if current[k] != doc {
+                    current[k] = doc
+                    counts[k] = (0, 0, 0, 0)
+                    touched.append(Int32(k))
+                }
+                return k
+            }
+        }
+
         let chunks: [Chunk]
         /// Every term, in UTF-16 order.
         let terms: [String]
@@ -303,15 +329,12 @@ public enum SearchIndex {
             var words = WordIDs()
             // A counted term's id, by its bytes.
             var known = WordIDs()
-            // Terms with a posting for the document being counted, in the order first met.
-            var touched: [Int32] = []
+            var tally = Tally()
             for d in range {
                 var length: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
                 let doc = docs[d]
                 let doc32 = Int32(d)
                 let earlier = doc.terms
-                // Which terms this document touched matters only for terms to hand to `counted`.
-                let tracks = earlier == nil && counted != nil
                 var texts: [(text: String, field: Int)] = [(doc.title, 0)]
                 for t in doc.tags { texts.append((t, 1)) }
                 if earlier == nil {
@@ -320,20 +343,18 @@ public enum SearchIndex {
                         texts.append((s.text, 3))
                     }
                 }
-                touched.removeAll(keepingCapacity: true)
+                tally.touched.removeAll(keepingCapacity: true)
                 // One non-escaping closure over the texts (not a nested function called per text): the state it
                 // changes is then checked for exclusive access at compile time, not on every word.
                 for (text, field) in texts {
                     SearchText.forEachWord(text) { word in
-                        let k = words.id(word) { chunk.id(SearchText.term(String(decoding: word, as: UTF8.self))) }
+                        let k = tally.slot(words.id(word) { chunk.id(SearchText.term(String(decoding: word, as: UTF8.self))) }, doc32)
                         switch field {
-                        case 0: length.0 += 1
-                        case 1: length.1 += 1
-                        case 2: length.2 += 1
-                        default: length.3 += 1
+                        case 0: length.0 += 1; tally.counts[k].0 &+= tally.counts[k].0 == .max ? 0 : 1
+                        case 1: length.1 += 1; tally.counts[k].1 &+= tally.counts[k].1 == .max ? 0 : 1
+                        case 2: length.2 += 1; tally.counts[k].2 &+= tally.counts[k].2 == .max ? 0 : 1
+                        default: length.3 += 1; tally.counts[k].3 &+= tally.counts[k].3 == .max ? 0 : 1
                         }
-                        if tracks, chunk.lists[Int(k)].last?.doc != doc32 { touched.append(k) }
-                        chunk.lists[Int(k)].count(field, doc: doc32)
                     }
                 }
                 if let earlier {
@@ -341,9 +362,10 @@ public enum SearchIndex {
                         var start = 0, t = 0
                         for end in all.indices where all[end] == 0 {
                             let term = UnsafeBufferPointer(rebasing: all[start..<end])
-                            let k = known.id(term) { chunk.id(String(decoding: term, as: UTF8.self)) }
+                            let k = tally.slot(known.id(term) { chunk.id(String(decoding: term, as: UTF8.self)) }, doc32)
                             let c = earlier.counts[t]
-                            chunk.lists[Int(k)].add(headings: UInt16(c >> 16), body: UInt16(c & 0xFFFF), doc: doc32)
+                            tally.counts[k].2 = UInt16(Swift.min(Int(UInt16.max), Int(tally.counts[k].2) + Int(c >> 16)))
+                            tally.counts[k].3 = UInt16(Swift.min(Int(UInt16.max), Int(tally.counts[k].3) + Int(c & 0xFFFF)))
                             start = end + 1
                             t += 1
                         }
@@ -352,15 +374,16 @@ public enum SearchIndex {
                     length.3 += earlier.bodyWords
                 } else if let counted {
                     var terms = SearchTerms(headingWords: length.2, bodyWords: length.3)
-                    for k in touched {
-                        let p = chunk.lists[Int(k)][chunk.lists[Int(k)].count - 1]
-                        guard p.counts.2 > 0 || p.counts.3 > 0 else { continue }
+                    for k in tally.touched {
+                        let c = tally.counts[Int(k)]
+                        guard c.2 > 0 || c.3 > 0 else { continue }
                         terms.bytes.append(contentsOf: chunk.names[Int(k)].utf8)
                         terms.bytes.append(0)
-                        terms.counts.append(UInt32(p.counts.2) << 16 | UInt32(p.counts.3))
+                        terms.counts.append(UInt32(c.2) << 16 | UInt32(c.3))
                     }
                     counted(d, terms)
                 }
+                for k in tally.touched { chunk.lists[Int(k)].append(Posting(doc: doc32, counts: tally.counts[Int(k)])) }
                 for term in SearchIndex.idTerms(doc.id, prefixes: idPrefixes) {
                     chunk.lists[Int(chunk.id(term))].append(Posting(doc: doc32, counts: (0, 0, 0, 0)))
                 }
@@ -530,28 +553,6 @@ public enum SearchIndex {
             return strings.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) }
         }
         return strings.sorted(by: utf16Less)
-    }
-}
-
-extension Array where Element == SearchIndex.Postings.Posting {
-    /// One more occurrence of the term in `field` of document `doc`, which is this list's last document or a new one.
-    mutating func count(_ field: Int, doc: Int32) {
-        if isEmpty || self[count - 1].doc != doc { append(.init(doc: doc, counts: (0, 0, 0, 0))) }
-        let last = count - 1
-        switch field {
-        case 0: self[last].counts.0 &+= self[last].counts.0 == .max ? 0 : 1
-        case 1: self[last].counts.1 &+= self[last].counts.1 == .max ? 0 : 1
-        case 2: self[last].counts.2 &+= self[last].counts.2 == .max ? 0 : 1
-        default: self[last].counts.3 &+= self[last].counts.3 == .max ? 0 : 1
-        }
-    }
-
-    /// Counted occurrences of the term in the headings and body of document `doc`, as `count` would have made them.
-    mutating func add(headings: UInt16, body: UInt16, doc: Int32) {
-        if isEmpty || self[count - 1].doc != doc { append(.init(doc: doc, counts: (0, 0, 0, 0))) }
-        let last = count - 1
-        self[last].counts.2 = UInt16(Swift.min(Int(UInt16.max), Int(self[last].counts.2) + Int(headings)))
-        self[last].counts.3 = UInt16(Swift.min(Int(UInt16.max), Int(self[last].counts.3) + Int(body)))
     }
 }
 

@@ -31,34 +31,45 @@ public enum SearchText {
     static func forEachWord(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var s = s
         s.withUTF8 { bytes in
-            var lowered = [UInt8](repeating: 0, count: 64)
-            var start = -1
-            var ascii = true
-            var k = 0
-            while k <= bytes.count {
-                let c: UInt8 = k < bytes.count ? bytes[k] : 0x20
-                let word = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A)
-                if word || c >= 0x80 {
-                    if start < 0 { start = k }
-                    if c >= 0x80 { ascii = false }
-                } else if start >= 0 {
-                    let run = UnsafeBufferPointer(rebasing: bytes[start..<k])
-                    if ascii {
-                        if lowered.count < run.count { lowered = [UInt8](repeating: 0, count: run.count) }
-                        lowered.withUnsafeMutableBufferPointer { buf in
-                            for (n, b) in run.enumerated() { buf[n] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-                            body(UnsafeBufferPointer(rebasing: buf[0..<run.count]))
+            // An ASCII word is lower-cased into this buffer (one longer than it into an array of its own).
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { lowered in
+                let n = bytes.count
+                var start = -1
+                var ascii = true
+                var k = 0
+                while k <= n {
+                    let c: UInt8 = k < n ? bytes[k] : 0x20
+                    // A digit or an ASCII letter (either case), with one comparison each.
+                    if c &- 0x30 < 10 || (c | 0x20) &- 0x61 < 26 || c >= 0x80 {
+                        if start < 0 { start = k }
+                        if c >= 0x80 { ascii = false }
+                    } else if start >= 0 {
+                        let run = UnsafeBufferPointer(rebasing: bytes[start..<k])
+                        if ascii {
+                            func lower(into out: UnsafeMutableBufferPointer<UInt8>) {
+                                for j in 0..<run.count {
+                                    let b = run[j]
+                                    out[j] = b &- 0x41 < 26 ? b | 0x20 : b
+                                }
+                                body(UnsafeBufferPointer(rebasing: out[0..<run.count]))
+                            }
+                            if run.count <= lowered.count {
+                                lower(into: lowered)
+                            } else {
+                                var long = [UInt8](repeating: 0, count: run.count)
+                                long.withUnsafeMutableBufferPointer { lower(into: $0) }
+                            }
+                        } else {
+                            for word in slowWords(String(decoding: run, as: UTF8.self)) {
+                                var w = String(word)
+                                w.withUTF8(body)
+                            }
                         }
-                    } else {
-                        for word in slowWords(String(decoding: run, as: UTF8.self)) {
-                            var w = String(word)
-                            w.withUTF8(body)
-                        }
+                        start = -1
+                        ascii = true
                     }
-                    start = -1
-                    ascii = true
+                    k += 1
                 }
-                k += 1
             }
         }
     }
