@@ -71,7 +71,7 @@ public struct PreparedBody: Sendable {
     /// The headings' lines in document order (every `<hN>` is one when there is no raw HTML).
     var headingLines: [Int]
     var segments: [SearchSegment]
-    /// What it was prepared with: a body is finished only with the same (see `BodyRenderer.finish`).
+    /// What it was prepared with: a build uses it only when it renders with the same (`SiteModel.renderBody`).
     var inputs: Inputs
 
     struct Inputs: Sendable, Equatable {
