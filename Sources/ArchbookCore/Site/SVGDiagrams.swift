@@ -178,41 +178,52 @@ public enum SVGDiagrams {
             top + (contentHeight - columnHeight(count)) / 2 + Double(i) * rowStep
         }
 
-        var edgesOut = "<g class=\"edges\">\n"
-        var nodesOut = "<g class=\"documents\">\n"
-        var labelsOut = "<g class=\"edge-labels\">\n"
-        var headings = ""
+        // Written as bytes: every decision page draws one, and appending small strings to strings cost several
+        // hundred instructions an append.
+        var edgesOut = SVGText("<g class=\"edges\">\n")
+        var nodesOut = SVGText("<g class=\"documents\">\n")
+        var labelsOut = SVGText("<g class=\"edge-labels\">\n")
+        var headings = SVGText()
         let focusLabel = displayLabel(nodes[focus])
+        let clip = ids.clip
         if !incoming.isEmpty {
-            headings += "<text class=\"column-heading\" x=\"\(num(columnX[0]))\" y=\"\(num(headingY))\">Refers to this</text>\n"
+            headings.add("<text class=\"column-heading\" x=\""); headings.num(columnX[0])
+            headings.add("\" y=\""); headings.num(headingY); headings.add("\">Refers to this</text>\n")
         }
         if !outgoing.isEmpty {
-            headings += "<text class=\"column-heading\" x=\"\(num(columnX[2]))\" y=\"\(num(headingY))\">Referenced here</text>\n"
+            headings.add("<text class=\"column-heading\" x=\""); headings.num(columnX[2])
+            headings.add("\" y=\""); headings.num(headingY); headings.add("\">Referenced here</text>\n")
         }
         for (i, item) in incoming.enumerated() {
             let y = rowY(i, of: incoming.count)
             let start = Point(x: columnX[0] + w, y: y + h / 2), end = Point(x: columnX[1], y: focusMid)
             let text = item.relations.joined(separator: ", ")
-            edgesOut += edgePath([start, end], relation: item.relations[0], ids: ids,
-                                 tooltip: displayLabel(nodes[item.node]) + " " + text + " " + focusLabel)
-            labelsOut += "<text class=\"edge-label rel-\(item.relations[0])\" x=\"\(num(start.x + 8))\" y=\"\(num(start.y - 6))\">"
-                + escape(truncated(text, Geometry.edgeLabelChars)) + "</text>\n"
-            nodesOut += nodeBox(nodes[item.node], x: columnX[0], y: y, focus: false, ids: ids)
+            edgePath([start, end], relation: item.relations[0], ids: ids,
+                     tooltip: displayLabel(nodes[item.node]) + " " + text + " " + focusLabel, into: &edgesOut)
+            labelsOut.add("<text class=\"edge-label rel-"); labelsOut.add(item.relations[0])
+            labelsOut.add("\" x=\""); labelsOut.num(start.x + 8); labelsOut.add("\" y=\""); labelsOut.num(start.y - 6)
+            labelsOut.add("\">"); labelsOut.escaped(truncated(text, Geometry.edgeLabelChars)); labelsOut.add("</text>\n")
+            nodeBox(nodes[item.node], x: columnX[0], y: y, focus: false, clip: clip, into: &nodesOut)
         }
         for (i, item) in outgoing.enumerated() {
             let y = rowY(i, of: outgoing.count)
             let start = Point(x: columnX[1] + w, y: focusMid), end = Point(x: columnX[2], y: y + h / 2)
             let text = item.relations.joined(separator: ", ")
-            edgesOut += edgePath([start, end], relation: item.relations[0], ids: ids,
-                                 tooltip: focusLabel + " " + text + " " + displayLabel(nodes[item.node]))
-            labelsOut += "<text class=\"edge-label rel-\(item.relations[0])\" x=\"\(num(end.x - 8))\" y=\"\(num(end.y - 6))\" text-anchor=\"end\">"
-                + escape(truncated(text, Geometry.edgeLabelChars)) + "</text>\n"
-            nodesOut += nodeBox(nodes[item.node], x: columnX[2], y: y, focus: false, ids: ids)
+            edgePath([start, end], relation: item.relations[0], ids: ids,
+                     tooltip: focusLabel + " " + text + " " + displayLabel(nodes[item.node]), into: &edgesOut)
+            labelsOut.add("<text class=\"edge-label rel-"); labelsOut.add(item.relations[0])
+            labelsOut.add("\" x=\""); labelsOut.num(end.x - 8); labelsOut.add("\" y=\""); labelsOut.num(end.y - 6)
+            labelsOut.add("\" text-anchor=\"end\">"); labelsOut.escaped(truncated(text, Geometry.edgeLabelChars))
+            labelsOut.add("</text>\n")
+            nodeBox(nodes[item.node], x: columnX[2], y: y, focus: false, clip: clip, into: &nodesOut)
         }
-        nodesOut += nodeBox(nodes[focus], x: columnX[1], y: focusY, focus: true, ids: ids)
-        edgesOut += "</g>\n"
-        nodesOut += "</g>\n"
-        labelsOut += "</g>\n"
+        nodeBox(nodes[focus], x: columnX[1], y: focusY, focus: true, clip: clip, into: &nodesOut)
+        edgesOut.add("</g>\n")
+        nodesOut.add("</g>\n")
+        labelsOut.add("</g>\n")
+        headings.add(edgesOut)
+        headings.add(nodesOut)
+        headings.add(labelsOut)
 
         let width = columnX[2] + w + Geometry.margin
         let height = top + contentHeight + Geometry.margin
@@ -222,7 +233,7 @@ public enum SVGDiagrams {
         let drawn = used.map { Link(from: 0, to: 0, relations: $0.relations) }
         return document(ids: ids, kindClass: "archbook-neighbourhood", title: title, desc: desc,
                         width: width, height: height, defs: markers(drawn, ids: ids) + clipPath(ids),
-                        body: headings + edgesOut + nodesOut + labelsOut)
+                        body: headings.string)
     }
 
     /// Decision log timeline: one row per node in the order given, a dot on a vertical axis (classed by
@@ -416,19 +427,26 @@ extension SVGDiagrams {
 
     /// Lower-case ASCII letters and digits; every other run of characters becomes one hyphen.
     static func slug(_ s: String) -> String {
-        var out = ""
-        var pendingHyphen = false
-        for u in s.unicodeScalars {
-            let v = u.value
-            if (v >= 0x30 && v <= 0x39) || (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) {
-                if pendingHyphen && !out.isEmpty { out += "-" }
-                pendingHyphen = false
-                out.unicodeScalars.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(v + 0x20)! : u)
-            } else {
-                pendingHyphen = true
+        // On the bytes (every node of every graph has two): a character outside ASCII is bytes of 0x80 and above,
+        // each a separator as the character is.
+        var s = s
+        return s.withUTF8 { u in
+            String(unsafeUninitializedCapacity: 2 * u.count) { out in
+                var n = 0
+                var pendingHyphen = false
+                for b in u {
+                    if b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 {
+                        if pendingHyphen && n > 0 { out[n] = 0x2D; n += 1 }
+                        pendingHyphen = false
+                        out[n] = b &- 0x41 < 26 ? b | 0x20 : b
+                        n += 1
+                    } else {
+                        pendingHyphen = true
+                    }
+                }
+                return n
             }
         }
-        return out
     }
 
     /// A title written entirely outside ASCII would slug to nothing; a hash keeps its ids distinct.
@@ -520,48 +538,55 @@ extension SVGDiagrams {
     }
 
     static func nodeClasses(_ base: String, _ node: DiagramNode, focus: Bool) -> String {
-        var classes = base
-        if let status = node.status.map(slug), !status.isEmpty { classes += " status-" + status }
-        if let kind = node.kind.map(slug), !kind.isEmpty { classes += " kind-" + kind }
-        if focus { classes += " focus" }
-        return classes
+        var t = SVGText()
+        nodeClasses(base, node, focus: focus, into: &t)
+        return t.string
     }
 
-    /// One string appended to piece by piece: every page has a neighbourhood graph with a box per neighbour, and
-    /// `a + b + c` chains made a temporary string per `+`.
+    static func nodeClasses(_ base: String, _ node: DiagramNode, focus: Bool, into t: inout SVGText) {
+        t.add(base)
+        if let status = node.status.map(slug), !status.isEmpty { t.add(" status-"); t.add(status) }
+        if let kind = node.kind.map(slug), !kind.isEmpty { t.add(" kind-"); t.add(kind) }
+        if focus { t.add(" focus") }
+    }
+
     static func nodeBox(_ node: DiagramNode, x: Double, y: Double, focus: Bool, ids: IDs) -> String {
-        var s = ""
-        s.reserveCapacity(640)
+        var t = SVGText()
+        nodeBox(node, x: x, y: y, focus: focus, clip: ids.clip, into: &t)
+        return t.string
+    }
+
+    /// `clip`: the diagram's clip path id (`IDs.clip`).
+    static func nodeBox(_ node: DiagramNode, x: Double, y: Double, focus: Bool, clip: String, into t: inout SVGText) {
         if let href = node.href {
-            s += "<a href=\""
-            s += escape(href)
-            s += "\">\n"
+            t.add("<a href=\"")
+            t.escaped(href)
+            t.add("\">\n")
         }
-        s += "<g class=\""
-        s += nodeClasses("node", node, focus: focus)
-        s += "\" transform=\"translate("
-        s += num(x)
-        s += ","
-        s += num(y)
-        s += ")\">\n<title>"
-        s += escape(tooltip(node))
-        s += "</title>\n"
-        s += boxRect
-        s += "<g clip-path=\"url(#"
-        s += ids.clip
-        s += ")\">\n"
+        t.add("<g class=\"")
+        nodeClasses("node", node, focus: focus, into: &t)
+        t.add("\" transform=\"translate(")
+        t.num(x)
+        t.add(",")
+        t.num(y)
+        t.add(")\">\n<title>")
+        t.escaped(tooltip(node))
+        t.add("</title>\n")
+        t.add(boxRect)
+        t.add("<g clip-path=\"url(#")
+        t.add(clip)
+        t.add(")\">\n")
         let label = oneLine(node.label).isEmpty ? node.title : node.label
-        s += labelOpen
-        s += escape(truncated(label, Geometry.boxChars))
-        s += "</text>\n"
+        t.add(labelOpen)
+        t.escaped(truncated(label, Geometry.boxChars))
+        t.add("</text>\n")
         if label != node.title {
-            s += titleOpen
-            s += escape(truncated(node.title, Geometry.boxChars))
-            s += "</text>\n"
+            t.add(titleOpen)
+            t.escaped(truncated(node.title, Geometry.boxChars))
+            t.add("</text>\n")
         }
-        s += "</g>\n</g>\n"
-        if node.href != nil { s += "</a>\n" }
-        return s
+        t.add("</g>\n</g>\n")
+        if node.href != nil { t.add("</a>\n") }
     }
 
     private static let boxRect = "<rect width=\"\(num(Geometry.nodeWidth))\" height=\"\(num(Geometry.nodeHeight))\" rx=\"6\"/>\n"
@@ -570,23 +595,39 @@ extension SVGDiagrams {
 
     /// Horizontal tangents at both ends, so arrowheads meet the boxes square on.
     static func edgePath(_ points: [Point], relation: String, ids: IDs, tooltip: String) -> String {
-        guard let first = points.first else { return "" }
-        var d = "M\(num(first.x)),\(num(first.y))"
+        var t = SVGText()
+        edgePath(points, relation: relation, ids: ids, tooltip: tooltip, into: &t)
+        return t.string
+    }
+
+    static func edgePath(_ points: [Point], relation: String, ids: IDs, tooltip: String, into t: inout SVGText) {
+        guard let first = points.first else { return }
+        var d = SVGText()
+        d.add("M"); d.num(first.x); d.add(","); d.num(first.y)
         for i in 1..<points.count {
             let p = points[i - 1], q = points[i]
             if p.y == q.y {
-                d += " L\(num(q.x)),\(num(q.y))"
+                d.add(" L"); d.num(q.x); d.add(","); d.num(q.y)
             } else {
                 let mx = (p.x + q.x) / 2
-                d += " C\(num(mx)),\(num(p.y)) \(num(mx)),\(num(q.y)) \(num(q.x)),\(num(q.y))"
+                d.add(" C"); d.num(mx); d.add(","); d.num(p.y); d.add(" "); d.num(mx); d.add(","); d.num(q.y)
+                d.add(" "); d.num(q.x); d.add(","); d.num(q.y)
             }
         }
-        return pathElement(d: d, relation: relation, ids: ids, tooltip: tooltip)
+        pathElement(d: d, relation: relation, ids: ids, tooltip: tooltip, into: &t)
     }
 
     static func pathElement(d: String, relation: String, ids: IDs, tooltip: String) -> String {
-        "<path class=\"edge rel-\(relation)\" d=\"\(d)\" fill=\"none\" marker-end=\"url(#\(ids.arrow(relation)))\">"
-            + "<title>" + escape(tooltip) + "</title></path>\n"
+        var t = SVGText()
+        pathElement(d: SVGText(d), relation: relation, ids: ids, tooltip: tooltip, into: &t)
+        return t.string
+    }
+
+    static func pathElement(d: SVGText, relation: String, ids: IDs, tooltip: String, into t: inout SVGText) {
+        t.add("<path class=\"edge rel-"); t.add(relation); t.add("\" d=\""); t.add(d)
+        t.add("\" fill=\"none\" marker-end=\"url(#"); t.add(ids.arrow(relation)); t.add(")\"><title>")
+        t.escaped(tooltip)
+        t.add("</title></path>\n")
     }
 
     /// One arrowhead per relation actually drawn; the class lets the theme colour it like its edges.
@@ -980,4 +1021,57 @@ extension SVGDiagrams {
             return result
         }
     }
+}
+
+/// An SVG's text as it is written: UTF-8 bytes, appended without a `String`'s bookkeeping on each piece.
+struct SVGText {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(1024) }
+
+    init(_ s: String) {
+        self.init()
+        add(s)
+    }
+
+    mutating func add(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    mutating func add(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func add(_ t: SVGText) {
+        bytes.append(contentsOf: t.bytes)
+    }
+
+    /// `SVGDiagrams.num`'s digits.
+    mutating func num(_ v: Double) {
+        guard v.isFinite else { bytes.append(0x30); return }
+        let tenths = Int((v * 10).rounded())
+        if tenths < 0 { bytes.append(0x2D) }
+        let magnitude = abs(tenths)
+        SearchIndex.appendDecimal(magnitude / 10, to: &bytes)
+        if magnitude % 10 != 0 {
+            bytes.append(0x2E)
+            bytes.append(UInt8(0x30 + magnitude % 10))
+        }
+    }
+
+    /// `SVGDiagrams.escape`'s text.
+    mutating func escaped(_ s: String) {
+        var s = s
+        let plain = s.withUTF8 { u in
+            for b in u where b < 0x20 || b == 0x26 || b == 0x27 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0xEF {
+                return false
+            }
+            bytes.append(contentsOf: u)
+            return true
+        }
+        if !plain { add(SVGDiagrams.escape(s)) }
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
