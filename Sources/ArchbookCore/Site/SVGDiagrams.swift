@@ -233,7 +233,7 @@ public enum SVGDiagrams {
         let drawn = used.map { Link(from: 0, to: 0, relations: $0.relations) }
         return document(ids: ids, kindClass: "archbook-neighbourhood", title: title, desc: desc,
                         width: width, height: height, defs: markers(drawn, ids: ids) + clipPath(ids),
-                        body: headings.string)
+                        body: headings)
     }
 
     /// Decision log timeline: one row per node in the order given, a dot on a vertical axis (classed by
@@ -646,16 +646,25 @@ extension SVGDiagrams {
 
     static func document(ids: IDs, kindClass: String, title: String, desc: String, width: Double, height: Double,
                          defs: String, body: String) -> String {
+        document(ids: ids, kindClass: kindClass, title: title, desc: desc, width: width, height: height, defs: defs,
+                 body: SVGText(body))
+    }
+
+    static func document(ids: IDs, kindClass: String, title: String, desc: String, width: Double, height: Double,
+                         defs: String, body: SVGText) -> String {
         let w = num(width.rounded(.up)), h = num(height.rounded(.up))
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"archbook-graph \(kindClass)\" viewBox=\"0 0 \(w) \(h)\" "
-            + "width=\"\(w)\" height=\"\(h)\" role=\"group\" aria-labelledby=\"\(ids.title)\" aria-describedby=\"\(ids.desc)\" "
-            + "font-family=\"sans-serif\" font-size=\"12\">\n"
-        s += "<title id=\"\(ids.title)\">" + escape(title) + "</title>\n"
-        s += "<desc id=\"\(ids.desc)\">" + escape(desc) + "</desc>\n"
-        if !defs.isEmpty { s += "<defs>\n" + defs + "</defs>\n" }
-        s += body
-        s += "</svg>\n"
-        return s
+        var s = SVGText()
+        s.bytes.reserveCapacity(body.bytes.count + defs.utf8.count + 1024)
+        s.add("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"archbook-graph "); s.add(kindClass)
+        s.add("\" viewBox=\"0 0 "); s.add(w); s.add(" "); s.add(h); s.add("\" width=\""); s.add(w); s.add("\" height=\"")
+        s.add(h); s.add("\" role=\"group\" aria-labelledby=\""); s.add(ids.title); s.add("\" aria-describedby=\"")
+        s.add(ids.desc); s.add("\" font-family=\"sans-serif\" font-size=\"12\">\n")
+        s.add("<title id=\""); s.add(ids.title); s.add("\">"); s.escaped(title); s.add("</title>\n")
+        s.add("<desc id=\""); s.add(ids.desc); s.add("\">"); s.escaped(desc); s.add("</desc>\n")
+        if !defs.isEmpty { s.add("<defs>\n"); s.add(defs); s.add("</defs>\n") }
+        s.add(body)
+        s.add("</svg>\n")
+        return s.string
     }
 
     static func emptyDocument(ids: IDs, kindClass: String, title: String, reason: String) -> String {
