@@ -82,11 +82,7 @@ public enum Extractor {
     /// `sidecar` is the document's sidecar file (path relative to the docs root, and bytes) when its kind declares one.
     public static func extract(path: String, bytes: [UInt8], sidecar: (path: String, bytes: [UInt8])? = nil,
                                context: ExtractionContext, parsed: ParsedSources? = nil) -> (Document, [Diagnostic]) {
-        var state = ExtractionState(path: path, context: context)
-        state.earlier = parsed
-        let doc = state.run(bytes: bytes, sidecar: sidecar)
-        let kind = doc.kind
-        let diagnostics = state.findings.compactMap { $0.diagnostic(file: path, kind: kind, config: context.config) }
+        let (doc, diagnostics, _) = extractPreparing(path: path, bytes: bytes, sidecar: sidecar, context: context, parsed: parsed)
         return (doc, diagnostics)
     }
 
@@ -272,10 +268,7 @@ private struct ExtractionState {
                 let tree = MarkdownParser.convert(doc, lineOffset: split.bodyLineOffset, sourceSize: body.count)
                 self.tree = tree
                 let document = build(tree: tree, frontMatter: frontMatter, body: body, bodyLineOffset: split.bodyLineOffset)
-                let inputs = PreparedBody.Inputs(lineOffset: split.bodyLineOffset, anchors: document.bodyAnchors,
-                                                 dropLine: document.droppedTitleLine, idPrefixes: preparing.idPrefixes,
-                                                 collectText: preparing.collectText, allowRawHTML: renderer.allowRawHTML)
-                prepared = renderer.prepare(doc, parser: parser, inputs: inputs)
+                prepared = renderer.prepare(doc, parser: parser, inputs: preparing.inputs(for: document))
                 return document
             }
             if let done { return done }

@@ -298,6 +298,23 @@ public enum SearchIndex {
                 }
                 return k
             }
+
+            /// One more occurrence of term `k` in `field` (title, tags, headings, body), saturating.
+            @inline(__always)
+            mutating func count(_ k: Int, field: Int) {
+                switch field {
+                case 0: counts[k].0 &+= counts[k].0 == .max ? 0 : 1
+                case 1: counts[k].1 &+= counts[k].1 == .max ? 0 : 1
+                case 2: counts[k].2 &+= counts[k].2 == .max ? 0 : 1
+                default: counts[k].3 &+= counts[k].3 == .max ? 0 : 1
+                }
+            }
+
+            /// Occurrences of term `k` an earlier build counted in the headings and body, saturating as `count` does.
+            mutating func add(_ k: Int, headings: UInt16, body: UInt16) {
+                counts[k].2 = UInt16(Swift.min(Int(UInt16.max), Int(counts[k].2) + Int(headings)))
+                counts[k].3 = UInt16(Swift.min(Int(UInt16.max), Int(counts[k].3) + Int(body)))
+            }
         }
 
         let chunks: [Chunk]
@@ -350,11 +367,12 @@ public enum SearchIndex {
                     SearchText.forEachWord(text) { word in
                         let k = tally.slot(words.id(word) { chunk.id(SearchText.term(String(decoding: word, as: UTF8.self))) }, doc32)
                         switch field {
-                        case 0: length.0 += 1; tally.counts[k].0 &+= tally.counts[k].0 == .max ? 0 : 1
-                        case 1: length.1 += 1; tally.counts[k].1 &+= tally.counts[k].1 == .max ? 0 : 1
-                        case 2: length.2 += 1; tally.counts[k].2 &+= tally.counts[k].2 == .max ? 0 : 1
-                        default: length.3 += 1; tally.counts[k].3 &+= tally.counts[k].3 == .max ? 0 : 1
+                        case 0: length.0 += 1
+                        case 1: length.1 += 1
+                        case 2: length.2 += 1
+                        default: length.3 += 1
                         }
+                        tally.count(k, field: field)
                     }
                 }
                 if let earlier {
@@ -364,8 +382,7 @@ public enum SearchIndex {
                             let term = UnsafeBufferPointer(rebasing: all[start..<end])
                             let k = tally.slot(known.id(term) { chunk.id(String(decoding: term, as: UTF8.self)) }, doc32)
                             let c = earlier.counts[t]
-                            tally.counts[k].2 = UInt16(Swift.min(Int(UInt16.max), Int(tally.counts[k].2) + Int(c >> 16)))
-                            tally.counts[k].3 = UInt16(Swift.min(Int(UInt16.max), Int(tally.counts[k].3) + Int(c & 0xFFFF)))
+                            tally.add(k, headings: UInt16(c >> 16), body: UInt16(c & 0xFFFF))
                             start = end + 1
                             t += 1
                         }

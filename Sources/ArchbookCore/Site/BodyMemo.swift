@@ -275,9 +275,7 @@ extension BodyMemo {
     /// The HTML and segments of the entry whose head names `seal`; nil for anything else.
     static func decodeText(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, seal: UInt64)
         -> (html: String, segments: [SearchSegment])? {
-        guard Self.seal(of: bytes) == seal, var r = MemoReader(sealed: bytes, magic: textMagic),
-              let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected,
-              let html = r.string(),
+        guard var r = textReader(bytes, path: expected, key: expectedKey, seal: seal), let html = r.string(),
               let segments = r.list({ r -> SearchSegment? in
                   guard let a = r.string(), let h = r.string(), let t = r.string() else { return nil }
                   return SearchSegment(anchor: a, heading: h, text: t)
@@ -287,10 +285,16 @@ extension BodyMemo {
 
     /// `decodeText`'s HTML alone, for a page (the whole entry is still checked; its search text is not decoded).
     static func decodeHTML(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, seal: UInt64) -> String? {
+        guard var r = textReader(bytes, path: expected, key: expectedKey, seal: seal) else { return nil }
+        return r.string()
+    }
+
+    /// A text entry checked whole (its seal, checksum, key and path), read up to its HTML.
+    private static func textReader(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, seal: UInt64) -> MemoReader? {
         guard Self.seal(of: bytes) == seal, var r = MemoReader(sealed: bytes, magic: textMagic),
               let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected
         else { return nil }
-        return r.string()
+        return r
     }
 
     /// Where the search terms of the document at `path` are stored, beside its body (no path holds a zero byte).

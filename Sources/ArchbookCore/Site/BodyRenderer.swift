@@ -96,6 +96,12 @@ public struct BodyPreparation: Sendable {
         self.idPrefixes = idPrefixes
         self.collectText = collectText
     }
+
+    /// What document `d`'s body is rendered with.
+    func inputs(for d: Document) -> PreparedBody.Inputs {
+        PreparedBody.Inputs(lineOffset: d.bodyLineOffset, anchors: d.bodyAnchors, dropLine: d.droppedTitleLine,
+                            idPrefixes: idPrefixes, collectText: collectText, allowRawHTML: renderer.allowRawHTML)
+    }
 }
 
 /// The bodies a check prepared, by document; the build takes each once, so its memory goes as the page's body is made.

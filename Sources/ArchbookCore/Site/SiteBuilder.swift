@@ -605,8 +605,9 @@ struct SiteModel: Sendable {
         let d = docs[i]
         // Taken whether or not it is used, so its memory goes now.
         let prepared = self.prepared?.take(i)
-        let anchors = d.bodyAnchors
-        let drop = d.droppedTitleLine
+        let inputs = BodyPreparation(renderer: renderer, idPrefixes: prefixes, collectText: collectText).inputs(for: d)
+        let anchors = inputs.anchors
+        let drop = inputs.dropLine
         var earlier: BodyMemo.Entry?
         var sealed: UInt64?
         switch cache {
@@ -642,8 +643,6 @@ struct SiteModel: Sendable {
             if recording { mentions.append(answer(prefix, number, hit)) }
             return hit
         }
-        let inputs = PreparedBody.Inputs(lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop, idPrefixes: prefixes,
-                                         collectText: collectText, allowRawHTML: renderer.allowRawHTML)
         let body: RenderedBody
         if let prepared, prepared.inputs == inputs {
             body = renderer.finish(prepared, resolve: resolving, mention: mentioning)
