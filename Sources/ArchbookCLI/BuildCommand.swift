@@ -123,17 +123,25 @@ struct BuildCommand: ParsableCommand {
         let previous = trusted ? cache.load(site: target) : nil
         // The bodies do not depend on the site being there: each is checked against what it was made from.
         let bodies = PackBodyStore(base: cache.bodiesBase, reads: trusted)
+        let searchState = trusted && options.search != nil ? cache.loadSearch() : nil
         // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
         let built = try writeAtomically(to: target, display: outputPath, previous: previous == nil ? nil : target,
                                         spare: cache.usable ? cache.spareFolder : nil,
                                         beforeSwap: { cache.remove() }) { sink throws(FileTreeError) in
             try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink,
-                                  previous: previous, bodies: .store(bodies, reads: trusted))
+                                  previous: previous, bodies: .store(bodies, reads: trusted), search: searchState)
         }
-        // Two files that do not depend on each other, written side by side.
+        // Files that do not depend on each other, written side by side.
         let keys = BodyMemo.storeKeys(for: result.documents.map(\.path))
         let indexWritten = DispatchGroup()
         DispatchQueue.global().async(group: indexWritten) { bodies.finish(keeping: keys) }
+        if cache.usable {
+            // A state that was not replaced still describes the build it came from, so the next one can start from it.
+            let (state, file) = (built.search, cache.search)
+            DispatchQueue.global().async(group: indexWritten) {
+                if let state { _ = BuildCache.write(state.encoded(tag: BuildCache.toolTag), to: file) } else { unlink(file) }
+            }
+        }
         if let problem = cache.save(built.manifest) {
             Output.err("archbook: warning: \(problem); the next build renders every page\n")
         }
@@ -240,6 +248,8 @@ struct BuildCache {
     let documents: String
     /// Without a configuration file: what the last detection extracted from the files it read.
     let detection: String
+    /// What the last build's search index was made from (`SearchState`).
+    let search: String
     /// false when git tracks a file of the cache: then not even the spare site is taken (see `trackedByGit`).
     var usable = true
 
@@ -250,6 +260,7 @@ struct BuildCache {
         spareFolder = base + ".spare"
         documents = base + ".documents"
         detection = base + ".detection"
+        search = base + ".search"
     }
 
     /// Names the archbook that wrote a cache file: its version and this very executable (its size, time and inode),
@@ -260,6 +271,11 @@ struct BuildCache {
             ? "\(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino)" : "unknown executable"
         return "archbook \(archbookVersion) \(executable)"
     }()
+
+    /// What the last build's search index was made from, if this archbook wrote it whole; anything else is ignored.
+    func loadSearch() -> SearchState? {
+        (try? DiskFileTree.readFile(search)).flatMap { SearchState.decode($0, tag: Self.toolTag) }
+    }
 
     /// The memo in `file` (`documents`, `detection`), if this archbook wrote it; anything else is ignored.
     func loadMemo(_ file: String) -> ExtractionMemo? {

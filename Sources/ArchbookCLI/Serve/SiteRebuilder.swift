@@ -53,6 +53,8 @@ final class FullSiteRebuilder: SiteRebuilder {
     private var memo: ExtractionMemo?
     /// The bodies the last build rendered: a body whose Markdown and link targets did not change is not rendered again.
     private var bodies: BodyMemo?
+    /// What the last build's search index was made from: only the terms of documents changed since are scored again.
+    private var search: SearchState?
     /// Without a configuration file: what the last detection extracted from the files it read, so an edit is not
     /// followed by parsing the whole sample again to detect the same layout (`archbook build` keeps it on disk).
     private var detection: ExtractionMemo?
@@ -90,10 +92,12 @@ final class FullSiteRebuilder: SiteRebuilder {
             var summary = try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers,
                                                 options: options, sink: sink,
                                                 previous: request.previous == nil ? nil : manifest,
-                                                bodies: .memory(bodies))
+                                                bodies: .memory(bodies), search: search)
             manifest = summary.manifest
             bodies = summary.bodies
+            search = summary.search
             summary.bodies = nil
+            summary.search = nil
             return .built(SiteRebuild(check: result, tree: tree, displayPrefix: setup.displayPrefix, summary: summary,
                                       watchPlan: watchPlan(setup)))
         } catch let failure as RunFailure {

@@ -101,7 +101,7 @@ public enum SearchIndex {
     @discardableResult
     public static func write(_ docs: [SearchDocument], idPrefixes: [String], kindLabels: [String: String],
                              options: SearchOptions = SearchOptions(), to sink: some SiteSink) throws(FileTreeError) -> Int {
-        try write(docs, idPrefixes: idPrefixes, kindLabels: kindLabels, options: options, to: sink, counted: nil)
+        try write(docs, idPrefixes: idPrefixes, kindLabels: kindLabels, options: options, to: sink, counted: nil).files
     }
 
     /// How a build takes per-document fragments from its previous site (see `SearchDocument.segmentsHash`).
@@ -127,10 +127,13 @@ public enum SearchIndex {
     }
 
     /// `write`, handing the terms it counts for each document that came without them (by index) to `counted`, from
-    /// several threads, for a build to keep, and taking unchanged documents' fragments from `source`.
+    /// several threads, for a build to keep, and taking unchanged documents' fragments from `source`. With `previous`
+    /// (what the last build's index was made from), the entries of the terms no changed document holds are taken from
+    /// it (`patch`). With `keepsState`, also returns what this index was made from, for the next build.
     static func write(_ docs: [SearchDocument], idPrefixes: [String], kindLabels: [String: String],
                       options: SearchOptions, to sink: some SiteSink,
-                      counted: (@Sendable (Int, SearchTerms) -> Void)?, fragments source: Fragments? = nil) throws(FileTreeError) -> Int {
+                      counted: (@Sendable (Int, SearchTerms) -> Void)?, fragments source: Fragments? = nil,
+                      previous: SearchState? = nil, keepsState: Bool = false) throws(FileTreeError) -> (files: Int, state: SearchState?) {
         @Sendable func loaded(_ k: Int) -> SearchDocument {
             guard docs[k].segmentsStored else { return docs[k] }
             var d = docs[k]
@@ -138,7 +141,22 @@ public enum SearchIndex {
             d.segmentsStored = false
             return d
         }
-        let postings = Postings(docs, idPrefixes: idPrefixes, counted: counted)
+        let keys = keepsState || previous != nil ? docs.map(key(of:)) : []
+        let terms: [String], entries: [[UInt8]], state: SearchState?
+        if let previous, let patched = patch(previous, docs, keys: keys, idPrefixes: idPrefixes, counted: counted) {
+            (terms, entries, state) = patched
+        } else {
+            let postings = Postings(docs, idPrefixes: idPrefixes, counted: counted)
+            terms = postings.terms
+            entries = postings.entries()
+            if keepsState {
+                let (starts, docTerms) = postings.documentTerms()
+                state = SearchState(prefixes: idPrefixes, keys: keys.map { $0 ?? 0 }, lengths: postings.lengths, terms: terms,
+                                    entries: entries, starts: starts, docTerms: docTerms)
+            } else {
+                state = nil
+            }
+        }
 
         // Facet values, sorted, with counts.
         let docKinds = docs.map { $0.kind.map { [$0] } ?? [] }
@@ -160,7 +178,6 @@ public enum SearchIndex {
         let head = "{\"version\":\(version),\"documents\":\(docs.count),\"prefixes\":["
             + idPrefixes.map { JSONValue.quoted($0.lowercased()) }.sorted().joined(separator: ",") + "],\"facets\":" + facets
 
-        let entries = postings.entries()
         var total = entries.reduce(0) { $0 + $1.count + 1 } + facetData.utf8.count
         // Fragments are made up front only when the index may still fit in one file (a small handbook).
         var fragments: [[UInt8]] = []
@@ -176,7 +193,7 @@ public enum SearchIndex {
             append(fragments, to: &json)
             json.append(contentsOf: "]}".utf8)
             try emit("index", json, to: sink)
-            return 2
+            return (2, state)
         }
 
         var shards: [Range<Int>] = []
@@ -187,7 +204,7 @@ public enum SearchIndex {
                 shards.append(start..<(k + 1)); start = k + 1; size = 0
             }
         }
-        let firstTerms = shards.map { postings.terms[$0.lowerBound] }
+        let firstTerms = shards.map { terms[$0.lowerBound] }
         let shardRanges = shards
         try emit("index", Array((head + ",\"split\":true,\"shards\":[" + firstTerms.map(JSONValue.quoted).joined(separator: ",") + "]}").utf8), to: sink)
         try emit("facets", Array(facetData.utf8), to: sink)
@@ -213,7 +230,7 @@ public enum SearchIndex {
             } catch { return error }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return 2 * (2 + shards.count) + docs.count
+        return (2 * (2 + shards.count) + docs.count, state)
     }
 
     static func append(_ parts: some Collection<[UInt8]>, to out: inout [UInt8]) {
@@ -263,6 +280,9 @@ public enum SearchIndex {
             var lists: [[Posting]] = []
             /// Words per field, per document of the chunk.
             var lengths: [(Int32, Int32, Int32, Int32)] = []
+            /// Per document of the chunk, the terms (by id) it has postings in: `docTermIDs[docStarts[k]..<docStarts[k + 1]]`.
+            var docStarts: [Int32] = [0]
+            var docTermIDs: [Int32] = []
 
             mutating func id(_ term: String) -> Int32 {
                 if let k = ids[term] { return k }
@@ -320,6 +340,8 @@ public enum SearchIndex {
         let chunks: [Chunk]
         /// Every term, in UTF-16 order.
         let terms: [String]
+        /// Per chunk, each of its term ids' place in `terms`.
+        let globals: [[Int32]]
         let averages: [Double]
         let lengths: [(Int32, Int32, Int32, Int32)]
         let count: Int
@@ -333,13 +355,18 @@ public enum SearchIndex {
             var all = Set<String>()
             for c in chunks { all.formUnion(c.ids.keys) }
             terms = SearchIndex.sortedUTF16(all)
+            // Where each chunk's terms are in `terms`: one lookup per (chunk, term) pair the chunks hold, rather than
+            // one per term and chunk.
+            var index: [String: Int32] = [:]
+            index.reserveCapacity(terms.count)
+            for (k, t) in terms.enumerated() { index[t] = Int32(k) }
+            let termIndex = index
+            globals = Checker.parallelMap(chunks) { c in c.names.map { termIndex[$0]! } }
             lengths = chunks.flatMap(\.lengths)
-            var sums = [Double](repeating: 0, count: SearchIndex.fields.count)
-            for l in lengths { sums[0] += Double(l.0); sums[1] += Double(l.1); sums[2] += Double(l.2); sums[3] += Double(l.3) }
-            averages = sums.map { max(1, $0 / Double(max(1, docs.count))) }
+            averages = SearchIndex.averages(lengths, count: docs.count)
         }
 
-        static func analyse(_ docs: [SearchDocument], _ range: Range<Int>, idPrefixes: [String],
+        static func analyse(_ docs: [SearchDocument], _ range: some Collection<Int>, idPrefixes: [String],
                             counted: (@Sendable (Int, SearchTerms) -> Void)?) -> Chunk {
             var chunk = Chunk()
             // A word's term id: one lookup by its bytes per word seen, and each word stemmed once per chunk.
@@ -401,9 +428,13 @@ public enum SearchIndex {
                     counted(d, terms)
                 }
                 for k in tally.touched { chunk.lists[Int(k)].append(Posting(doc: doc32, counts: tally.counts[Int(k)])) }
+                chunk.docTermIDs += tally.touched
                 for term in SearchIndex.idTerms(doc.id, prefixes: idPrefixes) {
-                    chunk.lists[Int(chunk.id(term))].append(Posting(doc: doc32, counts: (0, 0, 0, 0)))
+                    let k = chunk.id(term)
+                    chunk.lists[Int(k)].append(Posting(doc: doc32, counts: (0, 0, 0, 0)))
+                    chunk.docTermIDs.append(k)
                 }
+                chunk.docStarts.append(Int32(chunk.docTermIDs.count))
                 chunk.lengths.append(length)
             }
             return chunk
@@ -411,14 +442,7 @@ public enum SearchIndex {
 
         /// Each term's postings as its JSON member, `"term":[idf,gap,score,...]`, in term order.
         func entries() -> [[UInt8]] {
-            let n = Double(count)
-            // Where each term's postings are, chunk by chunk: one lookup per (chunk, term) pair the chunks hold,
-            // rather than one per term and chunk, and no list copied together.
-            var index: [String: Int32] = [:]
-            index.reserveCapacity(terms.count)
-            for (k, t) in terms.enumerated() { index[t] = Int32(k) }
-            let termIndex = index
-            let globals: [[Int32]] = Checker.parallelMap(chunks) { c in c.names.map { termIndex[$0]! } }
+            // Where each term's postings are, chunk by chunk, and no list copied together.
             var starts = [Int32](repeating: 0, count: terms.count + 1)
             for g in globals { for t in g { starts[Int(t) + 1] += 1 } }
             for k in 0..<terms.count { starts[k + 1] += starts[k] }
@@ -435,18 +459,17 @@ public enum SearchIndex {
             var norms = [Double](repeating: 0, count: 4 * lengths.count)
             for (d, l) in lengths.enumerated() {
                 for (f, length) in [l.0, l.1, l.2, l.3].enumerated() {
-                    norms[4 * d + f] = SearchIndex.k1 * (1 - SearchIndex.b + SearchIndex.b * Double(length) / averages[f])
+                    norms[4 * d + f] = SearchIndex.norm(length, average: averages[f])
                 }
             }
             return Checker.parallelMap(Array(terms.indices)) { [starts, places, norms] k in
                 let range = Int(starts[k])..<Int(starts[k + 1])
                 var df = 0
                 for p in places[range] { df += chunks[Int(p.chunk)].lists[Int(p.local)].count }
-                let idf = log(1 + (n - Double(df) + 0.5) / (Double(df) + 0.5))
                 var bytes: [UInt8] = Array(JSONValue.quoted(terms[k]).utf8)
                 bytes.reserveCapacity(bytes.count + 8 + df * 7)
                 bytes.append(contentsOf: ":[".utf8)
-                SearchIndex.appendDecimal(Int((idf * 100).rounded()), to: &bytes)
+                SearchIndex.appendDecimal(SearchIndex.idf(documents: count, containing: df), to: &bytes)
                 var previous = 0
                 for p in places[range] {
                     for posting in chunks[Int(p.chunk)].lists[Int(p.local)] {
@@ -461,17 +484,68 @@ public enum SearchIndex {
             }
         }
 
-        /// The BM25F term-frequency part, × 100 (`norms`: per document and field, k1 × (1 - b + b × length ÷ average)).
         func score(_ p: Posting, norms: [Double]) -> Int {
-            let base = 4 * Int(p.doc)
-            func part(_ count: UInt16, _ f: Int) -> Double {
-                guard count > 0 else { return 0 }
-                let c = Double(count)
-                return SearchIndex.weights[f] * c * (SearchIndex.k1 + 1) / (c + norms[base + f])
-            }
-            let tf = part(p.counts.0, 0) + part(p.counts.1, 1) + part(p.counts.2, 2) + part(p.counts.3, 3)
-            return Int((tf * 100).rounded())
+            SearchIndex.score(p.counts, norms: norms, at: 4 * Int(p.doc))
         }
+
+        /// Per document, the terms (by their place in `terms`) it has postings in, ascending.
+        func documentTerms() -> (starts: [Int32], terms: [Int32]) {
+            var starts: [Int32] = [0]
+            starts.reserveCapacity(count + 1)
+            var all: [Int32] = []
+            all.reserveCapacity(chunks.reduce(0) { $0 + $1.docTermIDs.count })
+            for (c, chunk) in chunks.enumerated() {
+                let global = globals[c]
+                for k in 0..<chunk.lengths.count {
+                    let from = all.count
+                    for local in chunk.docTermIDs[Int(chunk.docStarts[k])..<Int(chunk.docStarts[k + 1])] { all.append(global[Int(local)]) }
+                    all[from...].sort()
+                    // An ID term may also have been met as a word.
+                    var end = from
+                    for i in from..<all.count where i == from || all[i] != all[end - 1] { all[end] = all[i]; end += 1 }
+                    all.removeSubrange(end...)
+                    starts.append(Int32(all.count))
+                }
+            }
+            return (starts, all)
+        }
+    }
+
+    /// The BM25F term-frequency part, × 100 (`norms`: per document and field, `norm(length, average:)`, from `base`).
+    static func score(_ counts: (UInt16, UInt16, UInt16, UInt16), norms: [Double], at base: Int) -> Int {
+        func part(_ count: UInt16, _ f: Int) -> Double {
+            guard count > 0 else { return 0 }
+            let c = Double(count)
+            return weights[f] * c * (k1 + 1) / (c + norms[base + f])
+        }
+        let tf = part(counts.0, 0) + part(counts.1, 1) + part(counts.2, 2) + part(counts.3, 3)
+        return Int((tf * 100).rounded())
+    }
+
+    /// k1 × (1 - b + b × length ÷ average): a field's length normalisation in BM25F.
+    static func norm(_ length: Int32, average: Double) -> Double {
+        k1 * (1 - b + b * Double(length) / average)
+    }
+
+    /// A term's inverse document frequency, × 100.
+    static func idf(documents n: Int, containing df: Int) -> Int {
+        Int((log(1 + (Double(n) - Double(df) + 0.5) / (Double(df) + 0.5)) * 100).rounded())
+    }
+
+    /// Each field's average length in words, rounded to a quarter of a word (at least 1): an edit moves an average
+    /// across a quarter only when it changes the handbook's words by a quarter of its document count, so the next build
+    /// can patch the entries of the terms one edit touched (`SearchState`) instead of scoring every posting again.
+    static func averages(_ lengths: [(Int32, Int32, Int32, Int32)], count: Int) -> [Double] {
+        quarters(lengths, count: count).map { max(1, Double($0) / 4) }
+    }
+
+    /// The averages, as whole quarters of a word.
+    static func quarters(_ lengths: [(Int32, Int32, Int32, Int32)], count: Int) -> [Int] {
+        var sums = [Int](repeating: 0, count: fields.count)
+        for l in lengths { sums[0] += Int(l.0); sums[1] += Int(l.1); sums[2] += Int(l.2); sums[3] += Int(l.3) }
+        let n = max(1, count)
+        // round(4 × sum ÷ n), in integers.
+        return sums.map { (8 * $0 + n) / (2 * n) }
     }
 
     /// `ADR-0012` is found as `adr-12` (prefix and number) and as `#12` (the number alone).

@@ -100,10 +100,12 @@ public struct SiteSummary: Sendable, Equatable {
     public var bodies: BodyMemo?
     /// Bodies taken from the memo given to this build instead of being rendered.
     public var reusedBodies: Int = 0
+    /// What the search index was made from, for the next build (with a body cache and search on).
+    public var search: SearchState?
 
     public static func == (a: SiteSummary, b: SiteSummary) -> Bool {
         a.pages == b.pages && a.files == b.files && a.reusedPages == b.reusedPages && a.manifest == b.manifest
-            && a.bodies === b.bodies && a.reusedBodies == b.reusedBodies
+            && a.bodies === b.bodies && a.reusedBodies == b.reusedBodies && a.search === b.search
     }
 }
 
@@ -132,9 +134,11 @@ public enum SiteBuilder {
     /// `previous`: the manifest the last build into the same output left; its pages whose inputs are unchanged
     /// are taken from the sink's previous site instead of being rendered. `bodies`: where the bodies of an earlier
     /// build are and this build's go (see `BodyCache`); bodies whose inputs are unchanged are taken from there.
+    /// `search`: what the last build's search index was made from (`SiteSummary.search`), so that only the terms of
+    /// the documents changed since are scored again.
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
                              options: SiteOptions, sink unchecked: some SiteSink, previous: BuildManifest? = nil,
-                             bodies cache: BodyCache? = nil) throws(FileTreeError) -> SiteSummary {
+                             bodies cache: BodyCache? = nil, search earlier: SearchState? = nil) throws(FileTreeError) -> SiteSummary {
         let model = SiteModel(check: check, listing: try tree.listing().separatingUnsafePaths().0, config: config, options: options)
         let preparation = bodyPreparation(config: config, options: options)
         let renderer = preparation.renderer
@@ -188,6 +192,7 @@ public enum SiteBuilder {
         }
 
         var copied = 0
+        var searchState: SearchState?
         // Phase 2: the search index, from the documents' text as the bodies were rendered. Before the pages, so
         // that text is released before page rendering adds its own memory.
         if let searchOptions = options.search {
@@ -230,8 +235,11 @@ public enum SiteBuilder {
                 reuse: { path, inputs in sink.reusePage(path, inputs: inputs, isPage: false) },
                 write: { path, bytes, inputs throws(FileTreeError) in try sink.write(path, bytes, inputs: inputs) },
                 segments: { i in storedText?(i).segments ?? [] })
-            copied += try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions,
-                                            to: sink, counted: counted, fragments: fragments)
+            let written = try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions,
+                                                to: sink, counted: counted, fragments: fragments, previous: earlier,
+                                                keepsState: cache != nil)
+            copied += written.files
+            searchState = written.state
             for (i, terms) in inMemory?.all ?? [] where results[i].entry != nil { results[i].entry!.terms = terms }
         }
         // For the next build in this process: every body's entry, with the terms the index counted.
@@ -279,7 +287,7 @@ public enum SiteBuilder {
         }
         return SiteSummary(pages: jobs.count, files: copied, reusedPages: sink.reusedPages,
                            manifest: BuildManifest(buildKey: buildKey, files: sink.manifestFiles), bodies: kept,
-                           reusedBodies: reusedBodies)
+                           reusedBodies: reusedBodies, search: searchState)
     }
 
     /// Everything that changes every page: archbook's version, the configuration, the theme and the options.
