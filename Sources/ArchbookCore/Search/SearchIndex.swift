@@ -466,10 +466,7 @@ public enum SearchIndex {
                 let range = Int(starts[k])..<Int(starts[k + 1])
                 var df = 0
                 for p in places[range] { df += chunks[Int(p.chunk)].lists[Int(p.local)].count }
-                var bytes: [UInt8] = Array(JSONValue.quoted(terms[k]).utf8)
-                bytes.reserveCapacity(bytes.count + 8 + df * 7)
-                bytes.append(contentsOf: ":[".utf8)
-                SearchIndex.appendDecimal(SearchIndex.idf(documents: count, containing: df), to: &bytes)
+                var bytes = SearchIndex.entryHead(terms[k], documents: count, containing: df, reserving: df * 7)
                 var previous = 0
                 for p in places[range] {
                     for posting in chunks[Int(p.chunk)].lists[Int(p.local)] {
@@ -525,6 +522,15 @@ public enum SearchIndex {
     /// k1 × (1 - b + b × length ÷ average): a field's length normalisation in BM25F.
     static func norm(_ length: Int32, average: Double) -> Double {
         k1 * (1 - b + b * Double(length) / average)
+    }
+
+    /// The start of a term's entry, `"term":[idf`, with room for `more` bytes of postings and the closing bracket.
+    static func entryHead(_ term: String, documents n: Int, containing df: Int, reserving more: Int) -> [UInt8] {
+        var bytes: [UInt8] = Array(JSONValue.quoted(term).utf8)
+        bytes.reserveCapacity(bytes.count + 8 + more)
+        bytes.append(contentsOf: ":[".utf8)
+        appendDecimal(idf(documents: n, containing: df), to: &bytes)
+        return bytes
     }
 
     /// A term's inverse document frequency, × 100.

@@ -166,13 +166,6 @@ extension SearchIndex {
         }
         let dropping = changed.map { Int32($0) }
 
-        // The terms whose entries change: those the changed documents held, and those they hold now.
-        var affectedOld = Set<Int32>()
-        for d in changed { for t in state.docTerms[Int(state.starts[d])..<Int(state.starts[d + 1])] { affectedOld.insert(t) } }
-        var fresh: [String: [(doc: Int32, score: Int)]] = [:]
-        for (local, name) in chunk.names.enumerated() {
-            fresh[name] = chunk.lists[local].map { ($0.doc, score($0.counts, norms: norms, at: 4 * Int($0.doc))) }
-        }
         // Each term's place in the old list, or where it would go.
         func place(_ term: String) -> (index: Int, found: Bool) {
             var lo = 0, hi = state.terms.count
@@ -182,32 +175,40 @@ extension SearchIndex {
             }
             return (lo, lo < state.terms.count && state.terms[lo] == term)
         }
-        // Per affected term: its place in the old list (found there or not), and the postings it gains.
+        // The terms whose entries change: those the changed documents hold now (by their id in `chunk`), with their
+        // new postings, and those they held and no longer hold, which only lose postings.
         var jobs: [(at: Int, found: Bool, term: String, adding: [(doc: Int32, score: Int)])] = []
-        for t in affectedOld where fresh[state.terms[Int(t)]] == nil { jobs.append((Int(t), true, state.terms[Int(t)], [])) }
-        for (term, postings) in fresh {
-            let (k, found) = place(term)
-            jobs.append((k, found, term, postings))
+        var heldOnlyBefore = Set<Int32>()
+        for d in changed { for t in state.docTerms[Int(state.starts[d])..<Int(state.starts[d + 1])] { heldOnlyBefore.insert(t) } }
+        for (local, name) in chunk.names.enumerated() {
+            let (k, found) = place(name)
+            if found { heldOnlyBefore.remove(Int32(k)) }
+            jobs.append((k, found, name, chunk.lists[local].map { ($0.doc, score($0.counts, norms: norms, at: 4 * Int($0.doc))) }))
         }
+        let chunkTerms = jobs.count
+        for t in heldOnlyBefore.sorted() { jobs.append((Int(t), true, state.terms[Int(t)], [])) }
         let results = Checker.parallelMap(jobs) { job in
             rescored(job.found ? state.entries[job.at] : nil, term: job.term, dropping: dropping, adding: job.adding, documents: n)
         }
         var updates: [Int: [UInt8]?] = [:]  // old index -> new entry (nil: the term is gone)
-        var inserted: [(at: Int, term: String, entry: [UInt8])] = []
-        for (job, result) in zip(jobs, results) {
+        // New terms by their place, each with its job (the chunk term it is).
+        var inserted: [(at: Int, term: String, entry: [UInt8], job: Int)] = []
+        for (j, (job, result)) in zip(jobs, results).enumerated() {
             guard case .some(.some(let entry)) = result else { return nil }
-            if job.found { updates[job.at] = entry.isEmpty ? nil : entry } else if !entry.isEmpty { inserted.append((job.at, job.term, entry)) }
+            if job.found { updates[job.at] = entry.isEmpty ? nil : entry } else if !entry.isEmpty { inserted.append((job.at, job.term, entry, j)) }
         }
         inserted.sort { $0.at != $1.at ? $0.at < $1.at : utf16Less($0.term, $1.term) }
 
-        // Merge: old terms in order (rescored or dropped), new ones at their places.
+        // Merge: old terms in order (rescored or dropped), new ones at their places; each chunk term's new place noted.
         var terms: [String] = [], entries: [[UInt8]] = []
         terms.reserveCapacity(state.terms.count + inserted.count)
         entries.reserveCapacity(state.terms.count + inserted.count)
         var moved = [Int32](repeating: -1, count: state.terms.count)
+        var placeOfJob = [Int32](repeating: -1, count: chunkTerms)
         var next = 0
         for k in 0...state.terms.count {
             while next < inserted.count, inserted[next].at == k {
+                placeOfJob[inserted[next].job] = Int32(terms.count)
                 terms.append(inserted[next].term)
                 entries.append(inserted[next].entry)
                 next += 1
@@ -224,21 +225,13 @@ extension SearchIndex {
                 entries.append(state.entries[k])
             }
         }
-        var newIndex: [String: Int32] = [:]
-        for item in inserted { newIndex[item.term] = -1 }
-        if !newIndex.isEmpty {
-            for (k, t) in terms.enumerated() where newIndex[t] != nil { newIndex[t] = Int32(k) }
-        }
+        for j in 0..<chunkTerms where jobs[j].found { placeOfJob[j] = moved[jobs[j].at] }
 
-        // Each document's terms: unchanged documents' moved to their new places (the order holds), changed ones' anew.
+        // Each document's terms: unchanged documents' moved to their new places (the order holds), changed ones' anew
+        // (a chunk term's id is its job's number).
         var fromChunk: [Int: [Int32]] = [:]
         for (k, d) in changed.enumerated() {
-            var mine: [Int32] = []
-            for local in chunk.docTermIDs[Int(chunk.docStarts[k])..<Int(chunk.docStarts[k + 1])] {
-                let name = chunk.names[Int(local)]
-                let (at, found) = place(name)
-                mine.append(found ? moved[at] : newIndex[name]!)
-            }
+            let mine = chunk.docTermIDs[Int(chunk.docStarts[k])..<Int(chunk.docStarts[k + 1])].map { placeOfJob[Int($0)] }
             fromChunk[d] = Array(Set(mine)).sorted()
         }
         var starts = [Int32](repeating: 0, count: n + 1)
@@ -329,10 +322,7 @@ extension SearchIndex {
         }
         while a < adding.count { add(adding[a]); a += 1 }
         guard df > 0 else { return .some([]) }
-        var bytes: [UInt8] = Array(JSONValue.quoted(term).utf8)
-        bytes.reserveCapacity(bytes.count + 8 + body.count)
-        bytes.append(contentsOf: ":[".utf8)
-        appendDecimal(idf(documents: n, containing: df), to: &bytes)
+        var bytes = entryHead(term, documents: n, containing: df, reserving: body.count)
         bytes.append(contentsOf: body)
         bytes.append(0x5D)
         return .some(bytes)
