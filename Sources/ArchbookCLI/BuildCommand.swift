@@ -99,9 +99,22 @@ struct BuildCommand: ParsableCommand {
             trusted = false
             cache.usable = false
         }
+        // Cache files written while the build goes on (each through a temporary file renamed over the old one), all
+        // finished before the lock is released or the process exits, so a build never leaves one half-written.
+        let background = DispatchGroup()
+        defer { background.wait() }
+        // What the last build's search index was made from, read while the documents are checked.
+        let searchLoad = Pending<SearchState>()
+        if trusted, cache.usable {
+            let c = cache
+            searchLoad.start { c.loadSearch() }
+        }
         // Zero-config: what detection extracted from the files it read last time (an empty memo makes a new one).
         let detectionMemo = cache.usable ? (trusted ? cache.loadMemo(cache.detection) : nil) ?? .empty(key: Detector.memoKey) : nil
-        if let kept = try setup.resolveConfig(tree: tree, memo: detectionMemo) { cache.saveMemo(kept, to: cache.detection) }
+        if let kept = try setup.resolveConfig(tree: tree, memo: detectionMemo) {
+            let (c, file) = (cache, cache.detection)
+            DispatchQueue.global().async(group: background) { c.saveMemo(kept, to: file) }
+        }
         // What the last build extracted from each file: only the files that changed since are parsed again (and
         // rendered as they are parsed).
         let options = setup.siteOptions(baseURL: baseURL)
@@ -112,40 +125,53 @@ struct BuildCommand: ParsableCommand {
         let summary = result.summary
         if strict && (summary.errors > 0 || summary.warnings > 0) {
             Output.err("archbook: not building because of \(summary.errors) error(s) and \(summary.warnings) warning(s) (--strict); '\(outputPath)' was not changed\n")
+            background.wait()
             lock.release()
             withExtendedLifetime(result) { Glibc.exit(1) }
         }
 
-        // Saved before the site is built, so the memo is not held at the same time as the site's memory (written on
-        // another thread while the site was built, it added 30 MB to the peak of a build of 10,000 documents).
-        if cache.usable, let kept = result.memo { cache.saveMemo(kept, to: cache.documents) }
+        // After an edit (a few documents parsed again) the cache files are written while the site is built, which is
+        // then quick and far below a full build's memory. A full build writes the memo before the site is built and
+        // the search state after it: written meanwhile, they added 5 to 10 MB each to the peak of 10,000 documents.
+        let edited = (result.preparedBodies?.count ?? 0) <= max(16, result.documents.count / 50)
+        if cache.usable, let kept = result.memo {
+            let (c, file) = (cache, cache.documents)
+            if edited {
+                DispatchQueue.global().async(group: background) { c.saveMemo(kept, to: file) }
+            } else {
+                c.saveMemo(kept, to: file)
+            }
+        }
         result.memo = nil
         let previous = trusted ? cache.load(site: target) : nil
         // The bodies do not depend on the site being there: each is checked against what it was made from.
         let bodies = PackBodyStore(base: cache.bodiesBase, reads: trusted)
-        let searchState = trusted && options.search != nil ? cache.loadSearch() : nil
+        let searchState = options.search != nil ? searchLoad.value() : nil
+        var saveAtEnd: (@Sendable () -> Void)?
         // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
         let built = try writeAtomically(to: target, display: outputPath, previous: previous == nil ? nil : target,
                                         spare: cache.usable ? cache.spareFolder : nil,
                                         beforeSwap: { cache.remove() }) { sink throws(FileTreeError) in
             try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink,
-                                  previous: previous, bodies: .store(bodies, reads: trusted), search: searchState)
+                                  previous: previous, bodies: .store(bodies, reads: trusted), search: searchState) { state in
+                // Written while the pages are made. A state describes itself (each document's key), so one written
+                // by a build that then fails still serves the next build as well as the one it replaced.
+                guard cache.usable else { return }
+                let (c, tag) = (cache, BuildCache.toolTag)
+                let save: @Sendable () -> Void = { if let state { c.saveSearch(state, tag: tag) } else { unlink(c.search) } }
+                if edited { DispatchQueue.global().async(group: background, execute: save) } else { saveAtEnd = save }
+            }
         }
         // Files that do not depend on each other, written side by side.
         let keys = BodyMemo.storeKeys(for: result.documents.map(\.path))
         let indexWritten = DispatchGroup()
         DispatchQueue.global().async(group: indexWritten) { bodies.finish(keeping: keys) }
-        if cache.usable {
-            // A state that was not replaced still describes the build it came from, so the next one can start from it.
-            let (state, file) = (built.search, cache.search)
-            DispatchQueue.global().async(group: indexWritten) {
-                if let state { _ = BuildCache.write(state.encoded(tag: BuildCache.toolTag), to: file) } else { unlink(file) }
-            }
-        }
         if let problem = cache.save(built.manifest) {
             Output.err("archbook: warning: \(problem); the next build renders every page\n")
         }
+        if let saveAtEnd { DispatchQueue.global().async(group: background, execute: saveAtEnd) }
         indexWritten.wait()
+        background.wait()
         lock.release()
         let index = outputPath.hasSuffix("/") ? outputPath + "index.html" : outputPath + "/index.html"
         let reused = built.reusedPages > 0 ? " (\(built.reusedPages) unchanged since the last build)" : ""
@@ -277,6 +303,13 @@ struct BuildCache {
         (try? DiskFileTree.readFile(search)).flatMap { SearchState.decode($0, tag: Self.toolTag) }
     }
 
+    /// A failure only means the next build counts every document's terms.
+    func saveSearch(_ state: SearchState, tag: String) {
+        _ = Self.write(to: search) { fd in
+            state.write(tag: tag) { piece in (try? DocumentFiles.writeAll(fd, piece, path: search)) != nil }
+        }
+    }
+
     /// The memo in `file` (`documents`, `detection`), if this archbook wrote it; anything else is ignored.
     func loadMemo(_ file: String) -> ExtractionMemo? {
         (try? DiskFileTree.readFile(file)).flatMap { ExtractionMemo.decode($0, tag: Self.toolTag) }
@@ -405,6 +438,24 @@ enum ThemeLocator {
 /// (through a temporary file) and, when more than half of the pack is entries no longer indexed, compacts it.
 /// A crash leaves the previous index, whose entries are still where it says (appending overwrites nothing); an entry
 /// that is not what it should be fails `BodyMemo.decode` (checksum, path, key) and its body is rendered again.
+/// A value made on another thread; `value()` waits for it (nil when it was never started, or made nothing).
+final class Pending<Value: Sendable>: Sendable {
+    private let slot = Mutex<Value?>(nil)
+    private let group = DispatchGroup()
+
+    func start(_ make: @escaping @Sendable () -> Value?) {
+        DispatchQueue.global().async(group: group) {
+            let made = make()
+            self.slot.withLock { $0 = made }
+        }
+    }
+
+    func value() -> Value? {
+        group.wait()
+        return slot.withLock { $0 }
+    }
+}
+
 final class PackBodyStore: BodyStore {
     let packPath: String
     let indexPath: String

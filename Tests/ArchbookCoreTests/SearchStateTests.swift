@@ -116,6 +116,52 @@ final class SearchStateTests: XCTestCase {
         XCTAssertEqual(again.all.map(\.0), [7], "only the one that came without terms (the changed one came with them)")
     }
 
+    /// Documents whose terms and segments the build kept elsewhere (bodies taken from the disk cache) are read only
+    /// when they are counted: by a full count, and by a patch for a changed one (a title changed, the body kept). The
+    /// index is the one made from documents that carry their text; where the kept terms are missing, the segments are
+    /// counted instead.
+    func testKeptTermsAreReadOnlyWhenCounted() throws {
+        let full = Self.handbook()
+        let box = TermsBox()
+        let site = InMemorySite()
+        let reference = try XCTUnwrap(SearchIndex.write(full, idPrefixes: Self.prefixes, kindLabels: [:], options: SearchOptions(),
+                                                        to: site, counted: { box.add($0, $1) }, keepsState: true).state)
+        let terms = Dictionary(uniqueKeysWithValues: box.all)
+        XCTAssertEqual(terms.count, full.count)
+        // Every body kept; document 3's terms are lost.
+        var kept = full
+        for i in kept.indices { kept[i].segments = []; kept[i].segmentsStored = true; kept[i].termsStored = true }
+        func fragments(noting read: TermsBox) -> SearchIndex.Fragments {
+            var f = SearchIndex.Fragments(reuse: { _, _ in false }, write: { _, _, _ in }, segments: { full[$0].segments })
+            f.terms = { i in read.add(i, SearchTerms(headingWords: 0, bodyWords: 0)); return i == 3 ? nil : terms[i] }
+            return f
+        }
+        let read = TermsBox()
+        let counted = TermsBox()
+        let again = InMemorySite()
+        let state = try XCTUnwrap(SearchIndex.write(kept, idPrefixes: Self.prefixes, kindLabels: [:], options: SearchOptions(),
+                                                    to: again, counted: { counted.add($0, $1) }, fragments: fragments(noting: read),
+                                                    keepsState: true).state)
+        XCTAssertEqual(again.files["search/index.json"], site.files["search/index.json"])
+        XCTAssertEqual(state.encoded(tag: "t"), reference.encoded(tag: "t"))
+        XCTAssertEqual(read.all.count, full.count, "a full count reads every kept document's terms")
+        XCTAssertEqual(counted.all.map(\.0), [3], "and counts the words of the one whose terms were lost")
+
+        // A title changed, its body kept: a patch reads that document's terms, and no other's.
+        var renamed = kept
+        renamed[12].title = "Decide on queue 12"
+        var expected = full
+        expected[12].title = "Decide on queue 12"
+        let readByPatch = TermsBox()
+        let patched = InMemorySite()
+        _ = try SearchIndex.write(renamed, idPrefixes: Self.prefixes, kindLabels: [:], options: SearchOptions(), to: patched,
+                                  counted: nil, fragments: fragments(noting: readByPatch), previous: reference, keepsState: true)
+        XCTAssertEqual(readByPatch.all.map(\.0), [12])
+        let clean = InMemorySite()
+        _ = try SearchIndex.write(expected, idPrefixes: Self.prefixes, kindLabels: [:], options: SearchOptions(), to: clean, counted: nil)
+        XCTAssertEqual(patched.files["search/index.json"], clean.files["search/index.json"])
+    }
+
     func testStateRoundTripsAndAnythingElseIsRefused() throws {
         let (_, state) = try Self.write(Self.handbook(), previous: nil, options: SearchOptions())
         let bytes = state.encoded(tag: "archbook x")
@@ -126,6 +172,17 @@ final class SearchStateTests: XCTestCase {
         damaged[bytes.count / 2] ^= 0x20
         XCTAssertNil(SearchState.decode(damaged, tag: "archbook x"), "a flipped bit")
         XCTAssertNil(SearchState.decode(Array("archbook search state 1\n".utf8), tag: "archbook x"))
+
+        // Written in pieces, as a build writes its file: the same bytes, each piece at most about a megabyte, and
+        // the writing stops at the first piece that could not be written.
+        var pieces: [[UInt8]] = []
+        XCTAssertTrue(state.write(tag: "archbook x") { pieces.append($0); return true })
+        XCTAssertEqual(Array(pieces.joined()), bytes)
+        XCTAssertEqual(bytes.count, state.encodedCount(tag: "archbook x"))
+        XCTAssertGreaterThan(pieces.count, 1)
+        var offered = 0
+        XCTAssertFalse(state.write(tag: "archbook x") { _ in offered += 1; return false })
+        XCTAssertEqual(offered, 1)
     }
 
     static func object(_ bytes: [UInt8]?) throws -> [String: Any] {

@@ -46,6 +46,9 @@ public struct SearchDocument: Sendable {
     var segmentsHash: UInt64?
     /// The segments are not loaded (`segments` is empty): `Fragments.segments` reads them when a fragment is made.
     var segmentsStored = false
+    /// The terms an earlier build counted are kept by the build, not loaded (`terms` is nil): `Fragments.terms` reads
+    /// them only when every posting is counted, which a patched index does not do.
+    var termsStored = false
 
     public init(id: String?, title: String, kind: String?, status: String?, date: String?, tags: [String], url: String,
                 segments: [SearchSegment], terms: SearchTerms? = nil) {
@@ -112,6 +115,9 @@ public enum SearchIndex {
         let write: @Sendable (String, [UInt8], UInt64) throws(FileTreeError) -> Void
         /// The segments of document `k`, for one whose segments are not loaded.
         let segments: @Sendable (Int) -> [SearchSegment]
+        /// The terms an earlier build counted for document `k`, for one whose terms are kept; nil when they are not
+        /// there after all (its words are then counted from its segments).
+        var terms: @Sendable (Int) -> SearchTerms? = { _ in nil }
     }
 
     /// What fragment `k` shows (0 when its segments have no hash: it is then always made).
@@ -134,6 +140,19 @@ public enum SearchIndex {
                       options: SearchOptions, to sink: some SiteSink,
                       counted: (@Sendable (Int, SearchTerms) -> Void)?, fragments source: Fragments? = nil,
                       previous: SearchState? = nil, keepsState: Bool = false) throws(FileTreeError) -> (files: Int, state: SearchState?) {
+        /// Document `k` as a count of its words needs it: with the terms an earlier build counted, else (they are not
+        /// there after all) with its segments.
+        @Sendable func counting(_ k: Int) -> SearchDocument {
+            guard docs[k].termsStored else { return docs[k] }
+            var d = docs[k]
+            d.termsStored = false
+            d.terms = source?.terms(k)
+            if d.terms == nil, d.segmentsStored {
+                d.segments = source?.segments(k) ?? []
+                d.segmentsStored = false
+            }
+            return d
+        }
         @Sendable func loaded(_ k: Int) -> SearchDocument {
             guard docs[k].segmentsStored else { return docs[k] }
             var d = docs[k]
@@ -143,9 +162,11 @@ public enum SearchIndex {
         }
         let keys = keepsState || previous != nil ? docs.map(key(of:)) : []
         let terms: [String], entries: [[UInt8]], state: SearchState?
-        if let previous, let patched = patch(previous, docs, keys: keys, idPrefixes: idPrefixes, counted: counted) {
+        if let previous, let patched = patch(previous, docs, keys: keys, idPrefixes: idPrefixes, counted: counted, counting: counting) {
             (terms, entries, state) = patched
         } else {
+            // Every posting is counted: documents whose terms were kept bring them now.
+            let docs = docs.contains(where: \.termsStored) ? Checker.parallelMap(Array(docs.indices), counting) : docs
             let postings = Postings(docs, idPrefixes: idPrefixes, counted: counted)
             terms = postings.terms
             entries = postings.entries()

@@ -34,12 +34,27 @@ public final class SearchState: Sendable {
 
     /// The state as bytes, for a file; `tag` names what wrote it (a state is only read back by the same archbook).
     public func encoded(tag: String) -> [UInt8] {
+        var all: [UInt8] = []
+        all.reserveCapacity(encodedCount(tag: tag))
+        _ = write(tag: tag) { all.append(contentsOf: $0); return true }
+        return all
+    }
+
+    /// `encoded(tag:)` handed to `emit` in pieces of about a megabyte, in order; false as soon as `emit` is. A build
+    /// writes the state while its pages are made, and holding the tens of megabytes of a large handbook's state twice
+    /// would add to the build's peak memory.
+    public func write(tag: String, _ emit: ([UInt8]) -> Bool) -> Bool {
+        let total = encodedCount(tag: tag)
+        var sum = MemoWriter.Checksum(count: total - 8)
         var w = MemoWriter()
+        w.bytes.reserveCapacity(1 << 20)
+        func flush() -> Bool {
+            w.bytes.withUnsafeBytes { sum.add($0) }
+            defer { w.bytes.removeAll(keepingCapacity: true) }
+            return emit(w.bytes)
+        }
+        func piece() -> Bool { w.bytes.count < 1 << 20 || flush() }
         w.bytes = Self.magic
-        // Reserved whole: the state of a large handbook is tens of megabytes, and each regrowth copies all of it.
-        let size = entries.reduce(0) { $0 + $1.count + 8 } + terms.reduce(0) { $0 + $1.utf8.count + 8 }
-            + 4 * (docTerms.count + starts.count) + 40 * keys.count + prefixes.reduce(0) { $0 + $1.utf8.count + 8 }
-        w.bytes.reserveCapacity(Self.magic.count + tag.utf8.count + size + 64)
         w.string(tag)
         w.int(prefixes.count)
         for p in prefixes { w.string(p) }
@@ -47,16 +62,41 @@ public final class SearchState: Sendable {
         for (k, l) in zip(keys, lengths) {
             w.int(Int(truncatingIfNeeded: k))
             for v in [l.0, l.1, l.2, l.3] { w.int(Int(v)) }
+            guard piece() else { return false }
         }
         w.int(terms.count)
         for (t, e) in zip(terms, entries) {
             w.string(t)
             w.raw(e)
+            guard piece() else { return false }
         }
-        Self.append(starts, to: &w)
-        Self.append(docTerms, to: &w)
-        w.seal()
-        return w.bytes
+        guard flush() else { return false }
+        for values in [starts, docTerms] {
+            w.int(values.count)
+            guard flush() else { return false }
+            // Little-endian, as one block where the machine's order is already little-endian: the per-document term
+            // lists are millions of numbers.
+            #if _endian(little)
+            let ok = values.withUnsafeBytes { raw in
+                sum.add(raw)
+                return stride(from: 0, to: raw.count, by: 1 << 20).allSatisfy { emit(Array(raw[$0..<min(raw.count, $0 + (1 << 20))])) }
+            }
+            guard ok else { return false }
+            #else
+            for x in values { withUnsafeBytes(of: UInt32(bitPattern: x).littleEndian) { w.bytes.append(contentsOf: $0) } }
+            guard flush() else { return false }
+            #endif
+        }
+        w.int(Int(truncatingIfNeeded: sum.value))
+        return emit(w.bytes)
+    }
+
+    /// How many bytes `encoded(tag:)` has, its checksum included.
+    func encodedCount(tag: String) -> Int {
+        func string(_ s: String) -> Int { 8 + s.utf8.count }
+        return Self.magic.count + string(tag) + 8 + prefixes.reduce(0) { $0 + string($1) } + 8 + 40 * keys.count
+            + 8 + zip(terms, entries).reduce(0) { $0 + string($1.0) + 8 + $1.1.count }
+            + 8 + 4 * starts.count + 8 + 4 * docTerms.count + 8
     }
 
     /// The state in `bytes`, if they are one this archbook (`tag`) wrote, whole and consistent; else nil.
@@ -87,17 +127,6 @@ public final class SearchState: Sendable {
               docTerms.allSatisfy({ $0 >= 0 && Int($0) < count }) else { return nil }
         return SearchState(prefixes: prefixes, keys: keys, lengths: lengths, terms: terms, entries: entries,
                            starts: starts, docTerms: docTerms)
-    }
-
-    /// Little-endian, after their count: the per-document term lists are millions of numbers, copied as one block
-    /// where the machine's order is already little-endian.
-    private static func append(_ values: [Int32], to w: inout MemoWriter) {
-        w.int(values.count)
-        #if _endian(little)
-        values.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
-        #else
-        for x in values { withUnsafeBytes(of: UInt32(bitPattern: x).littleEndian) { w.bytes.append(contentsOf: $0) } }
-        #endif
     }
 
     private static func int32s(_ r: inout MemoReader) -> [Int32]? {
@@ -137,7 +166,9 @@ extension SearchIndex {
     /// again (an unchanged document's scores depend only on its own counts, its lengths and the averages; a term's
     /// idf only on its document count). Nil when a full count is needed; the result is the same either way.
     static func patch(_ state: SearchState, _ docs: [SearchDocument], keys: [UInt64?], idPrefixes: [String],
-                      counted: (@Sendable (Int, SearchTerms) -> Void)?) -> (terms: [String], entries: [[UInt8]], state: SearchState)? {
+                      counted: (@Sendable (Int, SearchTerms) -> Void)?,
+                      counting: ((Int) -> SearchDocument)? = nil)
+        -> (terms: [String], entries: [[UInt8]], state: SearchState)? {
         let n = docs.count
         guard state.prefixes == idPrefixes, state.keys.count == n, n > 0 else { return nil }
         var changed: [Int] = []
@@ -145,6 +176,10 @@ extension SearchIndex {
             changed.append(i)
             if changed.count > max(16, n / 50) { return nil }
         }
+        // A changed document whose body was kept (its title or tags changed) brings the terms counted for it.
+        var brought = docs
+        if let counting { for d in changed where docs[d].termsStored { brought[d] = counting(d) } }
+        let docs = brought
         let chunk = Postings.analyse(docs, changed, idPrefixes: idPrefixes, counted: counted)
         var lengths = state.lengths
         for (k, d) in changed.enumerated() { lengths[d] = chunk.lengths[k] }
@@ -153,7 +188,7 @@ extension SearchIndex {
         // counted for the build to keep, though their postings stand, so the next full count need not count them.
         if let counted {
             let isChanged = Set(changed)
-            let uncounted = (0..<n).filter { docs[$0].terms == nil && !isChanged.contains($0) }
+            let uncounted = (0..<n).filter { docs[$0].terms == nil && !docs[$0].termsStored && !isChanged.contains($0) }
             let size = max(64, uncounted.count / (4 * ProcessInfo.processInfo.activeProcessorCount) + 1)
             let parts = stride(from: 0, to: uncounted.count, by: size).map { Array(uncounted[$0..<min(uncounted.count, $0 + size)]) }
             _ = Checker.parallelMap(parts) { part in Postings.analyse(docs, part, idPrefixes: idPrefixes, counted: counted).lengths.count }

@@ -138,7 +138,8 @@ public enum SiteBuilder {
     /// the documents changed since are scored again.
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
                              options: SiteOptions, sink unchecked: some SiteSink, previous: BuildManifest? = nil,
-                             bodies cache: BodyCache? = nil, search earlier: SearchState? = nil) throws(FileTreeError) -> SiteSummary {
+                             bodies cache: BodyCache? = nil, search earlier: SearchState? = nil,
+                             searchMade: ((SearchState?) -> Void)? = nil) throws(FileTreeError) -> SiteSummary {
         let model = SiteModel(check: check, listing: try tree.listing().separatingUnsafePaths().0, config: config, options: options)
         let preparation = bodyPreparation(config: config, options: options)
         let renderer = preparation.renderer
@@ -205,8 +206,10 @@ public enum SiteBuilder {
                                          terms: body.terms)
                 doc.segmentsHash = body.segmentsHash
                 if body.textSeal != nil, !body.segmentsInMemory {
-                    // Terms to count are counted from the segments; otherwise they wait for a fragment that needs them.
-                    if body.terms == nil, let storedText { doc.segments = storedText(i).segments } else { doc.segmentsStored = true }
+                    // A body the store kept: its segments wait there for a fragment that shows them, and the terms
+                    // counted for it for a count of every posting (`SearchIndex.Fragments`).
+                    doc.segmentsStored = true
+                    doc.termsStored = body.terms == nil
                 }
                 return doc
             }
@@ -231,10 +234,18 @@ public enum SiteBuilder {
                 counted = { i, terms in box.add(i, terms) }
             case nil: counted = nil
             }
-            let fragments = SearchIndex.Fragments(
+            var fragments = SearchIndex.Fragments(
                 reuse: { path, inputs in sink.reusePage(path, inputs: inputs, isPage: false) },
                 write: { path, bytes, inputs throws(FileTreeError) in try sink.write(path, bytes, inputs: inputs) },
                 segments: { i in storedText?(i).segments ?? [] })
+            if case .store(let store, _) = cache {
+                let sealed = results.map(\.sealed)
+                fragments.terms = { i in
+                    guard let entry = sealed[i] else { return nil }
+                    let path = model.docs[i].path
+                    return store.read(BodyMemo.termsKey(path)).flatMap { BodyMemo.decodeTerms($0, path: path, key: bodyKey, entry: entry) }
+                }
+            }
             let written = try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions,
                                                 to: sink, counted: counted, fragments: fragments, previous: earlier,
                                                 keepsState: cache != nil)
@@ -242,6 +253,7 @@ public enum SiteBuilder {
             searchState = written.state
             for (i, terms) in inMemory?.all ?? [] where results[i].entry != nil { results[i].entry!.terms = terms }
         }
+        searchMade?(searchState)
         // For the next build in this process: every body's entry, with the terms the index counted.
         var kept: BodyMemo?
         if case .memory = cache {
@@ -630,13 +642,8 @@ struct SiteModel: Sendable {
         if let earlier, let (remembered, entry) = remembered(i, earlier, anchors: anchors, dropLine: drop, collectText: collectText,
                                                                     sameWorld: sameWorld) {
             if case .memory = cache { return (remembered, entry, true, nil) }
-            var body = remembered
-            if collectText, case .store(let store, _) = cache, let sealed {
-                body.terms = store.read(BodyMemo.termsKey(d.path)).flatMap {
-                    BodyMemo.decodeTerms($0, path: d.path, key: key, entry: sealed)
-                }
-            }
-            return (body, nil, true, sealed)
+            // The terms counted for it stay in the store too: only a full count of the index reads them.
+            return (remembered, nil, true, sealed)
         }
         let recording = cache != nil
         var links: [BodyMemo.Link] = []
