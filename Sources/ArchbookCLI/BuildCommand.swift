@@ -130,10 +130,10 @@ struct BuildCommand: ParsableCommand {
             withExtendedLifetime(result) { Glibc.exit(1) }
         }
 
-        // After an edit (a few documents parsed again) the cache files are written while the site is built, which is
-        // then quick and far below a full build's memory. A full build writes the memo before the site is built and
-        // the search state after it: written meanwhile, they added 5 to 10 MB each to the peak of 10,000 documents.
-        let edited = (result.preparedBodies?.count ?? 0) <= max(16, result.documents.count / 50)
+        // After an edit (a few documents parsed again) the memo is written while the site is built, which is then
+        // quick and far below a full build's memory. A full build writes it before the site is built: written
+        // meanwhile, it added 5 to 10 MB to the peak of 10,000 documents.
+        let edited = (result.preparedBodies?.parsed ?? 0) <= max(16, result.documents.count / 50)
         if cache.usable, let kept = result.memo {
             let (c, file) = (cache, cache.documents)
             if edited {
@@ -147,19 +147,20 @@ struct BuildCommand: ParsableCommand {
         // The bodies do not depend on the site being there: each is checked against what it was made from.
         let bodies = PackBodyStore(base: cache.bodiesBase, reads: trusted)
         let searchState = options.search != nil ? searchLoad.value() : nil
-        var saveAtEnd: (@Sendable () -> Void)?
         // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
         let built = try writeAtomically(to: target, display: outputPath, previous: previous == nil ? nil : target,
                                         spare: cache.usable ? cache.spareFolder : nil,
                                         beforeSwap: { cache.remove() }) { sink throws(FileTreeError) in
             try SiteBuilder.build(result, tree: tree, config: setup.config, theme: themeLayers, options: options, sink: sink,
                                   previous: previous, bodies: .store(bodies, reads: trusted), search: searchState) { state in
-                // Written while the pages are made. A state describes itself (each document's key), so one written
-                // by a build that then fails still serves the next build as well as the one it replaced.
+                // Written while the pages are made, and its memory gone once it is. A state describes itself (each
+                // document's key), so one written by a build that then fails still serves the next build as well as
+                // the one it replaced.
                 guard cache.usable else { return }
                 let (c, tag) = (cache, BuildCache.toolTag)
-                let save: @Sendable () -> Void = { if let state { c.saveSearch(state, tag: tag) } else { unlink(c.search) } }
-                if edited { DispatchQueue.global().async(group: background, execute: save) } else { saveAtEnd = save }
+                DispatchQueue.global().async(group: background) {
+                    if let state { c.saveSearch(state, tag: tag) } else { unlink(c.search) }
+                }
             }
         }
         // Files that do not depend on each other, written side by side.
@@ -169,7 +170,6 @@ struct BuildCommand: ParsableCommand {
         if let problem = cache.save(built.manifest) {
             Output.err("archbook: warning: \(problem); the next build renders every page\n")
         }
-        if let saveAtEnd { DispatchQueue.global().async(group: background, execute: saveAtEnd) }
         indexWritten.wait()
         background.wait()
         lock.release()

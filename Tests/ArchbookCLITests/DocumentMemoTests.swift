@@ -173,6 +173,11 @@ final class DocumentMemoTests: XCTestCase {
         let tag = try XCTUnwrap(ExtractionMemo.tag(in: Array(try Data(contentsOf: memo))))
         XCTAssertTrue(tag.hasPrefix("archbook \(archbookVersion) "), tag)
         XCTAssertNotNil(try stored(), "the memo is kept")
+        // So is what the search index was made from (written while the pages were made), under the same tag.
+        let stateFile = dir.appendingPathComponent(".archbook-cache/_site.search")
+        func state() throws -> SearchState { try XCTUnwrap(SearchState.decode(Array(try Data(contentsOf: stateFile)), tag: tag)) }
+        let firstState = try state()
+        XCTAssertFalse(firstState.keys.isEmpty)
 
         // An edit that breaks a document: its new problems are reported, the others' come from the memo.
         let redis = docs.appendingPathComponent("decisions/0004-cache-carrier-rate-quotes-in-redis.md")
@@ -182,6 +187,8 @@ final class DocumentMemoTests: XCTestCase {
         XCTAssertEqual(edited.status, 1, edited.err)
         XCTAssertTrue(edited.out.contains("broken-link"))
         XCTAssertEqual(edited.out, try check().out)
+        XCTAssertEqual(try state().keys.count, firstState.keys.count)
+        XCTAssertEqual(zip(try state().keys, firstState.keys).filter { $0 != $1 }.count, 1, "the edited document's key changed")
         let clean = dir.appendingPathComponent("clean")
         XCTAssertEqual(try ArchbookBinary.run(["build", docs.path, "--quiet", "--output", clean.path], in: dir).status, 1)
         XCTAssertEqual(try site(dir.appendingPathComponent("_site")), try site(clean))

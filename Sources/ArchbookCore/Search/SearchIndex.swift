@@ -167,11 +167,13 @@ public enum SearchIndex {
         } else {
             // Every posting is counted: documents whose terms were kept bring them now.
             let docs = docs.contains(where: \.termsStored) ? Checker.parallelMap(Array(docs.indices), counting) : docs
-            let postings = Postings(docs, idPrefixes: idPrefixes, counted: counted)
+            var postings = Postings(docs, idPrefixes: idPrefixes, counted: counted)
             terms = postings.terms
+            // Before the entries, and taking the chunks' lists of term ids as it goes: the state's list is as long
+            // (millions of numbers for a large handbook), and the two need not be held at once.
+            let documentTerms = keepsState ? postings.takeDocumentTerms() : nil
             entries = postings.entries()
-            if keepsState {
-                let (starts, docTerms) = postings.documentTerms()
+            if let (starts, docTerms) = documentTerms {
                 state = SearchState(prefixes: idPrefixes, keys: keys.map { $0 ?? 0 }, lengths: postings.lengths, terms: terms,
                                     entries: entries, starts: starts, docTerms: docTerms)
             } else {
@@ -358,7 +360,7 @@ public enum SearchIndex {
             }
         }
 
-        let chunks: [Chunk]
+        private(set) var chunks: [Chunk]
         /// Every term, in UTF-16 order.
         let terms: [String]
         /// Per chunk, each of its term ids' place in `terms`.
@@ -506,17 +508,20 @@ public enum SearchIndex {
             SearchIndex.score(p.counts, norms: norms, at: 4 * Int(p.doc))
         }
 
-        /// Per document, the terms (by their place in `terms`) it has postings in, ascending.
-        func documentTerms() -> (starts: [Int32], terms: [Int32]) {
+        /// Per document, the terms (by their place in `terms`) it has postings in, ascending. Each chunk's own lists
+        /// are emptied once read: nothing else needs them.
+        mutating func takeDocumentTerms() -> (starts: [Int32], terms: [Int32]) {
             var starts: [Int32] = [0]
             starts.reserveCapacity(count + 1)
             var all: [Int32] = []
             all.reserveCapacity(chunks.reduce(0) { $0 + $1.docTermIDs.count })
-            for (c, chunk) in chunks.enumerated() {
+            for c in chunks.indices {
                 let global = globals[c]
-                for k in 0..<chunk.lengths.count {
+                let (ids, docStarts, documents) = (chunks[c].docTermIDs, chunks[c].docStarts, chunks[c].lengths.count)
+                chunks[c].docTermIDs = []
+                for k in 0..<documents {
                     let from = all.count
-                    for local in chunk.docTermIDs[Int(chunk.docStarts[k])..<Int(chunk.docStarts[k + 1])] { all.append(global[Int(local)]) }
+                    for local in ids[Int(docStarts[k])..<Int(docStarts[k + 1])] { all.append(global[Int(local)]) }
                     all[from...].sort()
                     // An ID term may also have been met as a word.
                     var end = from

@@ -107,13 +107,13 @@ public struct BodyPreparation: Sendable {
 /// The bodies a check prepared, by document; the build takes each once, so its memory goes as the page's body is made.
 public final class PreparedBodies: @unchecked Sendable {
     private let slots: UnsafeMutableBufferPointer<PreparedBody?>
-    /// How many documents were parsed by this check (the others came from the memo): a few after an edit.
-    public let count: Int
+    /// How many documents this check parsed (the others came from its memo): a few after an edit.
+    public let parsed: Int
 
     init(_ bodies: [PreparedBody?]) {
         slots = .allocate(capacity: bodies.count)
         _ = slots.initialize(from: bodies)
-        count = bodies.count { $0 != nil }
+        parsed = bodies.count { $0 != nil }
     }
 
     deinit {

@@ -135,7 +135,9 @@ public enum SiteBuilder {
     /// are taken from the sink's previous site instead of being rendered. `bodies`: where the bodies of an earlier
     /// build are and this build's go (see `BodyCache`); bodies whose inputs are unchanged are taken from there.
     /// `search`: what the last build's search index was made from (`SiteSummary.search`), so that only the terms of
-    /// the documents changed since are scored again.
+    /// the documents changed since are scored again. `searchMade`: called, before the pages are made, with what this
+    /// build's search index was made from (nil without search), so that a caller can save it while they are; the
+    /// summary then leaves it out.
     public static func build(_ check: CheckResult, tree: some FileTree, config: Config, theme: Theme,
                              options: SiteOptions, sink unchecked: some SiteSink, previous: BuildManifest? = nil,
                              bodies cache: BodyCache? = nil, search earlier: SearchState? = nil,
@@ -253,7 +255,11 @@ public enum SiteBuilder {
             searchState = written.state
             for (i, terms) in inMemory?.all ?? [] where results[i].entry != nil { results[i].entry!.terms = terms }
         }
-        searchMade?(searchState)
+        if let searchMade {
+            searchMade(searchState)
+            // The caller has it: not held through the pages, whose memory is the build's peak.
+            searchState = nil
+        }
         // For the next build in this process: every body's entry, with the terms the index counted.
         var kept: BodyMemo?
         if case .memory = cache {
