@@ -143,10 +143,10 @@ public enum SearchIndex {
         /// Document `k` as a count of its words needs it: with the terms an earlier build counted, else (they are not
         /// there after all) with its segments.
         @Sendable func counting(_ k: Int) -> SearchDocument {
-            guard docs[k].termsStored else { return docs[k] }
+            guard docs[k].termsStored || (docs[k].terms == nil && docs[k].segmentsStored) else { return docs[k] }
             var d = docs[k]
             d.termsStored = false
-            d.terms = source?.terms(k)
+            if d.terms == nil { d.terms = source?.terms(k) }
             if d.terms == nil, d.segmentsStored {
                 d.segments = source?.segments(k) ?? []
                 d.segmentsStored = false
@@ -165,9 +165,8 @@ public enum SearchIndex {
         if let previous, let patched = patch(previous, docs, keys: keys, idPrefixes: idPrefixes, counted: counted, counting: counting) {
             (terms, entries, state) = patched
         } else {
-            // Every posting is counted: documents whose terms were kept bring them now.
-            let docs = docs.contains(where: \.termsStored) ? Checker.parallelMap(Array(docs.indices), counting) : docs
-            var postings = Postings(docs, idPrefixes: idPrefixes, counted: counted)
+            // Every posting is counted: documents whose terms or text were kept bring them as they are counted.
+            var postings = Postings(docs, idPrefixes: idPrefixes, counted: counted, counting: counting)
             terms = postings.terms
             // Before the entries, and taking the chunks' lists of term ids as it goes: the state's list is as long
             // (millions of numbers for a large handbook), and the two need not be held at once.
@@ -369,12 +368,15 @@ public enum SearchIndex {
         let lengths: [(Int32, Int32, Int32, Int32)]
         let count: Int
 
-        init(_ docs: [SearchDocument], idPrefixes: [String], counted: (@Sendable (Int, SearchTerms) -> Void)? = nil) {
+        init(_ docs: [SearchDocument], idPrefixes: [String], counted: (@Sendable (Int, SearchTerms) -> Void)? = nil,
+             counting: (@Sendable (Int) -> SearchDocument)? = nil) {
             count = docs.count
             let parts = 4 * ProcessInfo.processInfo.activeProcessorCount
             let size = max(64, (docs.count + parts - 1) / parts)
             let ranges = stride(from: 0, to: docs.count, by: size).map { $0..<min(docs.count, $0 + size) }
-            chunks = Checker.parallelMap(ranges) { range in Self.analyse(docs, range, idPrefixes: idPrefixes, counted: counted) }
+            chunks = Checker.parallelMap(ranges) { range in
+                Self.analyse(docs, range, idPrefixes: idPrefixes, counted: counted, counting: counting)
+            }
             var all = Set<String>()
             for c in chunks { all.formUnion(c.ids.keys) }
             terms = SearchIndex.sortedUTF16(all)
@@ -389,8 +391,11 @@ public enum SearchIndex {
             averages = SearchIndex.averages(lengths, count: docs.count)
         }
 
+        /// `counting`: document `d` with what counting it needs (kept terms, else its text) when those are not in
+        /// `docs`; each is loaded as it is counted, so a handbook's text is not held all at once.
         static func analyse(_ docs: [SearchDocument], _ range: some Collection<Int>, idPrefixes: [String],
-                            counted: (@Sendable (Int, SearchTerms) -> Void)?) -> Chunk {
+                            counted: (@Sendable (Int, SearchTerms) -> Void)?,
+                            counting: ((Int) -> SearchDocument)? = nil) -> Chunk {
             var chunk = Chunk()
             // A word's term id: one lookup by its bytes per word seen, and each word stemmed once per chunk.
             var words = WordIDs()
@@ -399,7 +404,7 @@ public enum SearchIndex {
             var tally = Tally()
             for d in range {
                 var length: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
-                let doc = docs[d]
+                let doc = counting?(d) ?? docs[d]
                 let doc32 = Int32(d)
                 let earlier = doc.terms
                 var texts: [(text: String, field: Int)] = [(doc.title, 0)]

@@ -167,7 +167,7 @@ extension SearchIndex {
     /// idf only on its document count). Nil when a full count is needed; the result is the same either way.
     static func patch(_ state: SearchState, _ docs: [SearchDocument], keys: [UInt64?], idPrefixes: [String],
                       counted: (@Sendable (Int, SearchTerms) -> Void)?,
-                      counting: ((Int) -> SearchDocument)? = nil)
+                      counting: (@Sendable (Int) -> SearchDocument)? = nil)
         -> (terms: [String], entries: [[UInt8]], state: SearchState)? {
         let n = docs.count
         guard state.prefixes == idPrefixes, state.keys.count == n, n > 0 else { return nil }
@@ -177,10 +177,7 @@ extension SearchIndex {
             if changed.count > max(16, n / 50) { return nil }
         }
         // A changed document whose body was kept (its title or tags changed) brings the terms counted for it.
-        var brought = docs
-        if let counting { for d in changed where docs[d].termsStored { brought[d] = counting(d) } }
-        let docs = brought
-        let chunk = Postings.analyse(docs, changed, idPrefixes: idPrefixes, counted: counted)
+        let chunk = Postings.analyse(docs, changed, idPrefixes: idPrefixes, counted: counted, counting: counting)
         var lengths = state.lengths
         for (k, d) in changed.enumerated() { lengths[d] = chunk.lengths[k] }
         guard quarters(lengths, count: n) == quarters(state.lengths, count: n) else { return nil }
@@ -191,7 +188,9 @@ extension SearchIndex {
             let uncounted = (0..<n).filter { docs[$0].terms == nil && !docs[$0].termsStored && !isChanged.contains($0) }
             let size = max(64, uncounted.count / (4 * ProcessInfo.processInfo.activeProcessorCount) + 1)
             let parts = stride(from: 0, to: uncounted.count, by: size).map { Array(uncounted[$0..<min(uncounted.count, $0 + size)]) }
-            _ = Checker.parallelMap(parts) { part in Postings.analyse(docs, part, idPrefixes: idPrefixes, counted: counted).lengths.count }
+            _ = Checker.parallelMap(parts) { part in
+                Postings.analyse(docs, part, idPrefixes: idPrefixes, counted: counted, counting: counting).lengths.count
+            }
         }
         let averages = averages(lengths, count: n)
         var norms = [Double](repeating: 0, count: 4 * n)

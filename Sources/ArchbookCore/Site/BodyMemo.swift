@@ -202,7 +202,7 @@ extension BodyMemo {
         return (w.bytes, t.bytes)
     }
 
-    /// The entry for `path` under `key` from its head (its HTML and segments left in the store, see `decodeText`);
+    /// The entry for `path` under `key` from its head (its HTML and segments left in the store, see `decodeHTML` and `decodeSegments`);
     /// nil for anything but a complete head of this format made for them.
     static func decode(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64) -> Entry? {
         guard var r = MemoReader(sealed: bytes, magic: magic) else { return nil }
@@ -272,18 +272,18 @@ extension BodyMemo {
     /// Where the HTML and search text of the document at `path` are stored, beside its head (no path holds a zero byte).
     public static func textKey(_ path: String) -> String { path + "\u{0}text" }
 
-    /// The HTML and segments of the entry whose head names `seal`; nil for anything else.
-    static func decodeText(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, seal: UInt64)
-        -> (html: String, segments: [SearchSegment])? {
-        guard var r = textReader(bytes, path: expected, key: expectedKey, seal: seal), let html = r.string(),
-              let segments = r.list({ r -> SearchSegment? in
+    /// A text entry's search text, for the search index (the whole entry is checked; its HTML is skipped).
+    static func decodeSegments(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, seal: UInt64) -> [SearchSegment]? {
+        guard var r = textReader(bytes, path: expected, key: expectedKey, seal: seal), let html = r.count() else { return nil }
+        r.at += html
+        guard let segments = r.list({ r -> SearchSegment? in
                   guard let a = r.string(), let h = r.string(), let t = r.string() else { return nil }
                   return SearchSegment(anchor: a, heading: h, text: t)
               }), r.at == r.bytes.endIndex else { return nil }
-        return (html, segments)
+        return segments
     }
 
-    /// `decodeText`'s HTML alone, for a page (the whole entry is still checked; its search text is not decoded).
+    /// A text entry's HTML, for a page (the whole entry is checked; its search text is not decoded).
     static func decodeHTML(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, seal: UInt64) -> String? {
         guard var r = textReader(bytes, path: expected, key: expectedKey, seal: seal) else { return nil }
         return r.string()

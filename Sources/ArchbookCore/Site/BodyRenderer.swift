@@ -37,11 +37,10 @@ public struct RenderedBody: Sendable {
     /// The hash of `segments` (anchor, heading, text), for reusing the search fragment made from them; nil when no
     /// cache keeps bodies.
     public var segmentsHash: UInt64?
-    /// Set for a body the disk cache kept: `html` and `segments` are then empty here and stay in the store until a
-    /// page shows them (`BodyMemo.decodeText`, checked against this checksum of their entry).
+    /// Set for a body in the disk cache, kept or rendered now: `html` and `segments` are then empty here and stay in
+    /// the store until a page or the search index reads them (`BodyMemo.decodeHTML`, `decodeSegments`, checked
+    /// against this checksum of their entry).
     var textSeal: UInt64?
-    /// For a body just rendered into the disk cache: only its `html` waits in the store, `segments` are here.
-    var segmentsInMemory = false
 
     static func hash(of html: String) -> UInt64 {
         var h = StableHash()

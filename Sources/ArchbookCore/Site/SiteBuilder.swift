@@ -169,25 +169,22 @@ public enum SiteBuilder {
         if !sameWorld, case .store(let store, _) = cache { store.write(BodyMemo.worldKey, BodyMemo.encodeWorld(world, key: bodyKey)) }
         var rendered = results.map(\.body)
         let reusedBodies = results.count(where: \.reused)
-        // Bodies the disk cache kept leave their HTML and search text in the store until a page or fragment that
-        // shows them is made again: an edit reads a handful of them, not the whole handbook's. Bodies rendered now
-        // leave their HTML there too.
-        let storedText: (@Sendable (Int) -> (html: String, segments: [SearchSegment]))?
+        // Bodies leave their HTML and search text in the store until a page, the index or a fragment needs them: an
+        // edit reads a handful of them, not the whole handbook's, and a full build does not hold them all at once.
+        let storedSegments: (@Sendable (Int) -> [SearchSegment])?
         var storedHTML: (@Sendable (Int) -> String)?
         if case .store(let store, _) = cache {
             let seals = rendered.map(\.textSeal)
-            let collect = options.search != nil
-            storedText = { i in
-                guard let seal = seals[i] else { return ("", []) }
-                return model.storedText(i, seal: seal, store: store, key: bodyKey, renderer: renderer, prefixes: prefixes,
-                                        collectText: collect)
+            storedSegments = { i in
+                guard let seal = seals[i] else { return [] }
+                return model.storedSegments(i, seal: seal, store: store, key: bodyKey, renderer: renderer, prefixes: prefixes)
             }
             storedHTML = { i in
                 guard let seal = seals[i] else { return "" }
                 return model.storedHTML(i, seal: seal, store: store, key: bodyKey, renderer: renderer, prefixes: prefixes)
             }
         } else {
-            storedText = nil
+            storedSegments = nil
         }
         var backlinks = Array(repeating: [Int](), count: model.docs.count)
         for (i, body) in rendered.enumerated() {
@@ -200,6 +197,7 @@ public enum SiteBuilder {
         // that text is released before page rendering adds its own memory.
         if let searchOptions = options.search {
             let bodies = rendered
+            let reused = results.map(\.reused)
             let searchDocs = Checker.parallelMap(Array(model.docs.indices)) { i in
                 let d = model.docs[i]
                 let body = bodies[i]
@@ -207,11 +205,11 @@ public enum SiteBuilder {
                                          date: d.date?.iso, tags: d.tags, url: model.pagePaths[i], segments: body.segments,
                                          terms: body.terms)
                 doc.segmentsHash = body.segmentsHash
-                if body.textSeal != nil, !body.segmentsInMemory {
-                    // A body the store kept: its segments wait there for a fragment that shows them, and the terms
-                    // counted for it for a count of every posting (`SearchIndex.Fragments`).
+                if body.textSeal != nil {
+                    // A body in the store: its segments wait there to be counted or shown in a fragment, and the terms
+                    // an earlier build counted for it (if any) for a count of every posting (`SearchIndex.Fragments`).
                     doc.segmentsStored = true
-                    doc.termsStored = body.terms == nil
+                    doc.termsStored = reused[i] && body.terms == nil
                 }
                 return doc
             }
@@ -239,7 +237,7 @@ public enum SiteBuilder {
             var fragments = SearchIndex.Fragments(
                 reuse: { path, inputs in sink.reusePage(path, inputs: inputs, isPage: false) },
                 write: { path, bytes, inputs throws(FileTreeError) in try sink.write(path, bytes, inputs: inputs) },
-                segments: { i in storedText?(i).segments ?? [] })
+                segments: { i in storedSegments?(i) ?? [] })
             if case .store(let store, _) = cache {
                 let sealed = results.map(\.sealed)
                 fragments.terms = { i in
@@ -601,20 +599,18 @@ struct SiteModel: Sendable {
         return h.value
     }
 
-    /// The HTML and segments of a body the disk cache kept (`RenderedBody.textSeal`), read from `store`; should that
-    /// entry be gone or damaged, the body is rendered again (from the same inputs, so to the same bytes).
-    func storedText(_ i: Int, seal: UInt64, store: any BodyStore, key: UInt64, renderer: BodyRenderer, prefixes: [String],
-                    collectText: Bool) -> (html: String, segments: [SearchSegment]) {
+    /// The search text of a body in the store (`RenderedBody.textSeal`), read from `store`; should that entry be gone
+    /// or damaged, the body is rendered again (from the same inputs, so to the same bytes).
+    func storedSegments(_ i: Int, seal: UInt64, store: any BodyStore, key: UInt64, renderer: BodyRenderer, prefixes: [String]) -> [SearchSegment] {
         let path = docs[i].path
         if let bytes = store.read(BodyMemo.textKey(path)),
-           let text = BodyMemo.decodeText(bytes, path: path, key: key, seal: seal) {
-            return text
+           let segments = BodyMemo.decodeSegments(bytes, path: path, key: key, seal: seal) {
+            return segments
         }
-        let body = renderBody(i, renderer: renderer, prefixes: prefixes, collectText: collectText).body
-        return (body.html, body.segments)
+        return renderBody(i, renderer: renderer, prefixes: prefixes, collectText: true).body.segments
     }
 
-    /// `storedText`'s HTML alone, for a page.
+    /// The HTML of a body in the store, for a page; rendered again as `storedSegments` is.
     func storedHTML(_ i: Int, seal: UInt64, store: any BodyStore, key: UInt64, renderer: BodyRenderer, prefixes: [String]) -> String {
         let path = docs[i].path
         if let bytes = store.read(BodyMemo.textKey(path)), let html = BodyMemo.decodeHTML(bytes, path: path, key: key, seal: seal) {
@@ -683,12 +679,12 @@ struct SiteModel: Sendable {
             let (head, text) = BodyMemo.encode(entry, path: d.path, key: key)
             store.write(BodyMemo.textKey(d.path), text)
             store.write(d.path, head)
-            // The HTML waits in the store for its page, as a kept body's does (holding every new body's HTML until
-            // the pages are made was 50 MB of a 10,000-document build's peak of 490 MB); the search text stays for
-            // the index.
+            // The HTML waits in the store for its page, and the search text for the index, as a kept body's do:
+            // holding every new body's HTML until the pages are made was 50 MB of a 10,000-document build's peak of
+            // 490 MB, and its search text, held until the index was made, 61 MB of a peak of 488 MB.
             hashed.html = ""
+            hashed.segments = []
             hashed.textSeal = BodyMemo.seal(of: text)
-            hashed.segmentsInMemory = true
             return (hashed, nil, false, BodyMemo.seal(of: head))
         }
         return (hashed, entry, false, nil)
