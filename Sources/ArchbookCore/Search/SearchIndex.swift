@@ -44,7 +44,8 @@ public struct SearchDocument: Sendable {
     /// The hash of the segments (`RenderedBody.hash(of:)`), when a build keeps it: the document's result fragment is
     /// then reused while neither it nor anything else the fragment shows changed.
     var segmentsHash: UInt64?
-    /// The segments are not loaded (`segments` is empty): `Fragments.segments` reads them when a fragment is made.
+    /// The segments are not loaded (`segments` is empty): `Fragments.segments` reads them when they are counted
+    /// (without terms) and when a fragment is made.
     var segmentsStored = false
     /// The terms an earlier build counted are kept by the build, not loaded (`terms` is nil): `Fragments.terms` reads
     /// them only when every posting is counted, which a patched index does not do.
