@@ -157,20 +157,18 @@ struct BuildCommand: ParsableCommand {
                 // document's key), so one written by a build that then fails still serves the next build as well as
                 // the one it replaced.
                 guard cache.usable else { return }
-                let (c, tag) = (cache, BuildCache.toolTag)
+                let c = cache
                 DispatchQueue.global().async(group: background) {
-                    if let state { c.saveSearch(state, tag: tag) } else { unlink(c.search) }
+                    if let state { c.saveSearch(state) } else { unlink(c.search) }
                 }
             }
         }
         // Files that do not depend on each other, written side by side.
         let keys = BodyMemo.storeKeys(for: result.documents.map(\.path))
-        let indexWritten = DispatchGroup()
-        DispatchQueue.global().async(group: indexWritten) { bodies.finish(keeping: keys) }
+        DispatchQueue.global().async(group: background) { bodies.finish(keeping: keys) }
         if let problem = cache.save(built.manifest) {
             Output.err("archbook: warning: \(problem); the next build renders every page\n")
         }
-        indexWritten.wait()
         background.wait()
         lock.release()
         let index = outputPath.hasSuffix("/") ? outputPath + "index.html" : outputPath + "/index.html"
@@ -304,9 +302,9 @@ struct BuildCache {
     }
 
     /// A failure only means the next build counts every document's terms.
-    func saveSearch(_ state: SearchState, tag: String) {
+    func saveSearch(_ state: SearchState) {
         _ = Self.write(to: search) { fd in
-            state.write(tag: tag) { piece in (try? DocumentFiles.writeAll(fd, piece, path: search)) != nil }
+            state.write(tag: Self.toolTag) { piece in (try? DocumentFiles.writeAll(fd, piece, path: search)) != nil }
         }
     }
 
@@ -432,12 +430,6 @@ enum ThemeLocator {
     }
 }
 
-/// `.archbook-cache/<output>.bodies`: every document's rendered body (`BodyMemo.encode`) in one append-only pack file,
-/// found through `<output>.bodies-index` (`BodyMemo.PackIndex`). Workers append entries as they render bodies (an
-/// offset taken under a lock, then `pwrite`) and read the last build's with `pread`; `finish` writes the new index
-/// (through a temporary file) and, when more than half of the pack is entries no longer indexed, compacts it.
-/// A crash leaves the previous index, whose entries are still where it says (appending overwrites nothing); an entry
-/// that is not what it should be fails `BodyMemo.decode` (checksum, path, key) and its body is rendered again.
 /// A value made on another thread; `value()` waits for it (nil when it was never started, or made nothing).
 final class Pending<Value: Sendable>: Sendable {
     private let slot = Mutex<Value?>(nil)
@@ -456,6 +448,12 @@ final class Pending<Value: Sendable>: Sendable {
     }
 }
 
+/// `.archbook-cache/<output>.bodies`: every document's rendered body (`BodyMemo.encode`) in one append-only pack file,
+/// found through `<output>.bodies-index` (`BodyMemo.PackIndex`). Workers append entries as they render bodies (an
+/// offset taken under a lock, then `pwrite`) and read the last build's with `pread`; `finish` writes the new index
+/// (through a temporary file) and, when more than half of the pack is entries no longer indexed, compacts it.
+/// A crash leaves the previous index, whose entries are still where it says (appending overwrites nothing); an entry
+/// that is not what it should be fails `BodyMemo.decode` (checksum, path, key) and its body is rendered again.
 final class PackBodyStore: BodyStore {
     let packPath: String
     let indexPath: String

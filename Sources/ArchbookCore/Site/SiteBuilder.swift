@@ -220,31 +220,29 @@ public enum SiteBuilder {
             // beside the entry stored in phase 1 (holding them all would add to the build's peak memory).
             let counted: (@Sendable (Int, SearchTerms) -> Void)?
             var inMemory: TermsBox?
+            var fragments = SearchIndex.Fragments(
+                reuse: { path, inputs in sink.reusePage(path, inputs: inputs, isPage: false) },
+                write: { path, bytes, inputs throws(FileTreeError) in try sink.write(path, bytes, inputs: inputs) },
+                segments: { i in storedSegments?(i) ?? [] })
             switch cache {
             case .store(let store, _):
+                // Terms are stored beside, and named by the seal of, the entry of the body they were counted in.
                 let sealed = results.map(\.sealed)
                 counted = { i, terms in
                     guard let entry = sealed[i] else { return }
                     let path = model.docs[i].path
                     store.write(BodyMemo.termsKey(path), BodyMemo.encodeTerms(terms, path: path, key: bodyKey, entry: entry))
                 }
-            case .memory:
-                let box = TermsBox()
-                inMemory = box
-                counted = { i, terms in box.add(i, terms) }
-            case nil: counted = nil
-            }
-            var fragments = SearchIndex.Fragments(
-                reuse: { path, inputs in sink.reusePage(path, inputs: inputs, isPage: false) },
-                write: { path, bytes, inputs throws(FileTreeError) in try sink.write(path, bytes, inputs: inputs) },
-                segments: { i in storedSegments?(i) ?? [] })
-            if case .store(let store, _) = cache {
-                let sealed = results.map(\.sealed)
                 fragments.terms = { i in
                     guard let entry = sealed[i] else { return nil }
                     let path = model.docs[i].path
                     return store.read(BodyMemo.termsKey(path)).flatMap { BodyMemo.decodeTerms($0, path: path, key: bodyKey, entry: entry) }
                 }
+            case .memory:
+                let box = TermsBox()
+                inMemory = box
+                counted = { i, terms in box.add(i, terms) }
+            case nil: counted = nil
             }
             let written = try SearchIndex.write(searchDocs, idPrefixes: prefixes, kindLabels: labels, options: searchOptions,
                                                 to: sink, counted: counted, fragments: fragments, previous: earlier,
