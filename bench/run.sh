@@ -308,9 +308,9 @@ for entry in "${CORPORA[@]}"; do
     # -- archbook build: a full build next to the previous run's site, as a user's rebuild is: it takes the
     # spare site (.archbook-cache/NAME.spare/, the site replaced before) as its working folder, overwrites it
     # in place and swaps it in; the site it replaces becomes the next spare.
-    # The build cache (.archbook-cache/NAME.manifest, NAME.bodies, NAME.bodies-index, NAME.documents and NAME.detection beside the site) is
-    # removed before every run, untimed: with it, every run after the first would reuse all pages, bodies and documents
-    # of the previous one.
+    # The build cache (.archbook-cache/NAME.manifest, NAME.bodies, NAME.bodies-index, NAME.documents, NAME.detection and
+    # NAME.search beside the site) is removed before every run, untimed: with it, every run after the first would reuse
+    # all pages, bodies, documents and search terms of the previous one.
     log "  archbook build"
     errf=$OUT/archbook-build-$name.stderr
     site=$OUT/build-$name/archbook
@@ -319,7 +319,8 @@ for entry in "${CORPORA[@]}"; do
     if [[ -x $ARCHBOOK ]]; then
         r=$(timeit "$name" "$docs" "$bytes" "archbook build" 0,1 0 "$errf" --meta vs_hugo=1 --meta vs_hugo_pf=1 \
             --clean "$OUT/build-$name/.archbook-cache/archbook.manifest" \
-            --clean "$OUT/build-$name/.archbook-cache/archbook.bodies" --clean "$OUT/build-$name/.archbook-cache/archbook.bodies-index" --clean "$OUT/build-$name/.archbook-cache/archbook.documents" --clean "$OUT/build-$name/.archbook-cache/archbook.detection" -- "${cmd[@]}")
+            --clean "$OUT/build-$name/.archbook-cache/archbook.bodies" --clean "$OUT/build-$name/.archbook-cache/archbook.bodies-index" --clean "$OUT/build-$name/.archbook-cache/archbook.documents" --clean "$OUT/build-$name/.archbook-cache/archbook.detection" \
+            --clean "$OUT/build-$name/.archbook-cache/archbook.search" -- "${cmd[@]}")
     else
         r=$(unavailable "$name" "$docs" "$bytes" "archbook build" "not found")
     fi
