@@ -114,6 +114,35 @@ final class PreparedBodyTests: XCTestCase {
         }
     }
 
+    /// The build resolves relations and IDs with the lookups the check made of the same documents, and makes its own
+    /// for documents changed after the check (a page never links through lookups of other documents).
+    func testABuildUsesTheChecksLookupsOnlyForTheDocumentsTheyWereMadeFrom() throws {
+        let config = try Config.parse(Self.config, file: "archbook.yml")
+        let options = SiteOptions(generator: "t")
+        var check = try Checker.check(tree(), config: config)
+        let listing = try XCTUnwrap(check.lookups?.listing)
+        // The check's lookups know the documents' heading anchors; the ones a site model makes itself do without.
+        func reused(_ model: SiteModel) -> Bool { !model.validator.anchorSets.isEmpty }
+        XCTAssertTrue(reused(SiteModel(check: check, listing: listing, config: config, options: options)))
+        // Another configuration, or another listing, is not what they were made under.
+        var other = config
+        other.kinds[1].idPrefix = "RUN"
+        XCTAssertFalse(reused(SiteModel(check: check, listing: listing, config: other, options: options)))
+        var fewer = listing
+        fewer.files.removeLast()
+        XCTAssertFalse(reused(SiteModel(check: check, listing: fewer, config: config, options: options)))
+        // A document renamed after the check: ADR-1 in prose no longer names it.
+        let k = try XCTUnwrap(check.documents.firstIndex { $0.path == "decisions/0001-use-postgres.md" })
+        check.documents[k].id = "ADR-0101"
+        let model = SiteModel(check: check, listing: listing, config: config, options: options)
+        XCTAssertFalse(reused(model))
+        XCTAssertEqual(model.validator.byID["ADR-0101"], [k])
+        XCTAssertNil(model.validator.byID["ADR-0001"])
+        let site = try build(check, config: config, options: options)
+        let page = String(decoding: try XCTUnwrap(site["decisions/0002-use-kafka.html"]), as: UTF8.self)
+        XCTAssertFalse(page.contains("<a href=\"0001-use-postgres.html\">ADR-1</a>"), page)
+    }
+
     /// The page shows the prepared body rather than parsing the file again; a body prepared with other inputs than the
     /// build's is not used.
     func testABuildTakesPreparedBodiesOnlyWhenPreparedAsItRenders() throws {

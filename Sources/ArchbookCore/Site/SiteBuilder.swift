@@ -142,7 +142,10 @@ public enum SiteBuilder {
                              options: SiteOptions, sink unchecked: some SiteSink, previous: BuildManifest? = nil,
                              bodies cache: BodyCache? = nil, search earlier: SearchState? = nil,
                              searchMade: ((SearchState?) -> Void)? = nil) throws(FileTreeError) -> SiteSummary {
-        let model = SiteModel(check: check, listing: try tree.listing().separatingUnsafePaths().0, config: config, options: options)
+        // The check's listing, which its lookups were made from; listed again only for a result that has none.
+        let listing: FileListing
+        if let known = check.lookups?.listing { listing = known } else { listing = try tree.listing().separatingUnsafePaths().0 }
+        let model = SiteModel(check: check, listing: listing, config: config, options: options)
         let preparation = bodyPreparation(config: config, options: options)
         let renderer = preparation.renderer
         let prefixes = preparation.idPrefixes
@@ -434,8 +437,6 @@ struct SiteModel: Sendable {
     /// Kinds that have documents, in configuration order.
     let kinds: [KindSchema]
     let siteTitle: String
-    /// Each document's heading anchors by their lower-cased form: GitHub matches fragments ignoring case, browsers do not.
-    let anchors: [[String: String]]
     /// The root README or index.md, shown as the home page's introduction.
     let intro: Int?
 
@@ -448,12 +449,11 @@ struct SiteModel: Sendable {
         // only the table inserts are serial.
         let docs = docs
         let pagePaths: [String] = Checker.parallelMap(Array(docs.indices)) { i in
-            var page = Self.htmlPath(docs[i].path)
-            let first = page.split(separator: "/").first.map(String.init) ?? page
-            if SiteBuilder.reservedTopLevel.contains(page) || (page.contains("/") && SiteBuilder.reservedFolders.contains(first)) {
-                page = "pages/" + page
+            let page = Self.htmlPath(docs[i].path)
+            if let slash = page.utf8.firstIndex(of: UInt8(ascii: "/")) {
+                return SiteBuilder.reservedFolders.contains(String(page[..<slash])) ? "pages/" + page : page
             }
-            return page
+            return SiteBuilder.reservedTopLevel.contains(page) ? "pages/" + page : page
         }
         var byPath: [String: Int] = [:]
         byPath.reserveCapacity(docs.count)
@@ -461,32 +461,44 @@ struct SiteModel: Sendable {
         self.pagePaths = pagePaths
         pageSet = Set(pagePaths)
         self.byPath = byPath
-        files = Set(listing.files)
         linkedFiles = check.linkedFiles
         prepared = check.preparedBodies
-        validator = HandbookValidator(documents: docs, listing: listing, config: config, displayPrefix: "", anchors: false)
+        if let known = check.lookups, known.describes(docs, listing: listing, config: config) {
+            validator = known
+        } else {
+            validator = HandbookValidator(documents: docs, listing: listing, config: config, displayPrefix: "", anchors: false)
+        }
+        files = validator.files
         var rels: [(Int, RelationType, Int)] = []
-        var seen = Set<[Int]>()
+        var seen = Set<RelationKey>()
         let types = RelationType.allCases
         for i in docs.indices {
             for r in docs[i].relations {
                 guard let t = validator.target(r.target, from: i), t != i else { continue }
                 for (a, type, b) in [(i, r.type, t), (t, r.type.inverse ?? .relatesTo, i)] {
-                    if seen.insert([a, types.firstIndex(of: type)!, b]).inserted { rels.append((a, type, b)) }
+                    if seen.insert(RelationKey(from: a, type: types.firstIndex(of: type)!, to: b)).inserted { rels.append((a, type, b)) }
                 }
             }
         }
         relations = rels.sorted { ($0.0, $0.1.rawValue, $0.2) < ($1.0, $1.1.rawValue, $1.2) }
         let used = Set(docs.compactMap(\.kind))
         kinds = config.kinds.filter { used.contains($0.name) }
-        anchors = Checker.parallelMap(Array(docs.indices)) { i in
-            var m: [String: String] = [:]
-            for s in docs[i].sections where m[s.anchor.lowercased()] == nil { m[s.anchor.lowercased()] = s.anchor }
-            return m
-        }
         let intro = ["README.md", "readme.md", "Readme.md", "index.md", "_index.md"].lazy.compactMap { byPath[$0] }.first
         self.intro = intro
         siteTitle = options.title ?? intro.flatMap { i in docs[i].titleSource == .fileName ? nil : docs[i].title } ?? "Architecture handbook"
+    }
+
+    private struct RelationKey: Hashable {
+        var from: Int
+        var type: Int
+        var to: Int
+    }
+
+    /// Document `t`'s heading anchor whose lower-cased form is `folded`, as its page spells it (the first such
+    /// heading's): GitHub matches fragments ignoring case, browsers do not. Looked up when a link asks, which few do.
+    func anchor(_ t: Int, folded: String) -> String? {
+        for s in docs[t].sections where s.anchor.lowercased() == folded { return s.anchor }
+        return nil
     }
 
     static func htmlPath(_ path: String) -> String {
@@ -552,7 +564,7 @@ struct SiteModel: Sendable {
     func anchored(page href: String, document t: Int, fragment raw: String, from i: Int) -> LinkTarget {
         let fragment = raw.percentDecoded
         if fragment.isEmpty { return .page(href: href.isEmpty ? "#" : href, document: t) }
-        if let actual = anchors[t][fragment.lowercased()] {
+        if let actual = anchor(t, folded: fragment.lowercased()) {
             return .page(href: href + "#" + SitePath.encodeFragment(actual), document: t)
         }
         // Footnotes and similar ids come from the renderer, not from headings; keep them as written.
@@ -579,9 +591,10 @@ struct SiteModel: Sendable {
         let perDocument: [UInt64] = Checker.parallelMap(Array(docs.indices)) { i in
             var h = StableHash()
             h.add(docs[i].path); h.add(pagePaths[i]); h.add(docs[i].id)
-            let sorted = anchors[i].sorted { $0.key < $1.key }
-            h.add(sorted.count)
-            for (folded, anchor) in sorted { h.add(folded); h.add(anchor) }
+            // The anchors in page order, which decide what each lower-cased fragment finds (`anchor(_:folded:)`).
+            let sections = docs[i].sections
+            h.add(sections.count)
+            for s in sections { h.add(s.anchor) }
             return h.value
         }
         var h = StableHash()

@@ -17,6 +17,10 @@ public struct CheckResult: Sendable {
     public var linkedFiles = LinkedFiles()
     /// The documents' bodies, prepared for a build (see `Checker.check(preparing:)`), by index into `documents`.
     public var preparedBodies: PreparedBodies?
+    /// The lookups the check resolved links and relations with, for a build of the same documents: a build of
+    /// 10,000 documents spent 100 ms making them again. Used only while `documents` is the array they were made
+    /// from (see `SiteModel`).
+    var lookups: HandbookValidator?
     public var summary: DiagnosticSummary { DiagnosticSummary(diagnostics: diagnostics, documents: fileCount) }
 }
 
@@ -181,7 +185,7 @@ public enum Checker {
         diagnostics.sort(by: Diagnostic.reportOrder)
         return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: found,
                            memo: keepsMemo ? ExtractionMemo(key: memoKey!, entries: memoEntries) : nil, linkedFiles: linked,
-                           preparedBodies: context.preparing == nil ? nil : PreparedBodies(prepared))
+                           preparedBodies: context.preparing == nil ? nil : PreparedBodies(prepared), lookups: validator)
     }
 
     static func tooLarge(size: Int?, limit: Int) -> String {
@@ -268,15 +272,20 @@ struct HandbookValidator {
     let byPath: [String: Int]
     let byID: [String: [Int]]
     let bySlug: [String: [Int]]
-    /// Each document's heading anchors, lower-cased (GitHub matches them case-insensitively).
+    /// Each document's heading anchors, lower-cased (GitHub matches them case-insensitively); empty when made
+    /// without them.
     let anchorSets: [Set<String>]
     var findings: [(Int, Finding)] = []
+    /// Where the storage of `documents` was: an array that still has it is that array, unchanged (a changed copy
+    /// gets storage of its own).
+    let madeFrom: UInt?
     /// Every link to a local file that is not a document, in document and link order (after `run`).
     var fileUses: [FileUse] = []
 
     /// `anchors`: whether to collect each document's link targets for checking links to headings (the site's
     /// model, which resolves links itself, does without).
     init(documents: [Document], listing: FileListing, config: Config, displayPrefix: String, anchors: Bool = true) {
+        self.madeFrom = documents.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
         self.documents = documents
         self.displayPrefix = displayPrefix.isEmpty || displayPrefix.hasSuffix("/") ? displayPrefix : displayPrefix + "/"
         self.listing = listing
@@ -338,6 +347,12 @@ struct HandbookValidator {
         return findings.compactMap { (doc, f) in
             f.diagnostic(file: documents[doc].path, kind: documents[doc].kind, config: config)
         }
+    }
+
+    /// Whether these lookups describe `docs` under `config` and `listing` as they are now.
+    func describes(_ docs: [Document], listing other: FileListing, config other2: Config) -> Bool {
+        docs.count == documents.count && madeFrom == docs.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
+            && other2 == config && other == listing
     }
 
     func label(_ i: Int) -> String { documents[i].id ?? display(documents[i].path) }
