@@ -103,11 +103,21 @@ struct BuildCommand: ParsableCommand {
         // finished before the lock is released or the process exits, so a build never leaves one half-written.
         let background = DispatchGroup()
         defer { background.wait() }
-        // What the last build's search index was made from, read while the documents are checked.
+        // What the last build's search index was made from, read while the documents are checked; what it extracted
+        // from each file, read while detection runs; its manifest and bodies, opened while the documents are checked.
         let searchLoad = Pending<SearchState>()
-        if trusted, cache.usable {
+        let memoLoad = Pending<ExtractionMemo>()
+        let manifestLoad = Pending<BuildManifest>()
+        let bodiesOpen = Pending<PackBodyStore>()
+        do {
             let c = cache
-            searchLoad.start { c.loadSearch() }
+            if trusted, cache.usable { searchLoad.start { c.loadSearch() } }
+            if trusted {
+                memoLoad.start { c.loadMemo(c.documents) }
+                manifestLoad.start { c.load(site: target) }
+            }
+            let reads = trusted
+            bodiesOpen.start { PackBodyStore(base: c.bodiesBase, reads: reads) }
         }
         // Zero-config: what detection extracted from the files it read last time (an empty memo makes a new one).
         let detectionMemo = cache.usable ? (trusted ? cache.loadMemo(cache.detection) : nil) ?? .empty(key: Detector.memoKey) : nil
@@ -118,7 +128,7 @@ struct BuildCommand: ParsableCommand {
         // What the last build extracted from each file: only the files that changed since are parsed again (and
         // rendered as they are parsed).
         let options = setup.siteOptions(baseURL: baseURL)
-        var result = try setup.check(tree, memo: trusted ? cache.loadMemo(cache.documents) : nil, keepingMemo: cache.usable,
+        var result = try setup.check(tree, memo: memoLoad.value(), keepingMemo: cache.usable,
                                      preparing: SiteBuilder.bodyPreparation(config: setup.config, options: options))
         if explain { setup.printExplanation(result) }
         printReport(result, tree: tree, prefix: setup.displayPrefix, format: format, quiet: quiet)
@@ -143,9 +153,9 @@ struct BuildCommand: ParsableCommand {
             }
         }
         result.memo = nil
-        let previous = trusted ? cache.load(site: target) : nil
+        let previous = manifestLoad.value()
         // The bodies do not depend on the site being there: each is checked against what it was made from.
-        let bodies = PackBodyStore(base: cache.bodiesBase, reads: trusted)
+        let bodies = bodiesOpen.value() ?? PackBodyStore(base: cache.bodiesBase, reads: trusted)
         let searchState = options.search != nil ? searchLoad.value() : nil
         // The manifest goes before the swap and comes back after it, so it never describes another site than the one there.
         let built = try writeAtomically(to: target, display: outputPath, previous: previous == nil ? nil : target,
