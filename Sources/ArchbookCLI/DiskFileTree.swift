@@ -24,12 +24,19 @@ public struct DiskFileTree: FileTree {
     /// The root, open, for reads the kernel keeps inside it (see `read(_:maxBytes:)`).
     let rootFolder: OpenFolder
 
-    public init(root: String, excluding excluded: String? = nil, followsLinksOutside: Bool = false) {
+    /// When the tree was opened (nanoseconds since 1970): files last changed two seconds before are settled (`FileStamp`).
+    let openedAt: Int64
+
+    /// `openedAt`: for tests, another moment than now to decide which files are settled.
+    public init(root: String, excluding excluded: String? = nil, followsLinksOutside: Bool = false, openedAt: Int64? = nil) {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         self.excluded = excluded
         self.followsLinksOutside = followsLinksOutside
         realRoot = Self.realPath(self.root) ?? self.root
         rootFolder = OpenFolder(realRoot)
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        self.openedAt = openedAt ?? Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
     /// A folder descriptor that lives as long as the trees sharing it.
@@ -153,9 +160,16 @@ public struct DiskFileTree: FileTree {
     }
 
     public func size(_ path: String) -> Int? {
+        stamp(path)?.size
+    }
+
+    public func stamp(_ path: String) -> FileStamp? {
         var st = stat()
         guard stat(root + "/" + path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        return Int(st.st_size)
+        let modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        let changed = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+        return FileStamp(size: Int(st.st_size), modified: modified, changed: changed, inode: UInt64(st.st_ino),
+                         device: UInt64(st.st_dev), settled: max(modified, changed) < openedAt - 2_000_000_000)
     }
 
     /// Reads any file by its path as given (also one outside a docs tree, such as `--config`): at most

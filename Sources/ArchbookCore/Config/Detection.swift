@@ -95,12 +95,18 @@ public enum Detector {
         let limits = Config.Limits()
         var candidates = Array(listing.files.filter(Checker.isMarkdownPath).prefix(limits.maxFiles))
         // One stat per file, on every core; the limits are then applied in path order.
-        let sizes = Checker.parallelMap(candidates) { tree.size($0) }
+        let stats: [(size: Int?, stamp: FileStamp?)] = Checker.parallelMap(candidates) { path in
+            if let stamp = tree.stamp(path) { return (stamp.size, stamp) }
+            return (tree.size(path), nil)
+        }
         var sizeOf: [String: Int] = [:]
+        var stampOf: [String: FileStamp] = [:]
         sizeOf.reserveCapacity(candidates.count)
         var total = 0
-        candidates = zip(candidates, sizes).filter { path, known in
+        candidates = zip(candidates, stats).filter { path, stat in
+            let known = stat.size
             if let known { sizeOf[path] = known }
+            if let stamp = stat.stamp { stampOf[path] = stamp }
             let size = known ?? 0
             total += size
             return size <= limits.maxFileBytes && total <= limits.maxTotalBytes
@@ -147,7 +153,7 @@ public enum Detector {
             yaml[path] = frontMatter
             kept += bytes.count
         }
-        detection.parsed = ParsedSources(parsed, yaml: yaml, listing: fullListing, sizes: sizeOf)
+        detection.parsed = ParsedSources(parsed, yaml: yaml, listing: fullListing, sizes: sizeOf, stamps: stampOf)
         if memo != nil {
             var entries: [String: ExtractionMemo.Entry] = [:]
             for case let (path, _, _, _, _, entry?)? in read { entries[path] = entry }

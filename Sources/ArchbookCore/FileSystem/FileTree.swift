@@ -108,6 +108,40 @@ public protocol FileTree: Sendable {
     func read(_ path: String, maxBytes: Int) throws(FileTreeError) -> [UInt8]
     /// The file's size in bytes when it is cheap to know, so limits apply before reading.
     func size(_ path: String) -> Int?
+    /// What the file system says of the file (size, times, identity), without reading it; nil for a tree that
+    /// cannot say, whose files are then always read and compared by their bytes.
+    func stamp(_ path: String) -> FileStamp?
+}
+
+/// A file as the file system describes it. A file whose stamp is the one it had when it was read holds the bytes
+/// read then, provided the stamp was `settled` when taken: the file was last changed (or had its times set) at
+/// least two seconds before the tree was opened, so no write after the read can have left its size, times, inode
+/// and device all as they were (file times come from a clock that moves in ticks of a few milliseconds, and setting
+/// them changes `changed`). A build reads the stamp before the bytes, so a stamp never vouches for newer bytes.
+public struct FileStamp: Sendable {
+    public var size: Int
+    /// Last modification and last status change, in nanoseconds since 1970.
+    public var modified: Int64
+    public var changed: Int64
+    public var inode: UInt64
+    public var device: UInt64
+    /// Whether the stamp may vouch for the bytes (see above). Not part of what the file is.
+    public var settled: Bool
+
+    public init(size: Int, modified: Int64, changed: Int64, inode: UInt64, device: UInt64, settled: Bool) {
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+        self.inode = inode
+        self.device = device
+        self.settled = settled
+    }
+
+    /// The same file, unchanged since `other` was taken.
+    public func sameFile(as other: FileStamp) -> Bool {
+        size == other.size && modified == other.modified && changed == other.changed && inode == other.inode
+            && device == other.device
+    }
 }
 
 extension FileTree {
@@ -117,6 +151,8 @@ extension FileTree {
     }
 
     public func size(_ path: String) -> Int? { nil }
+
+    public func stamp(_ path: String) -> FileStamp? { nil }
 }
 
 /// Directory names never descended into: VCS metadata, dependencies and generated output.

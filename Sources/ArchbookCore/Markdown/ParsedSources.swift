@@ -10,16 +10,19 @@ public final class ParsedSources: Sendable {
     typealias Entry = (bytes: [UInt8], tree: MarkdownTree, facts: TreeFacts)
     private let entries: [String: Entry]
     private let yaml: [String: YAMLRead]
-    /// The tree's listing as the earlier pass made it, and the sizes of the Markdown files in it.
+    /// The tree's listing as the earlier pass made it, and the sizes and stamps of the Markdown files in it (taken
+    /// before any of them was read).
     public let listing: FileListing?
     let sizes: [String: Int]
+    let stamps: [String: FileStamp]
 
     init(_ entries: [String: Entry], yaml: [String: YAMLRead] = [:],
-         listing: FileListing? = nil, sizes: [String: Int] = [:]) {
+         listing: FileListing? = nil, sizes: [String: Int] = [:], stamps: [String: FileStamp] = [:]) {
         self.entries = entries
         self.yaml = yaml
         self.listing = listing
         self.sizes = sizes
+        self.stamps = stamps
     }
 
     /// The bytes read for `path`, if it was parsed.

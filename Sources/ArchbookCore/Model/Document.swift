@@ -191,6 +191,20 @@ public struct Document: Sendable {
     /// The Markdown body (after any front matter) and the number of lines before it.
     var body: ArraySlice<UInt8>
     var bodyLineOffset: Int
+    /// The file the body is the tail of, when it is (a check sets it): what identifies the body without hashing it
+    /// again, and what a build reads when a body it left unread is needed after all.
+    var source: SourceFile? = nil
+
+    /// What identifies the body's bytes: its file's size and hash and where in it the body starts, else a hash of it.
+    var bodyIdentity: UInt64 {
+        guard let s = source else { return StableHash.of(body) }
+        var h = StableHash()
+        h.add("file")
+        h.add(s.size)
+        h.add(Int(truncatingIfNeeded: s.hash))
+        h.add(s.start)
+        return h.value
+    }
 
     /// The body's tree, parsed again on each use: nothing after extraction reads it, and a document
     /// that keeps only its bytes holds a third of the memory it would with its tree.
@@ -199,6 +213,17 @@ public struct Document: Sendable {
     /// The main date: `date`, else `created`, else `updated`.
     public var date: DateValue? { dates["date"] ?? dates["created"] ?? dates["updated"] }
 
+}
+
+/// A document's file as the check knew it.
+struct SourceFile: Sendable, Equatable {
+    var size: Int
+    var hash: UInt64
+    /// Where the body starts in the file.
+    var start: Int
+    /// The body was not read: the file had the stamp it had when it was last extracted (`FileStamp`), so its
+    /// document came from the memo without its bytes, and `body` is empty until a build reads it (`SiteModel`).
+    var unread: Bool = false
 }
 
 /// When each file was first committed and last changed, from git history (`git-dates: true` in archbook.yml).

@@ -107,10 +107,10 @@ extension SiteModel {
         let d = docs[i]
         guard e.page == pagePaths[i], e.lineOffset == d.bodyLineOffset,
               e.dropLine == dropLine, e.anchors == anchors else { return nil }
-        if let body = e.body {
+        if let body = e.body, d.source?.unread != true {
             guard Bytes.same(body, d.body) else { return nil }
         } else {
-            guard e.bodyHash == StableHash.of(d.body) else { return nil }
+            guard e.bodyHash == d.bodyIdentity else { return nil }
         }
         if !sameWorld {
             for link in e.links where answer(resolveLink(link.destination, from: i)) != link.answer { return nil }
@@ -121,9 +121,9 @@ extension SiteModel {
             guard let r = byPath[path] else { return nil }
             references.append(r)
         }
-        // Keep this build's body bytes: they are the same, and the document holds them anyway.
+        // Keep this build's body bytes: they are the same, and the document holds them anyway (unless it left them unread).
         var entry = e
-        entry.body = d.body
+        entry.body = d.source?.unread == true ? nil : d.body
         var body = RenderedBody(html: e.html, references: references.sorted(), files: e.files,
                                 segments: collectText ? e.segments : [], terms: collectText ? e.terms : nil)
         body.htmlHash = e.htmlHash

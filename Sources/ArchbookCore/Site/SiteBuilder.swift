@@ -145,7 +145,9 @@ public enum SiteBuilder {
         // The check's listing, which its lookups were made from; listed again only for a result that has none.
         let listing: FileListing
         if let known = check.lookups?.listing { listing = known } else { listing = try tree.listing().separatingUnsafePaths().0 }
-        let model = SiteModel(check: check, listing: listing, config: config, options: options)
+        let maxBytes = config.limits.maxFileBytes
+        let model = SiteModel(check: check, listing: listing, config: config, options: options,
+                              sources: SourceFiles { try? tree.read($0, maxBytes: maxBytes) })
         let preparation = bodyPreparation(config: config, options: options)
         let renderer = preparation.renderer
         let prefixes = preparation.idPrefixes
@@ -170,6 +172,7 @@ public enum SiteBuilder {
         }
         // Every body the store now holds for this build was rendered, or checked, against this world.
         if !sameWorld, case .store(let store, _) = cache { store.write(BodyMemo.worldKey, BodyMemo.encodeWorld(world, key: bodyKey)) }
+        if let failure = model.sources.failure { throw failure }
         var rendered = results.map(\.body)
         let reusedBodies = results.count(where: \.reused)
         // Bodies leave their HTML and search text in the store until a page, the index or a fragment needs them: an
@@ -283,6 +286,7 @@ public enum SiteBuilder {
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
+        if let failure = model.sources.failure { throw failure }
 
         // Phase 4: theme assets and the local files documents link to.
         for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
@@ -439,8 +443,11 @@ struct SiteModel: Sendable {
     let siteTitle: String
     /// The root README or index.md, shown as the home page's introduction.
     let intro: Int?
+    /// The docs tree, for bodies the check left unread.
+    let sources: SourceFiles
 
-    init(check: CheckResult, listing: FileListing, config: Config, options: SiteOptions) {
+    init(check: CheckResult, listing: FileListing, config: Config, options: SiteOptions, sources: SourceFiles = SourceFiles()) {
+        self.sources = sources
         docs = check.documents
         self.config = config
         self.options = options
@@ -492,6 +499,14 @@ struct SiteModel: Sendable {
         var from: Int
         var type: Int
         var to: Int
+    }
+
+    /// The body of document `i`, which the check left unread (`SourceFile.unread`), read from its file; nil when the
+    /// file is no longer the one the document was extracted from (it changed while the site was being built).
+    func unreadBody(_ i: Int) -> ArraySlice<UInt8>? {
+        guard let s = docs[i].source, let bytes = sources.read(docs[i].path), bytes.count == s.size, s.start <= bytes.count,
+              StableHash.of(bytes) == s.hash else { return nil }
+        return bytes[s.start...]
     }
 
     /// Document `t`'s heading anchor whose lower-cased form is `folded`, as its page spells it (the first such
@@ -672,10 +687,15 @@ struct SiteModel: Sendable {
             return hit
         }
         let body: RenderedBody
+        // The Markdown: the check's, or for a body it left unread, its file's as the check knew it.
+        var markdown = d.body
+        if d.source?.unread == true {
+            if let read = unreadBody(i) { markdown = read } else { sources.changed(d.path) }
+        }
         if let prepared, prepared.inputs == inputs {
             body = renderer.finish(prepared, resolve: resolving, mention: mentioning)
         } else {
-            body = renderer.render(body: d.body, lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop, resolve: resolving,
+            body = renderer.render(body: markdown, lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop, resolve: resolving,
                                    mention: mentioning, idPrefixes: prefixes, collectText: collectText)
         }
         var hashed = body
@@ -683,7 +703,8 @@ struct SiteModel: Sendable {
         guard recording else { return (hashed, nil, false, nil) }
         let segmentsHash = RenderedBody.hash(of: body.segments)
         if collectText { hashed.segmentsHash = segmentsHash }
-        let entry = BodyMemo.Entry(body: d.body, page: pagePaths[i], lineOffset: d.bodyLineOffset, anchors: anchors, dropLine: drop,
+        let entry = BodyMemo.Entry(body: markdown, bodyHash: d.bodyIdentity, page: pagePaths[i], lineOffset: d.bodyLineOffset,
+                                   anchors: anchors, dropLine: drop,
                                    links: links, mentions: mentions, html: body.html, references: body.references.map { docs[$0].path },
                                    files: body.files, segments: body.segments, htmlHash: hashed.htmlHash, segmentsHash: segmentsHash)
         if case .store(let store, _) = cache {
@@ -699,6 +720,31 @@ struct SiteModel: Sendable {
             return (hashed, nil, false, BodyMemo.seal(of: head))
         }
         return (hashed, entry, false, nil)
+    }
+}
+
+/// Where a build reads the bodies the check left unread (`SourceFile.unread`), and which of those files had changed
+/// by then: the build then fails rather than show a body with another version's metadata.
+final class SourceFiles: @unchecked Sendable {
+    let read: @Sendable (String) -> [UInt8]?
+    private let lock = NSLock()
+    private var paths: Set<String> = []
+
+    init(read: @escaping @Sendable (String) -> [UInt8]? = { _ in nil }) {
+        self.read = read
+    }
+
+    func changed(_ path: String) {
+        lock.lock(); defer { lock.unlock() }
+        paths.insert(path)
+    }
+
+    /// A failure naming the first file (in path order) that changed during the build, if any did.
+    var failure: FileTreeError? {
+        lock.lock(); defer { lock.unlock() }
+        return paths.min().map {
+            FileTreeError(path: $0, message: "changed while the site was being built; nothing was replaced, build again")
+        }
     }
 }
 

@@ -12,6 +12,9 @@ public final class ExtractionMemo: Sendable {
         var diagnostics: [Diagnostic]
         /// Set for an entry read from disk, and kept when it is used: its `encoded` bytes are written again as they are.
         var stored: Stored? = nil
+        /// The file's stamp, taken before its bytes were read, when it was settled (`FileStamp`): while the file has
+        /// it, the entry stands for the file without reading it.
+        var stamp: FileStamp? = nil
     }
 
     /// What an entry read from disk was made from: the file's size and hash, its sidecar's (size -1: none), and
@@ -26,6 +29,20 @@ public final class ExtractionMemo: Sendable {
         var bodyStart: Int
     }
 
+    /// What was extracted from the file at `path`, when it still has the settled stamp it had when it was read
+    /// (files with a sidecar are always read: their sidecar has no stamp here). The document's body is the bytes
+    /// kept in memory (archbook serve); for an entry read from disk it is left unread (`SourceFile.unread`).
+    func entry(_ path: String, stamp: FileStamp) -> Entry? {
+        guard stamp.settled, var e = entries[path], e.sidecar == nil, let recorded = e.stamp, recorded.sameFile(as: stamp) else {
+            return nil
+        }
+        if e.bytes != nil { return e }
+        guard let s = e.stored, s.sidecarSize == -1, s.size == stamp.size else { return nil }
+        e.document?.body = []
+        e.document?.source = SourceFile(size: s.size, hash: s.hash, start: s.bodyStart, unread: true)
+        return e
+    }
+
     /// The configuration's text: a memo made under another configuration is never used.
     let key: String
     let entries: [String: Entry]
@@ -38,14 +55,14 @@ public final class ExtractionMemo: Sendable {
         self.entries = entries
     }
 
-    /// What was extracted from exactly these bytes, if they were.
-    func entry(_ path: String, bytes: [UInt8], sidecar: [UInt8]?) -> Entry? {
+    /// What was extracted from exactly these bytes, if they were. `hash`: `StableHash.of(bytes)`, when known.
+    func entry(_ path: String, bytes: [UInt8], hash: UInt64? = nil, sidecar: [UInt8]?) -> Entry? {
         guard var e = entries[path] else { return nil }
         if let kept = e.bytes {
             guard Bytes.same(kept[...], bytes[...]), e.sidecar == sidecar else { return nil }
             return e
         }
-        guard let s = e.stored, s.size == bytes.count, s.bodyStart <= bytes.count, s.hash == StableHash.of(bytes) else { return nil }
+        guard let s = e.stored, s.size == bytes.count, s.bodyStart <= bytes.count, s.hash == hash ?? StableHash.of(bytes) else { return nil }
         if let sidecar {
             guard s.sidecarSize == sidecar.count, s.sidecarHash == StableHash.of(sidecar) else { return nil }
         } else {
@@ -54,6 +71,7 @@ public final class ExtractionMemo: Sendable {
         e.bytes = bytes
         e.sidecar = sidecar
         e.document?.body = bytes[s.bodyStart...]
+        e.document?.source = SourceFile(size: s.size, hash: s.hash, start: s.bodyStart)
         return e
     }
 }

@@ -4,7 +4,7 @@
 import Foundation
 
 extension ExtractionMemo {
-    static let magic = Array("archbook-documents 1\n".utf8)
+    static let magic = Array("archbook-documents 2\n".utf8)
 
     /// The memo as one file: a header (the configuration text and `tag`, which names the archbook that wrote it),
     /// then each file's entry, each sealed with its own checksum so the entries decode on every core. Files whose
@@ -84,9 +84,15 @@ extension ExtractionMemo {
         var w = MemoWriter()
         w.string(path)
         w.int(bytes.count)
-        w.int(Int(truncatingIfNeeded: StableHash.of(bytes)))
+        w.int(Int(truncatingIfNeeded: e.document?.source?.hash ?? StableHash.of(bytes)))
         w.int(e.sidecar?.count ?? -1)
         w.int(Int(truncatingIfNeeded: e.sidecar.map { StableHash.of($0) } ?? 0))
+        if let t = e.stamp {
+            w.int(1); w.int(t.size); w.int(Int(t.modified)); w.int(Int(t.changed))
+            w.int(Int(truncatingIfNeeded: t.inode)); w.int(Int(truncatingIfNeeded: t.device))
+        } else {
+            w.int(0)
+        }
         if let d = e.document {
             // The body is kept as where it starts in the file's bytes; a body that is not their tail is not kept.
             guard d.body.endIndex == bytes.count, d.body.startIndex >= 0,
@@ -105,7 +111,17 @@ extension ExtractionMemo {
 
     private static func decode(_ blob: ArraySlice<UInt8>) -> (String, Entry)? {
         guard var r = MemoReader(sealed: blob, magic: []), let path = r.string(), let size = r.int(), let hash = r.int(),
-              let sidecarSize = r.int(), let sidecarHash = r.int(), let hasDocument = r.int() else { return nil }
+              let sidecarSize = r.int(), let sidecarHash = r.int(), let hasStamp = r.int() else { return nil }
+        var stamp: FileStamp?
+        switch hasStamp {
+        case 1:
+            guard let s = r.int(), let m = r.int(), let c = r.int(), let i = r.int(), let d = r.int() else { return nil }
+            stamp = FileStamp(size: s, modified: Int64(m), changed: Int64(c), inode: UInt64(bitPattern: Int64(i)),
+                              device: UInt64(bitPattern: Int64(d)), settled: true)
+        case 0: break
+        default: return nil
+        }
+        guard let hasDocument = r.int() else { return nil }
         var document: Document?
         var bodyStart = 0
         switch hasDocument {
@@ -119,7 +135,7 @@ extension ExtractionMemo {
         guard let diagnostics = r.list({ $0.diagnostic() }), r.at == r.bytes.endIndex else { return nil }
         let stored = Stored(encoded: blob, size: size, hash: UInt64(bitPattern: Int64(hash)), sidecarSize: sidecarSize,
                             sidecarHash: UInt64(bitPattern: Int64(sidecarHash)), bodyStart: bodyStart)
-        return (path, Entry(bytes: nil, sidecar: nil, document: document, diagnostics: diagnostics, stored: stored))
+        return (path, Entry(bytes: nil, sidecar: nil, document: document, diagnostics: diagnostics, stored: stored, stamp: stamp))
     }
 }
 

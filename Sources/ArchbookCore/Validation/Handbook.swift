@@ -92,12 +92,18 @@ public enum Checker {
         }
         let found = paths.count
         var readable: [String] = []
+        var stamps: [FileStamp?] = []
         var total = 0
         let counted = Array(paths.prefix(limits.maxFiles))
         // One stat per file, on every core (or none, for the files an earlier pass sized); limits apply in path order.
-        let sizes = parallelMap(counted) { parsed?.sizes[$0] ?? tree.size($0) }
+        // Taken before any file is read, so a stamp never vouches for bytes newer than itself.
+        let stats: [(size: Int?, stamp: FileStamp?)] = parallelMap(counted) { path in
+            if let known = parsed?.sizes[path] { return (known, parsed?.stamps[path]) }
+            if let stamp = tree.stamp(path) { return (stamp.size, stamp) }
+            return (tree.size(path), nil)
+        }
         for (i, path) in counted.enumerated() {
-            guard let size = sizes[i] else { readable.append(path); continue }
+            guard let size = stats[i].size else { readable.append(path); stamps.append(nil); continue }
             if size > limits.maxFileBytes {
                 report(Rules.resourceLimit, path, Self.tooLarge(size: size, limit: limits.maxFileBytes))
                 continue
@@ -109,12 +115,23 @@ public enum Checker {
                 break
             }
             readable.append(path)
+            stamps.append(stats[i].stamp)
         }
         paths = readable
         // Sidecars are looked up only for kinds that declare one, and only when the file is there.
         let hasSidecars = config.kinds.contains { $0.sidecar != nil }
         let fileSet = hasSidecars ? Set(listing.files) : []
-        var results = parallelMap(paths) { path -> (Document?, [Diagnostic], ExtractionMemo.Entry?, PreparedBody?) in
+        // Whose bodies are identified by their file (`Document.source`): a build's, and serve's.
+        let identifies = keepsMemo || context.preparing != nil
+        let (checked, stampOf) = (paths, stamps)
+        var results = parallelMap(Array(paths.indices)) { k -> (Document?, [Diagnostic], ExtractionMemo.Entry?, PreparedBody?) in
+            let path = checked[k]
+            // A file with the stamp it had when it was last read is not read again.
+            if !hasSidecars, let stamp = stampOf[k], let known = previous?.entry(path, stamp: stamp) {
+                var doc = known.document
+                if !keepsBodies { doc?.body = [] }
+                return (doc, known.diagnostics, known, nil)
+            }
             do throws(FileTreeError) {
                 let bytes: [UInt8]
                 if let read = parsed?.bytes(path) { bytes = read } else { bytes = try tree.read(path, maxBytes: limits.maxFileBytes) }
@@ -138,15 +155,29 @@ public enum Checker {
                 }
                 var doc: Document?
                 let diags: [Diagnostic]
-                let entry: ExtractionMemo.Entry?
+                var entry: ExtractionMemo.Entry?
                 var prepared: PreparedBody?
-                if let known = previous?.entry(path, bytes: bytes, sidecar: sidecar?.bytes) {
+                let hash = identifies ? StableHash.of(bytes) : nil
+                // The stamp the next build compares with, when it can vouch for these bytes (`FileStamp`).
+                let recorded = stampOf[k].flatMap { $0.settled && !hasSidecars ? $0 : nil }
+                if let known = previous?.entry(path, bytes: bytes, hash: hash, sidecar: sidecar?.bytes) {
                     (doc, diags, entry) = (known.document, known.diagnostics, known)
+                    let same = known.stamp.map { old in recorded.map { old.sameFile(as: $0) } ?? false } ?? (recorded == nil)
+                    if !same {
+                        // The same bytes with another stamp (touched, copied, checked out again): written anew with it.
+                        entry?.stamp = recorded
+                        entry?.stored = nil
+                    }
                 } else {
-                    let (extracted, found, body) = Extractor.extractPreparing(path: path, bytes: bytes, sidecar: sidecar,
-                                                                              context: context, parsed: parsed)
+                    let (made, found, body) = Extractor.extractPreparing(path: path, bytes: bytes, sidecar: sidecar,
+                                                                         context: context, parsed: parsed)
+                    var extracted = made
+                    if let hash, Self.isTail(made.body, of: bytes) {
+                        extracted.source = SourceFile(size: bytes.count, hash: hash, start: made.body.startIndex)
+                    }
                     (doc, diags, prepared) = (extracted, found, body)
-                    entry = keepsMemo ? ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: extracted, diagnostics: found) : nil
+                    entry = keepsMemo ? ExtractionMemo.Entry(bytes: bytes, sidecar: sidecar?.bytes, document: extracted,
+                                                             diagnostics: found, stamp: recorded) : nil
                 }
                 if !keepsBodies { doc?.body = [] }
                 return (doc, sidecarDiagnostics + diags, entry, prepared)
@@ -186,6 +217,15 @@ public enum Checker {
         return CheckResult(documents: documents, diagnostics: diagnostics, fileCount: found,
                            memo: keepsMemo ? ExtractionMemo(key: memoKey!, entries: memoEntries) : nil, linkedFiles: linked,
                            preparedBodies: context.preparing == nil ? nil : PreparedBodies(prepared), lookups: validator)
+    }
+
+    /// Whether `body` is the end of `bytes` itself (not a repaired copy of it).
+    static func isTail(_ body: ArraySlice<UInt8>, of bytes: [UInt8]) -> Bool {
+        guard body.endIndex == bytes.count, body.startIndex >= 0 else { return false }
+        if body.isEmpty { return true }
+        return body.withUnsafeBufferPointer { b in
+            bytes.withUnsafeBufferPointer { a in a.baseAddress.map { $0 + body.startIndex } == b.baseAddress }
+        }
     }
 
     static func tooLarge(size: Int?, limit: Int) -> String {
