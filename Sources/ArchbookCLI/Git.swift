@@ -49,6 +49,10 @@ struct SystemGit: GitRunner {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+        // Foundation's waitUntilExit polls every 50 ms: most git calls end in a few milliseconds, and a build makes one
+        // before anything else. The handler runs once the exit status is set.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
@@ -73,7 +77,7 @@ struct SystemGit: GitRunner {
         }
         let data = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        process.waitUntilExit()
+        exited.wait()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             throw GitFailure(status: process.terminationStatus, stderr: String(decoding: errData.data, as: UTF8.self))
         }
