@@ -188,6 +188,23 @@ final class FileStampTests: XCTestCase {
         XCTAssertEqual(tree.takeReads().count, 3)
     }
 
+    /// Zero-config detection likewise reads only the sampled files whose stamp changed, and detects the same.
+    func testDetectionReadsOnlyFilesWhoseStampChanged() throws {
+        let tree = StampedTree(Self.files)
+        let first = try Detector.detect(tree, memo: .empty(key: Detector.memoKey))
+        XCTAssertEqual(tree.takeReads().count, 3)
+        let memo = try XCTUnwrap(ExtractionMemo.decode(try XCTUnwrap(first.memo).encoded(tag: "t"), tag: "t"))
+        let again = try Detector.detect(tree, memo: memo)
+        XCTAssertEqual(tree.takeReads(), [])
+        XCTAssertEqual(again.yaml, first.yaml)
+        tree.touch("decisions/0002-use-kafka.md")
+        let touched = try Detector.detect(tree, memo: memo)
+        XCTAssertEqual(tree.takeReads(), ["decisions/0002-use-kafka.md"])
+        XCTAssertEqual(touched.yaml, first.yaml)
+        _ = try Detector.detect(tree, memo: try XCTUnwrap(touched.memo))
+        XCTAssertEqual(tree.takeReads(), [], "stamped anew")
+    }
+
     func build(_ result: CheckResult, tree: some FileTree, store: IncrementalBuildTests.MemoryBodyStore?) throws -> [String: [UInt8]] {
         let config = try Config.parse(Self.config, file: "archbook.yml")
         let site = InMemorySite()

@@ -131,15 +131,27 @@ public enum Detector {
         // What scoring needs of each document is taken on the worker that read it, so the documents
         // themselves are neither kept nor freed on one thread.
         let earlier = memo?.key == memoKey ? memo : nil
+        let stamps = stampOf
         let read: [(path: String, bytes: [UInt8], probe: Probe, tree: (MarkdownTree, TreeFacts)?, yaml: ParsedSources.YAMLRead?,
                     entry: ExtractionMemo.Entry?)?] =
             Checker.parallelMap(paths) { path in
+                // As the check does (`FileStamp`): a file with the stamp it was read with is not read again.
+                let stamp = stamps[path]
+                if let stamp, let known = earlier?.entry(path, stamp: stamp), let doc = known.document {
+                    return (path, [], Probe(doc), nil, nil, known)
+                }
                 guard let bytes = try? tree.read(path, maxBytes: limits.maxFileBytes), bytes.count <= limits.maxFileBytes else { return nil }
-                if let known = earlier?.entry(path, bytes: bytes, sidecar: nil), let doc = known.document {
+                let recorded = stamp.flatMap { $0.settled ? $0 : nil }
+                if var known = earlier?.entry(path, bytes: bytes, sidecar: nil), let doc = known.document {
+                    if !(known.stamp.map { old in recorded.map { old.sameFile(as: $0) } ?? false } ?? (recorded == nil)) {
+                        known.stamp = recorded
+                        known.stored = nil
+                    }
                     return (path, bytes, Probe(doc), nil, nil, known)
                 }
                 let (doc, parsedTree, yaml) = Extractor.extractKeepingTree(path: path, bytes: bytes, context: catchAll)
-                let entry = memo == nil ? nil : ExtractionMemo.Entry(bytes: bytes, sidecar: nil, document: doc, diagnostics: [])
+                let entry = memo == nil ? nil : ExtractionMemo.Entry(bytes: bytes, sidecar: nil, document: doc, diagnostics: [],
+                                                                     stamp: recorded)
                 return (path, bytes, Probe(doc), parsedTree, yaml, entry)
             }
         var detection = detect(probes: read.compactMap { $0?.probe }, totals: totals)
