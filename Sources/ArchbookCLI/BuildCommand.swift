@@ -517,13 +517,18 @@ final class PackBodyStore: BodyStore {
     func finish(keeping paths: [String]) {
         guard fd >= 0 else { return }
         let (size, fresh) = state.withLock { ($0.end, $0.written) }
-        var index = BodyMemo.PackIndex()
+        var kept: [(path: String, slot: BodyMemo.PackIndex.Slot)] = []
+        kept.reserveCapacity(paths.count)
+        var live = 0
         for path in paths {
-            if let slot = fresh[path] ?? previous.slots[path] { index.slots[path] = slot }
+            if let slot = fresh[path] ?? previous.slots[path] { kept.append((path, slot)); live += slot.length }
         }
-        let live = index.slots.values.reduce(0) { $0 + $1.length }
-        if size > 2 * live + (1 << 20), let compacted = compact(index) { index = compacted }
-        _ = BuildCache.write(index.encoded(), to: indexPath)
+        if size > 2 * live + (1 << 20),
+           let compacted = compact(BodyMemo.PackIndex(slots: Dictionary(kept, uniquingKeysWith: { _, last in last }))) {
+            _ = BuildCache.write(compacted.encoded(), to: indexPath)
+            return
+        }
+        _ = BuildCache.write(BodyMemo.PackIndex.encode(kept), to: indexPath)
     }
 
     /// The live entries copied into a new pack, which replaces the old one; nil when that fails.

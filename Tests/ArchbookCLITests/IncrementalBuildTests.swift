@@ -344,6 +344,9 @@ final class IncrementalBuildTests: XCTestCase {
         let index = BodyMemo.PackIndex(slots: ["docs/a b.md": .init(offset: 0, length: 120), "docs/ü\n.md": .init(offset: 120, length: 7)])
         let encoded = index.encoded()
         XCTAssertEqual(BodyMemo.PackIndex.decode(encoded), index)
+        // In the order given, as a build lists its documents: the same index.
+        let listed = BodyMemo.PackIndex.encode([("docs/ü\n.md", .init(offset: 120, length: 7)), ("docs/a b.md", .init(offset: 0, length: 120))])
+        XCTAssertEqual(BodyMemo.PackIndex.decode(listed), index)
         XCTAssertNil(BodyMemo.PackIndex.decode(Array(encoded.dropLast(1))), "truncated")
         var flipped = encoded
         flipped[30] ^= 1

@@ -40,6 +40,9 @@ public final class BodyMemo: Sendable {
         var mentions: [Mention]
         var html: String
         var references: [String]
+        /// Where `references` were among the documents of the build that rendered the body, in the same order: a
+        /// build whose documents resolve links as that one's did (`sameWorld`) has them at the same places.
+        var referenceIndices: [Int] = []
         var files: [String]
         var segments: [SearchSegment]
         /// The segments' terms as the search index counted them (nil until it has).
@@ -117,9 +120,14 @@ extension SiteModel {
             for m in e.mentions where answer(m.prefix, m.number, mention(m.prefix, m.number, from: i)) != m { return nil }
         }
         var references: [Int] = []
-        for path in e.references {
-            guard let r = byPath[path] else { return nil }
-            references.append(r)
+        if sameWorld, e.referenceIndices.count == e.references.count,
+           zip(e.referenceIndices, e.references).allSatisfy({ k, path in k >= 0 && k < docs.count && docs[k].path == path }) {
+            references = e.referenceIndices
+        } else {
+            for path in e.references {
+                guard let r = byPath[path] else { return nil }
+                references.append(r)
+            }
         }
         // Keep this build's body bytes: they are the same, and the document holds them anyway (unless it left them unread).
         var entry = e
@@ -149,7 +157,7 @@ public protocol BodyStore: Sendable {
 }
 
 extension BodyMemo {
-    static let magic = Array("archbook-body 2\n".utf8)
+    static let magic = Array("archbook-body 3\n".utf8)
     static let textMagic = Array("archbook-body-text 1\n".utf8)
     static let termsMagic = Array("archbook-terms 1\n".utf8)
 
@@ -194,6 +202,7 @@ extension BodyMemo {
             if let href = m.href, let path = m.path { w.int(1); w.string(href); w.string(path) } else { w.int(0) }
         }
         w.int(e.references.count); for r in e.references { w.string(r) }
+        w.int(e.referenceIndices.count); for k in e.referenceIndices { w.int(k) }
         w.int(e.files.count); for f in e.files { w.string(f) }
         w.int(Int(truncatingIfNeeded: e.htmlHash))
         w.int(Int(truncatingIfNeeded: e.segmentsHash))
@@ -203,8 +212,9 @@ extension BodyMemo {
     }
 
     /// The entry for `path` under `key` from its head (its HTML and segments left in the store, see `decodeHTML` and `decodeSegments`);
-    /// nil for anything but a complete head of this format made for them.
-    static func decode(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64) -> Entry? {
+    /// nil for anything but a complete head of this format made for them. Without `answers`, the links and mentions
+    /// are checked and skipped, not made (a build whose links resolve as the last one's does not ask them again).
+    static func decode(_ bytes: [UInt8], path expected: String, key expectedKey: UInt64, answers: Bool = true) -> Entry? {
         guard var r = MemoReader(sealed: bytes, magic: magic) else { return nil }
         guard let key = r.int(), UInt64(bitPattern: Int64(key)) == expectedKey, let path = r.string(), path == expected,
               let hash = r.int(), let page = r.string(), let lineOffset = r.int(), let anchorCount = r.count() else { return nil }
@@ -215,7 +225,19 @@ extension BodyMemo {
         }
         guard let drop = r.int(), let linkCount = r.count() else { return nil }
         var links: [Link] = []
-        for _ in 0..<linkCount {
+        for _ in 0..<linkCount where !answers {
+            guard r.skipString(), let tag = r.int() else { return nil }
+            let strings: Int
+            switch tag {
+            case 0, 1: strings = 2
+            case 2, 3: strings = 1
+            case 4: strings = 3
+            case 5: strings = 0
+            default: return nil
+            }
+            for _ in 0..<strings { guard r.skipString() else { return nil } }
+        }
+        for _ in 0..<linkCount where answers {
             guard let destination = r.string(), let tag = r.int() else { return nil }
             let answer: Answer
             switch tag {
@@ -232,7 +254,11 @@ extension BodyMemo {
         }
         guard let mentionCount = r.count() else { return nil }
         var mentions: [Mention] = []
-        for _ in 0..<mentionCount {
+        for _ in 0..<mentionCount where !answers {
+            guard r.skipString(), r.int() != nil, let hit = r.int() else { return nil }
+            if hit == 1 { guard r.skipString(), r.skipString() else { return nil } }
+        }
+        for _ in 0..<mentionCount where answers {
             guard let prefix = r.string(), let number = r.int(), let hit = r.int() else { return nil }
             if hit == 1 {
                 guard let h = r.string(), let p = r.string() else { return nil }
@@ -241,11 +267,11 @@ extension BodyMemo {
                 mentions.append(Mention(prefix: prefix, number: number, href: nil, path: nil))
             }
         }
-        guard let references = r.strings(), let files = r.strings(), let htmlHash = r.int(), let segmentsHash = r.int(),
-              let textSeal = r.int(), r.at == r.bytes.endIndex else { return nil }
+        guard let references = r.strings(), let indices = r.list({ $0.int() }), let files = r.strings(), let htmlHash = r.int(),
+              let segmentsHash = r.int(), let textSeal = r.int(), r.at == r.bytes.endIndex else { return nil }
         return Entry(body: nil, bodyHash: UInt64(bitPattern: Int64(hash)), page: page, lineOffset: lineOffset,
                      anchors: anchors, dropLine: drop < 0 ? nil : drop, links: links, mentions: mentions,
-                     html: "", references: references, files: files, segments: [],
+                     html: "", references: references, referenceIndices: indices, files: files, segments: [],
                      htmlHash: UInt64(bitPattern: Int64(htmlHash)), segmentsHash: UInt64(bitPattern: Int64(segmentsHash)),
                      textSeal: UInt64(bitPattern: Int64(textSeal)))
     }
@@ -367,10 +393,17 @@ extension BodyMemo {
         static let magic = Array("archbook-bodies-index 1\n".utf8)
 
         public func encoded() -> [UInt8] {
+            Self.encode(slots.sorted(by: { $0.key < $1.key }).map { ($0.key, $0.value) })
+        }
+
+        /// The index of these entries, in this order (each path once): the build lists them in its documents' order,
+        /// which sorting 30,000 keys again only repeated.
+        public static func encode(_ entries: [(path: String, slot: Slot)]) -> [UInt8] {
             var w = MemoWriter()
-            w.bytes = Self.magic
-            w.int(slots.count)
-            for (path, slot) in slots.sorted(by: { $0.key < $1.key }) {
+            w.bytes = magic
+            w.bytes.reserveCapacity(entries.count * 64)
+            w.int(entries.count)
+            for (path, slot) in entries {
                 w.string(path)
                 w.int(slot.offset)
                 w.int(slot.length)
@@ -526,6 +559,13 @@ struct MemoReader {
         // Through a buffer: String's generic initialiser over a slice costs several times as much.
         let start = at - bytes.startIndex
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + n)]), as: UTF8.self) }
+    }
+
+    /// Moves past a string without making it; false when there is none.
+    mutating func skipString() -> Bool {
+        guard let n = count() else { return false }
+        at += n
+        return true
     }
 
     mutating func raw() -> [UInt8]? {

@@ -662,7 +662,7 @@ struct SiteModel: Sendable {
         case .memory(let memo): earlier = memo?.key == key ? memo?.entries[d.path] : nil
         case .store(let store, let reads):
             if reads, let bytes = store.read(d.path) {
-                earlier = BodyMemo.decode(bytes, path: d.path, key: key)
+                earlier = BodyMemo.decode(bytes, path: d.path, key: key, answers: !sameWorld)
                 sealed = BodyMemo.seal(of: bytes)
             }
         case nil: earlier = nil
@@ -706,6 +706,7 @@ struct SiteModel: Sendable {
         let entry = BodyMemo.Entry(body: markdown, bodyHash: d.bodyIdentity, page: pagePaths[i], lineOffset: d.bodyLineOffset,
                                    anchors: anchors, dropLine: drop,
                                    links: links, mentions: mentions, html: body.html, references: body.references.map { docs[$0].path },
+                                   referenceIndices: body.references,
                                    files: body.files, segments: body.segments, htmlHash: hashed.htmlHash, segmentsHash: segmentsHash)
         if case .store(let store, _) = cache {
             let (head, text) = BodyMemo.encode(entry, path: d.path, key: key)

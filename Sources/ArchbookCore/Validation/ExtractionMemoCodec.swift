@@ -110,7 +110,11 @@ extension ExtractionMemo {
     }
 
     private static func decode(_ blob: ArraySlice<UInt8>) -> (String, Entry)? {
-        guard var r = MemoReader(sealed: blob, magic: []), let path = r.string(), let size = r.int(), let hash = r.int(),
+        // The file's seal covered these bytes (`decode(_:tag:)`); the entry's own, its last eight, is there for when it is
+        // written back as it is, and is not checked a second time.
+        guard blob.count >= 8 else { return nil }
+        var r = MemoReader(unchecked: blob[..<(blob.endIndex - 8)], at: blob.startIndex)
+        guard let path = r.string(), let size = r.int(), let hash = r.int(),
               let sidecarSize = r.int(), let sidecarHash = r.int(), let hasStamp = r.int() else { return nil }
         var stamp: FileStamp?
         switch hasStamp {
