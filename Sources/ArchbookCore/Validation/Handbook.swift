@@ -390,9 +390,9 @@ struct HandbookValidator {
     }
 
     /// Whether these lookups describe `docs` under `config` and `listing` as they are now.
-    func describes(_ docs: [Document], listing other: FileListing, config other2: Config) -> Bool {
+    func describes(_ docs: [Document], listing current: FileListing, config now: Config) -> Bool {
         docs.count == documents.count && madeFrom == docs.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
-            && other2 == config && other == listing
+            && now == config && current == listing
     }
 
     func label(_ i: Int) -> String { documents[i].id ?? display(documents[i].path) }
