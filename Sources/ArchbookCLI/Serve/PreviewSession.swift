@@ -21,6 +21,9 @@ final class PreviewSession {
     private var sites = 0
     private var attempts = 0
     private var served: String?
+    /// Removes the folders of sites no longer served, one after another, after the pages were told to reload:
+    /// deleting the 20,000 files of a large site took longer than most rebuilds.
+    private let remover = DispatchQueue(label: "archbook.serve.remove")
 
     init(rebuilder: any SiteRebuilder, state: PreviewState, hub: EventHub, workDir: String, format: ReportFormat, quiet: Bool) {
         self.rebuilder = rebuilder
@@ -32,7 +35,8 @@ final class PreviewSession {
     }
 
     /// Builds into a new folder; on success it becomes the served site at once (one pointer swap, so a
-    /// request sees either the old site or the new one, never a half-written folder) and the old folder goes.
+    /// request sees either the old site or the new one, never a half-written folder) and the old folder goes,
+    /// once the pages have been told to reload.
     /// On failure the previous site stays. Returns the failure's message, if any.
     @discardableResult
     func rebuild(changes: Set<String>) -> String? {
@@ -57,7 +61,6 @@ final class PreviewSession {
             let old = served
             served = dir
             state.publish(root: DiskSite.absolute(dir), status: status)
-            if let old { DiskSite.remove(old) }
             plan = built.watchPlan
             if DiskFileTree.isDirectory(dir + "/__archbook") {
                 Output.err("archbook: warning: the site has a folder named __archbook, which serve uses for itself; its files are not served\n")
@@ -65,6 +68,7 @@ final class PreviewSession {
             let timing = String(format: "%.2f", elapsed)
             Output.err("archbook: built \(built.summary.pages) pages in \(timing) s\(changeNote(changes))\n")
             hub.broadcast(ServerSentEvent.message(event: "reload", data: status.eventData()))
+            if let old { remover.async { DiskSite.remove(old) } }
             return nil
         }
     }
