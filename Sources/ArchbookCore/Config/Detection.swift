@@ -95,10 +95,7 @@ public enum Detector {
         let limits = Config.Limits()
         var candidates = Array(listing.files.filter(Checker.isMarkdownPath).prefix(limits.maxFiles))
         // One stat per file, on every core; the limits are then applied in path order.
-        let stats: [(size: Int?, stamp: FileStamp?)] = Checker.parallelMap(candidates) { path in
-            if let stamp = tree.stamp(path) { return (stamp.size, stamp) }
-            return (tree.size(path), nil)
-        }
+        let stats = Checker.parallelMap(candidates) { tree.sizeAndStamp($0) }
         var sizeOf: [String: Int] = [:]
         var stampOf: [String: FileStamp] = [:]
         sizeOf.reserveCapacity(candidates.count)
@@ -141,12 +138,9 @@ public enum Detector {
                     return (path, [], Probe(doc), nil, nil, known)
                 }
                 guard let bytes = try? tree.read(path, maxBytes: limits.maxFileBytes), bytes.count <= limits.maxFileBytes else { return nil }
-                let recorded = stamp.flatMap { $0.settled ? $0 : nil }
+                let recorded = stamp?.recordable
                 if var known = earlier?.entry(path, bytes: bytes, sidecar: nil), let doc = known.document {
-                    if !(known.stamp.map { old in recorded.map { old.sameFile(as: $0) } ?? false } ?? (recorded == nil)) {
-                        known.stamp = recorded
-                        known.stored = nil
-                    }
+                    known.restamp(recorded)
                     return (path, bytes, Probe(doc), nil, nil, known)
                 }
                 let (doc, parsedTree, yaml) = Extractor.extractKeepingTree(path: path, bytes: bytes, context: catchAll)

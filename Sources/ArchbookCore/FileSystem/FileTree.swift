@@ -137,6 +137,9 @@ public struct FileStamp: Sendable {
         self.settled = settled
     }
 
+    /// The stamp a memo may record for the bytes read after it: this one when it is settled.
+    public var recordable: FileStamp? { settled ? self : nil }
+
     /// The same file, unchanged since `other` was taken.
     public func sameFile(as other: FileStamp) -> Bool {
         size == other.size && modified == other.modified && changed == other.changed && inode == other.inode
@@ -153,6 +156,12 @@ extension FileTree {
     public func size(_ path: String) -> Int? { nil }
 
     public func stamp(_ path: String) -> FileStamp? { nil }
+
+    /// The file's size and stamp from one look at it: the stamp's size when the tree gives stamps.
+    public func sizeAndStamp(_ path: String) -> (size: Int?, stamp: FileStamp?) {
+        if let stamp = stamp(path) { return (stamp.size, stamp) }
+        return (size(path), nil)
+    }
 }
 
 /// Directory names never descended into: VCS metadata, dependencies and generated output.

@@ -15,6 +15,15 @@ public final class ExtractionMemo: Sendable {
         /// The file's stamp, taken before its bytes were read, when it was settled (`FileStamp`): while the file has
         /// it, the entry stands for the file without reading it.
         var stamp: FileStamp? = nil
+
+        /// The same bytes under `recorded` (touched, copied, checked out again since): an entry read from disk is then
+        /// encoded anew, so the memo carries the new stamp.
+        mutating func restamp(_ recorded: FileStamp?) {
+            let same = stamp.map { old in recorded.map { old.sameFile(as: $0) } ?? false } ?? (recorded == nil)
+            guard !same else { return }
+            stamp = recorded
+            stored = nil
+        }
     }
 
     /// What an entry read from disk was made from: the file's size and hash, its sidecar's (size -1: none), and

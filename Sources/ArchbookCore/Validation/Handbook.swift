@@ -99,8 +99,7 @@ public enum Checker {
         // Taken before any file is read, so a stamp never vouches for bytes newer than itself.
         let stats: [(size: Int?, stamp: FileStamp?)] = parallelMap(counted) { path in
             if let known = parsed?.sizes[path] { return (known, parsed?.stamps[path]) }
-            if let stamp = tree.stamp(path) { return (stamp.size, stamp) }
-            return (tree.size(path), nil)
+            return tree.sizeAndStamp(path)
         }
         for (i, path) in counted.enumerated() {
             guard let size = stats[i].size else { readable.append(path); stamps.append(nil); continue }
@@ -155,19 +154,14 @@ public enum Checker {
                 }
                 var doc: Document?
                 let diags: [Diagnostic]
-                var entry: ExtractionMemo.Entry?
+                let entry: ExtractionMemo.Entry?
                 var prepared: PreparedBody?
                 let hash = identifies ? StableHash.of(bytes) : nil
                 // The stamp the next build compares with, when it can vouch for these bytes (`FileStamp`).
-                let recorded = stampOf[k].flatMap { $0.settled && !hasSidecars ? $0 : nil }
-                if let known = previous?.entry(path, bytes: bytes, hash: hash, sidecar: sidecar?.bytes) {
+                let recorded = hasSidecars ? nil : stampOf[k]?.recordable
+                if var known = previous?.entry(path, bytes: bytes, hash: hash, sidecar: sidecar?.bytes) {
+                    known.restamp(recorded)
                     (doc, diags, entry) = (known.document, known.diagnostics, known)
-                    let same = known.stamp.map { old in recorded.map { old.sameFile(as: $0) } ?? false } ?? (recorded == nil)
-                    if !same {
-                        // The same bytes with another stamp (touched, copied, checked out again): written anew with it.
-                        entry?.stamp = recorded
-                        entry?.stored = nil
-                    }
                 } else {
                     let (made, found, body) = Extractor.extractPreparing(path: path, bytes: bytes, sidecar: sidecar,
                                                                          context: context, parsed: parsed)
@@ -316,16 +310,12 @@ struct HandbookValidator {
     /// without them.
     let anchorSets: [Set<String>]
     var findings: [(Int, Finding)] = []
-    /// Where the storage of `documents` was: an array that still has it is that array, unchanged (a changed copy
-    /// gets storage of its own).
-    let madeFrom: UInt?
     /// Every link to a local file that is not a document, in document and link order (after `run`).
     var fileUses: [FileUse] = []
 
     /// `anchors`: whether to collect each document's link targets for checking links to headings (the site's
     /// model, which resolves links itself, does without).
     init(documents: [Document], listing: FileListing, config: Config, displayPrefix: String, anchors: Bool = true) {
-        self.madeFrom = documents.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
         self.documents = documents
         self.displayPrefix = displayPrefix.isEmpty || displayPrefix.hasSuffix("/") ? displayPrefix : displayPrefix + "/"
         self.listing = listing
@@ -389,10 +379,13 @@ struct HandbookValidator {
         }
     }
 
-    /// Whether these lookups describe `docs` under `config` and `listing` as they are now.
+    /// Whether these lookups describe `docs` under `config` and `listing` as they are now: `docs` must be the very
+    /// array they were made from (the same storage, which these lookups hold, so any change to it made a copy).
     func describes(_ docs: [Document], listing current: FileListing, config now: Config) -> Bool {
-        docs.count == documents.count && madeFrom == docs.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
-            && now == config && current == listing
+        let same = docs.count == documents.count && docs.withUnsafeBufferPointer { a in
+            documents.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress }
+        }
+        return same && now == config && current == listing
     }
 
     func label(_ i: Int) -> String { documents[i].id ?? display(documents[i].path) }
